@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The emulator's hot loop must be optimised even in debug builds, or `swift run bench` is unusable.
+let optimisedInDebug: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"], .when(configuration: .debug)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ProbeBench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bench", targets: ["bench"]),
+        .library(name: "A64", targets: ["A64"]),
+        .library(name: "Emulator", targets: ["Emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "A64", swiftSettings: optimisedInDebug),
+        .target(name: "Emulator", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .target(
+            name: "GuestKernel",
+            dependencies: ["Emulator"],
+            exclude: ["Guest"],
+            plugins: ["GuestBuildPlugin"]),
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "A64", "Emulator", "GuestKernel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
+    ]
+)

@@ -1,0 +1,2 @@
+import A64
+public enum EmulatorPlaceholder {}

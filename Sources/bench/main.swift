@@ -1,0 +1,2 @@
+import GuestKernel
+print(GuestImage.url(named: "guest-selftest") as Any)
