@@ -33,5 +33,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
+        .testTarget(name: "A64Tests", dependencies: ["A64"], swiftSettings: optimisedInDebug),
     ]
 )
