@@ -1,2 +1,0 @@
-import A64
-public enum EmulatorPlaceholder {}

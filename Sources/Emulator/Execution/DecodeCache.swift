@@ -1,0 +1,157 @@
+import A64
+
+/// Predecoded instructions, one `CodePage` per 4 KiB page of guest code.
+///
+/// A code page holds one decoded slot per instruction word and, for each slot, the length of the
+/// basic block that starts there (instructions up to and including the first that ends a block,
+/// the end of the page, or the instruction before a PC hook). Slots are decoded when their block
+/// is first entered. A guest write to a code page resets the written slots and every block length
+/// of the page, so patched code is seen at once.
+final class CodePage {
+    static let slotCount = Int(PhysicalMemory.pageSize / 4)
+
+    let base: UInt64
+    let bytes: UnsafeMutableRawPointer
+    /// Decoded instructions; a slot not yet decoded holds `.undefined` with `decoded[slot] == false`.
+    let instructions: UnsafeMutablePointer<Instruction>
+    /// Block length starting at each slot; 0 = not yet computed.
+    let blockLengths: UnsafeMutablePointer<UInt16>
+    let decoded: UnsafeMutablePointer<Bool>
+    /// Slots that carry a PC hook: blocks end before them so the hook is seen at a block start.
+    let hooked: UnsafeMutablePointer<Bool>
+
+    init(base: UInt64, bytes: UnsafeMutableRawPointer) {
+        self.base = base
+        self.bytes = bytes
+        instructions = .allocate(capacity: Self.slotCount)
+        instructions.initialize(repeating: .undefined(0), count: Self.slotCount)
+        blockLengths = .allocate(capacity: Self.slotCount)
+        blockLengths.initialize(repeating: 0, count: Self.slotCount)
+        decoded = .allocate(capacity: Self.slotCount)
+        decoded.initialize(repeating: false, count: Self.slotCount)
+        hooked = .allocate(capacity: Self.slotCount)
+        hooked.initialize(repeating: false, count: Self.slotCount)
+    }
+
+    deinit {
+        instructions.deallocate()
+        blockLengths.deallocate()
+        decoded.deallocate()
+        hooked.deallocate()
+    }
+
+    /// Decodes slot `index` from the page's current bytes.
+    @inline(__always)
+    func decode(_ index: Int) {
+        let word = bytes.load(fromByteOffset: index * 4, as: UInt32.self)
+        instructions[index] = Decoder.decode(word, at: base &+ UInt64(index * 4))
+        decoded[index] = true
+    }
+
+    /// The length of the block starting at slot `index`, computing (and decoding) it if needed.
+    @inline(__always)
+    func blockLength(at index: Int) -> Int {
+        let known = blockLengths[index]
+        if known != 0 { return Int(known) }
+        return computeBlockLength(at: index)
+    }
+
+    private func computeBlockLength(at index: Int) -> Int {
+        var cursor = index
+        while cursor < Self.slotCount {
+            if !decoded[cursor] { decode(cursor) }
+            if instructions[cursor].endsBlock { cursor += 1; break }
+            cursor += 1
+            if cursor < Self.slotCount && hooked[cursor] { break }
+        }
+        let length = cursor - index
+        blockLengths[index] = UInt16(length)
+        return length
+    }
+
+    /// Forgets decoded slots overlapping `[offset, offset + count)` and every block length.
+    func invalidate(byteOffset offset: Int, count: Int) {
+        let first = offset / 4
+        let last = min(Self.slotCount - 1, (offset + count - 1) / 4)
+        if first <= last {
+            for index in first...last {
+                decoded[index] = false
+                instructions[index] = .undefined(0)
+            }
+        }
+        blockLengths.update(repeating: 0, count: Self.slotCount)
+    }
+
+    /// Forgets every block length (after hooks change).
+    func resetBlockLengths() {
+        blockLengths.update(repeating: 0, count: Self.slotCount)
+    }
+}
+
+/// The code pages of a machine, with a one-entry cache for the page last executed from.
+final class DecodeCache {
+    private var pages: [UInt64: CodePage] = [:]
+    private var lastNumber: UInt64 = .max
+    private var lastPage: CodePage?
+    /// Pages decoded since creation, for statistics.
+    private(set) var pagesDecoded = 0
+
+    /// The code page holding `address`, created on first use; nil if the memory there is unmapped.
+    @inline(__always)
+    func page(containing address: UInt64, memory: PhysicalMemory) -> CodePage? {
+        let number = address >> PhysicalMemory.pageShift
+        if number == lastNumber, let page = lastPage { return page }
+        return slowPage(number: number, memory: memory)
+    }
+
+    private func slowPage(number: UInt64, memory: PhysicalMemory) -> CodePage? {
+        let page: CodePage
+        if let existing = pages[number] {
+            page = existing
+        } else {
+            let base = number << PhysicalMemory.pageShift
+            guard let bytes = memory.pageBytes(containing: base) else { return nil }
+            page = CodePage(base: base, bytes: bytes)
+            pages[number] = page
+            pagesDecoded += 1
+            memory.markHoldsCode(base, true)
+        }
+        lastNumber = number
+        lastPage = page
+        return page
+    }
+
+    /// The code page holding `address` if one exists, without creating it.
+    func existingPage(containing address: UInt64) -> CodePage? {
+        pages[address >> PhysicalMemory.pageShift]
+    }
+
+    /// Invalidates decoded instructions for a write of `count` bytes at `address`.
+    func invalidate(address: UInt64, count: Int) {
+        var cursor = address
+        let end = address &+ UInt64(count)
+        while cursor < end {
+            let pageEnd = (cursor | PhysicalMemory.pageOffsetMask) &+ 1
+            let chunkEnd = min(end, pageEnd)
+            if let page = pages[cursor >> PhysicalMemory.pageShift] {
+                page.invalidate(byteOffset: Int(cursor & PhysicalMemory.pageOffsetMask), count: Int(chunkEnd - cursor))
+            }
+            cursor = chunkEnd
+        }
+    }
+
+    /// Marks or unmarks a PC hook at `address`, re-splitting blocks on its page.
+    func setHooked(_ address: UInt64, _ hooked: Bool, memory: PhysicalMemory) {
+        guard let page = page(containing: address, memory: memory) else { return }
+        page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = hooked
+        page.resetBlockLengths()
+    }
+
+    /// Drops every decoded page.
+    func removeAll(memory: PhysicalMemory) {
+        for page in pages.values { memory.markHoldsCode(page.base, false) }
+        pages.removeAll()
+        lastNumber = .max
+        lastPage = nil
+    }
+}

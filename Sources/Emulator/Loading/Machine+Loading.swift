@@ -1,0 +1,42 @@
+import Foundation
+
+/// The board layout the guest is built for: QEMU virt's RAM and GIC.
+public enum BoardLayout {
+    /// RAM: 1 GiB from 0x4000_0000, as `qemu-system-aarch64 -M virt -m 1G`.
+    public static let ram: Range<UInt64> = 0x4000_0000..<0x8000_0000
+}
+
+extension Machine {
+    /// A machine with the virt board's RAM, the image's segments loaded and the PC at its entry point.
+    public convenience init(image: ELFImage) {
+        self.init()
+        memory.addRAM(BoardLayout.ram)
+        load(image)
+    }
+
+    /// Copies the image's segments into memory (zero-filling past the file bytes) and jumps to its entry.
+    public func load(_ image: ELFImage) {
+        for segment in image.segments {
+            memory.map(segment.range)
+            memory.writeBytes(segment.fileBytes, at: segment.address)
+            let tail = segment.memorySize - UInt64(segment.fileBytes.count)
+            if tail > 0 {
+                memory.writeBytes(repeatElement(0, count: Int(tail)), at: segment.address + UInt64(segment.fileBytes.count))
+            }
+        }
+        pc = image.entry
+    }
+}
+
+extension ELFImage {
+    /// Reads and parses the ELF file at `path`.
+    public init(contentsOf url: URL) throws(ELFError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ELFError(url.path, "cannot be read: \(error.localizedDescription)")
+        }
+        try self.init(bytes: [UInt8](data), name: url.path)
+    }
+}

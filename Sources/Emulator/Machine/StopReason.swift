@@ -1,0 +1,58 @@
+/// Why `Machine.run` returned.
+public enum StopReason: Sendable, Equatable {
+    /// The guest exited through semihosting with this status.
+    case exited(status: Int32)
+    /// The guest executed `HLT #imm` (other than the semihosting call): control returns to the host.
+    case halted(immediate: UInt16, pc: UInt64)
+    /// Execution reached a PC hook; resuming continues from that instruction.
+    case hook(pc: UInt64)
+    /// The instruction limit given to `run` was reached.
+    case instructionLimit
+    /// The guest did something the machine cannot continue from.
+    case fault(MachineFault)
+}
+
+/// A guest error the machine cannot continue from, with what the user needs to find it.
+public struct MachineFault: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// A synchronous exception (UNDEFINED, abort, BRK, SVC, …) with no exception vectors installed.
+        case exceptionWithoutVectors(syndrome: UInt64)
+        /// An exception taken while fetching from the vector itself: the vectors are unusable.
+        case recursiveException(syndrome: UInt64)
+        /// A semihosting call this machine does not implement.
+        case unsupportedSemihostingCall(UInt64)
+        /// A guest operation outside what the machine models (e.g. enabling the MMU, returning to EL0).
+        case unsupportedOperation(String)
+    }
+
+    public var kind: Kind
+    /// Where it happened.
+    public var pc: UInt64
+    /// The instruction word at `pc`, if it could be read.
+    public var word: UInt32?
+    /// A short explanation.
+    public var message: String
+    /// The last instructions executed before the fault, oldest first (address and word).
+    public var recentInstructions: [RecentInstruction]
+
+    public struct RecentInstruction: Sendable, Equatable {
+        public var address: UInt64
+        public var word: UInt32
+    }
+
+    public var description: String {
+        var text = "\(message) at PC 0x\(String(pc, radix: 16))"
+        if let word { text += " (instruction word 0x\(String(word, radix: 16, uppercase: false)))" }
+        return text
+    }
+}
+
+/// Counters the machine keeps regardless of the cycle model.
+public struct ExecutionCounters: Sendable, Equatable {
+    public var instructions: UInt64 = 0
+    public var exceptions: UInt64 = 0
+    public var interrupts: UInt64 = 0
+    public var blocksEntered: UInt64 = 0
+
+    public init() {}
+}

@@ -1,0 +1,337 @@
+/// The guest's flat physical memory: sparse 4 KiB pages, RAM regions populated on first touch,
+/// memory-mapped devices, and a small software TLB in front of the page table.
+///
+/// With the MMU off every mapped byte is readable, writable and executable; an access to an
+/// address that is neither a page, a RAM region nor a device faults. Pages that hold decoded code
+/// or are watched never enter the write TLB, so every write to them takes the slow path, which
+/// invalidates decoded instructions and reports watched writes.
+public final class PhysicalMemory {
+    public static let pageShift: UInt64 = 12
+    public static let pageSize: UInt64 = 1 << pageShift
+    static let pageOffsetMask: UInt64 = pageSize - 1
+    static let tlbEntries = 256
+
+    /// One 4 KiB page of guest memory.
+    final class Page {
+        let bytes: UnsafeMutableRawPointer
+        /// Decoded instructions exist for this page: writes must invalidate them.
+        var holdsCode = false
+        /// Writes to this page are reported to the text watch.
+        var watched = false
+
+        init() {
+            bytes = UnsafeMutableRawPointer.allocate(byteCount: Int(PhysicalMemory.pageSize), alignment: 64)
+            bytes.initializeMemory(as: UInt8.self, repeating: 0, count: Int(PhysicalMemory.pageSize))
+        }
+
+        deinit { bytes.deallocate() }
+    }
+
+    private(set) var pages: [UInt64: Page] = [:]
+    /// Address ranges backed by RAM that is allocated when first touched.
+    public private(set) var ramRegions: [Range<UInt64>] = []
+    private var devices: [(range: Range<UInt64>, device: MemoryMappedDevice)] = []
+
+    // Direct-mapped TLBs: tag = page number + 1 (0 = empty), base = the page's bytes.
+    let readTags: UnsafeMutablePointer<UInt64>
+    let readBases: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    let writeTags: UnsafeMutablePointer<UInt64>
+    let writeBases: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+
+    /// Called for every guest write to a page that holds decoded code: (address, byte count).
+    var codeWriteHandler: ((UInt64, Int) -> Void)?
+    /// Called for every write to a watched page: (address, byte count).
+    var watchedWriteHandler: ((UInt64, Int) -> Void)?
+    /// Called after a device access so the machine can re-evaluate interrupt lines.
+    var deviceAccessHandler: (() -> Void)?
+
+    public init() {
+        readTags = .allocate(capacity: Self.tlbEntries)
+        readTags.initialize(repeating: 0, count: Self.tlbEntries)
+        readBases = .allocate(capacity: Self.tlbEntries)
+        readBases.initialize(repeating: nil, count: Self.tlbEntries)
+        writeTags = .allocate(capacity: Self.tlbEntries)
+        writeTags.initialize(repeating: 0, count: Self.tlbEntries)
+        writeBases = .allocate(capacity: Self.tlbEntries)
+        writeBases.initialize(repeating: nil, count: Self.tlbEntries)
+    }
+
+    deinit {
+        readTags.deallocate()
+        readBases.deallocate()
+        writeTags.deallocate()
+        writeBases.deallocate()
+    }
+
+    // MARK: Layout
+
+    /// Declares `range` as RAM: pages appear, zeroed, when first touched.
+    public func addRAM(_ range: Range<UInt64>) {
+        ramRegions.append(range)
+    }
+
+    /// Maps a device over `range`; device ranges must not overlap RAM that is in use.
+    public func addDevice(_ device: MemoryMappedDevice, at range: Range<UInt64>) {
+        devices.append((range, device))
+    }
+
+    /// Whether `address` is backed by a page, a RAM region or a device.
+    public func isMapped(_ address: UInt64) -> Bool {
+        pages[address >> Self.pageShift] != nil || isRAM(address) || device(at: address) != nil
+    }
+
+    private func isRAM(_ address: UInt64) -> Bool {
+        ramRegions.contains { $0.contains(address) }
+    }
+
+    private func device(at address: UInt64) -> (range: Range<UInt64>, device: MemoryMappedDevice)? {
+        devices.first { $0.range.contains(address) }
+    }
+
+    /// The page holding `address`, created if it lies in RAM; nil if unmapped.
+    func page(containing address: UInt64, create: Bool = true) -> Page? {
+        let number = address >> Self.pageShift
+        if let page = pages[number] { return page }
+        guard create, isRAM(address) else { return nil }
+        let page = Page()
+        pages[number] = page
+        return page
+    }
+
+    /// Creates the pages covering `range` (used by the loader for segments outside RAM regions).
+    public func map(_ range: Range<UInt64>) {
+        guard !range.isEmpty else { return }
+        var number = range.lowerBound >> Self.pageShift
+        let last = (range.upperBound - 1) >> Self.pageShift
+        while number <= last {
+            if pages[number] == nil { pages[number] = Page() }
+            number += 1
+        }
+    }
+
+    /// The number of pages allocated so far.
+    public var allocatedPageCount: Int { pages.count }
+
+    // MARK: Fast paths
+
+    /// Reads `size` (1, 2, 4 or 8) bytes little-endian, or nil if the access faults.
+    @inline(__always)
+    func read(_ address: UInt64, size: Int) -> UInt64? {
+        let number = address >> Self.pageShift
+        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        let offset = Int(address & Self.pageOffsetMask)
+        if readTags[slot] == number &+ 1, offset &+ size <= Int(Self.pageSize), let base = readBases[slot] {
+            switch size {
+            case 8: return base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            case 4: return UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            case 2: return UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            default: return UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
+            }
+        }
+        return slowRead(address, size: size)
+    }
+
+    /// Writes the low `size` bytes of `value` little-endian; false if the access faults.
+    @inline(__always)
+    func write(_ address: UInt64, size: Int, value: UInt64) -> Bool {
+        let number = address >> Self.pageShift
+        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        let offset = Int(address & Self.pageOffsetMask)
+        if writeTags[slot] == number &+ 1, offset &+ size <= Int(Self.pageSize), let base = writeBases[slot] {
+            store(value, size: size, to: base + offset)
+            return true
+        }
+        return slowWrite(address, size: size, value: value)
+    }
+
+    @inline(__always)
+    private func store(_ value: UInt64, size: Int, to pointer: UnsafeMutableRawPointer) {
+        switch size {
+        case 8: pointer.storeBytes(of: value, as: UInt64.self)
+        case 4: pointer.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        case 2: pointer.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+        default: pointer.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        }
+    }
+
+    // MARK: Slow paths
+
+    private func slowRead(_ address: UInt64, size: Int) -> UInt64? {
+        let offset = Int(address & Self.pageOffsetMask)
+        if offset + size > Int(Self.pageSize) {
+            // An access that crosses a page boundary: assemble it byte by byte.
+            var value: UInt64 = 0
+            for index in 0..<size {
+                guard let byte = slowRead(address &+ UInt64(index), size: 1) else { return nil }
+                value |= byte << UInt64(index * 8)
+            }
+            return value
+        }
+        if let page = page(containing: address) {
+            fillReadTLB(address: address, page: page)
+            return read(address, size: size)
+        }
+        if let (range, device) = device(at: address) {
+            let value = device.read(offset: address - range.lowerBound, size: size)
+            deviceAccessHandler?()
+            return value
+        }
+        return nil
+    }
+
+    private func slowWrite(_ address: UInt64, size: Int, value: UInt64) -> Bool {
+        let offset = Int(address & Self.pageOffsetMask)
+        if offset + size > Int(Self.pageSize) {
+            for index in 0..<size {
+                guard slowWrite(address &+ UInt64(index), size: 1, value: value >> UInt64(index * 8)) else {
+                    return false
+                }
+            }
+            return true
+        }
+        if let page = page(containing: address) {
+            store(value, size: size, to: page.bytes + offset)
+            if page.watched { watchedWriteHandler?(address, size) }
+            if page.holdsCode {
+                codeWriteHandler?(address, size)
+            } else if !page.watched {
+                fillWriteTLB(address: address, page: page)
+            }
+            return true
+        }
+        if let (range, device) = device(at: address) {
+            device.write(offset: address - range.lowerBound, size: size, value: value)
+            deviceAccessHandler?()
+            return true
+        }
+        return false
+    }
+
+    private func fillReadTLB(address: UInt64, page: Page) {
+        let number = address >> Self.pageShift
+        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        readTags[slot] = number &+ 1
+        readBases[slot] = page.bytes
+    }
+
+    private func fillWriteTLB(address: UInt64, page: Page) {
+        let number = address >> Self.pageShift
+        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        writeTags[slot] = number &+ 1
+        writeBases[slot] = page.bytes
+    }
+
+    /// Removes the page holding `address` from the write TLB, so writes to it take the slow path.
+    func evictFromWriteTLB(_ address: UInt64) {
+        let number = address >> Self.pageShift
+        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        if writeTags[slot] == number &+ 1 {
+            writeTags[slot] = 0
+            writeBases[slot] = nil
+        }
+    }
+
+    // MARK: Host access (loader, harness)
+
+    /// Reads bytes for the host without side effects on devices; nil if any byte is unmapped.
+    public func readBytes(at address: UInt64, count: Int) -> [UInt8]? {
+        var result = [UInt8]()
+        result.reserveCapacity(count)
+        var cursor = address
+        var remaining = count
+        while remaining > 0 {
+            guard let page = page(containing: cursor, create: false) else {
+                // Untouched RAM reads as zero without allocating.
+                guard isRAM(cursor) else { return nil }
+                let chunk = min(remaining, Int(Self.pageSize - (cursor & Self.pageOffsetMask)))
+                result.append(contentsOf: repeatElement(0, count: chunk))
+                cursor &+= UInt64(chunk)
+                remaining -= chunk
+                continue
+            }
+            let offset = Int(cursor & Self.pageOffsetMask)
+            let chunk = min(remaining, Int(Self.pageSize) - offset)
+            result.append(contentsOf: UnsafeRawBufferPointer(start: page.bytes + offset, count: chunk))
+            cursor &+= UInt64(chunk)
+            remaining -= chunk
+        }
+        return result
+    }
+
+    /// Reads a little-endian 64-bit value for the host; nil if unmapped.
+    public func readUInt64(at address: UInt64) -> UInt64? {
+        guard let bytes = readBytes(at: address, count: 8) else { return nil }
+        return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Reads a little-endian 32-bit value for the host; nil if unmapped.
+    public func readUInt32(at address: UInt64) -> UInt32? {
+        guard let bytes = readBytes(at: address, count: 4) else { return nil }
+        return bytes.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// Writes bytes from the host. Decoded code in those pages is invalidated like a guest write;
+    /// watches are not triggered (the host is not the guest). Returns false if any byte is unmapped.
+    @discardableResult
+    public func writeBytes<Bytes: Collection>(_ bytes: Bytes, at address: UInt64) -> Bool where Bytes.Element == UInt8 {
+        var cursor = address
+        for byte in bytes {
+            guard let page = page(containing: cursor) else { return false }
+            page.bytes.storeBytes(of: byte, toByteOffset: Int(cursor & Self.pageOffsetMask), as: UInt8.self)
+            if page.holdsCode { codeWriteHandler?(cursor, 1) }
+            cursor &+= 1
+        }
+        return true
+    }
+
+    /// Writes a little-endian 64-bit value from the host.
+    @discardableResult
+    public func writeUInt64(_ value: UInt64, at address: UInt64) -> Bool {
+        writeBytes((0..<8).map { UInt8(truncatingIfNeeded: value >> UInt64($0 * 8)) }, at: address)
+    }
+
+    /// Writes a little-endian 32-bit value from the host.
+    @discardableResult
+    public func writeUInt32(_ value: UInt32, at address: UInt64) -> Bool {
+        writeBytes((0..<4).map { UInt8(truncatingIfNeeded: value >> UInt32($0 * 8)) }, at: address)
+    }
+
+    // MARK: Watches and code tracking
+
+    /// Marks pages in `range` as watched: guest writes to them are reported.
+    func setWatched(_ range: Range<UInt64>, _ watched: Bool) {
+        guard !range.isEmpty else { return }
+        var address = range.lowerBound & ~Self.pageOffsetMask
+        while address < range.upperBound {
+            if let page = page(containing: address) {
+                page.watched = watched
+                evictFromWriteTLB(address)
+            }
+            address &+= Self.pageSize
+        }
+    }
+
+    /// Marks the page holding `address` as holding decoded code.
+    func markHoldsCode(_ address: UInt64, _ holdsCode: Bool) {
+        guard let page = page(containing: address, create: false) else { return }
+        page.holdsCode = holdsCode
+        if holdsCode { evictFromWriteTLB(address) }
+    }
+
+    /// The bytes of the page holding `address`, for the instruction fetcher; nil if unmapped.
+    func pageBytes(containing address: UInt64) -> UnsafeMutableRawPointer? {
+        page(containing: address)?.bytes
+    }
+
+    /// Drops every cached translation (after pages are remapped or flags change wholesale).
+    func flushTLBs() {
+        readTags.update(repeating: 0, count: Self.tlbEntries)
+        writeTags.update(repeating: 0, count: Self.tlbEntries)
+    }
+}
+
+/// A device that answers loads and stores in a physical address range.
+public protocol MemoryMappedDevice: AnyObject {
+    func read(offset: UInt64, size: Int) -> UInt64
+    func write(offset: UInt64, size: Int, value: UInt64)
+}

@@ -1,0 +1,39 @@
+import A64
+
+/// Turns the stream of retired instructions into cycles.
+///
+/// Timing lives beside the semantics: the executor tells the model what retired (the decoded
+/// instruction, where, where control went next, which address it touched) and the model keeps
+/// its own pipeline, predictor and cache state. The executor is generic over the model, so a
+/// model's methods inline into the loop and the atomic model costs one addition.
+public protocol CycleModel {
+    /// Cycles elapsed since the model was created or last reset.
+    var cycles: UInt64 { get }
+
+    /// One instruction retired at `pc`; `nextPC` is where execution continues (branch outcome) and
+    /// `dataAddress` the address it loaded from or stored to (0 if none).
+    mutating func retire(_ instruction: Instruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64)
+
+    /// An exception was taken to the vector at `vector`.
+    mutating func exceptionTaken(from pc: UInt64, to vector: UInt64)
+
+    /// Predictor and cache state return to cold (first-hit measurements).
+    mutating func resetMicroarchitecturalState()
+}
+
+/// One cycle per instruction: the functional fast-forward model.
+public struct AtomicCycleModel: CycleModel {
+    public private(set) var cycles: UInt64 = 0
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func retire(_ instruction: Instruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
+        cycles &+= 1
+    }
+
+    @inline(__always)
+    public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {}
+
+    public mutating func resetMicroarchitecturalState() {}
+}

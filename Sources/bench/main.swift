@@ -1,2 +1,0 @@
-import GuestKernel
-print(GuestImage.url(named: "guest-selftest") as Any)
