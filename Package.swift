@@ -26,10 +26,12 @@ let package = Package(
             dependencies: ["Emulator"],
             exclude: ["Guest"],
             plugins: ["GuestBuildPlugin"]),
+        .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel"]),
+        .target(name: "Reports", dependencies: ["Harness"]),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "A64", "Emulator", "GuestKernel",
+                "A64", "Emulator", "GuestKernel", "Harness", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),

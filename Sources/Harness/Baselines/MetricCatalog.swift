@@ -1,0 +1,70 @@
+/// Whether a bigger value of a metric is good or bad.
+public enum MetricDirection: String, Codable, Sendable {
+    case lowerIsBetter
+    case higherIsBetter
+}
+
+/// How a metric's changes are judged.
+public enum MetricKind: String, Codable, Sendable {
+    /// A guest measurement: deterministic, so any change beyond the tolerance counts.
+    case deterministic
+    /// A host measurement with several samples: judged on whether the samples separate.
+    case statistical
+}
+
+/// One named value of a run, as `bench compare` sees it.
+public struct NamedMetric: Sendable, Equatable {
+    /// `scenario-or-curve · metric`, unique within a run.
+    public var key: String
+    public var direction: MetricDirection
+    public var kind: MetricKind
+    /// The samples (one for deterministic metrics).
+    public var samples: [Double]
+
+    public var value: Double { samples.isEmpty ? 0 : samples.sorted()[samples.count / 2] }
+}
+
+extension RunResults {
+    /// Every metric of the run, flattened to named values with their direction.
+    public var namedMetrics: [NamedMetric] {
+        var metrics: [NamedMetric] = []
+        func add(_ key: String, _ value: Double, _ direction: MetricDirection = .lowerIsBetter) {
+            metrics.append(NamedMetric(key: key, direction: direction, kind: .deterministic, samples: [value]))
+        }
+        for scenario in scenarios {
+            let id = scenario.id
+            let m = scenario.metrics
+            for (windowName, window) in [("entry", m.entry), ("exit", m.exit)] {
+                add("\(id) · \(windowName) overhead cycles (steady)", window.steady.overhead.cycles)
+                add("\(id) · \(windowName) overhead cycles (first hit)", window.firstHit.overhead.cycles)
+                for (name, value) in window.steady.measured.named where name != "cycles" {
+                    add("\(id) · \(windowName) \(name) per call", value)
+                }
+            }
+            add("\(id) · extra stack bytes", m.stackBytes.overhead)
+            if let used = m.stackAtHandlerEntry { add("\(id) · stack used at handler entry", used) }
+            add("\(id) · attach cycles", m.attachCycles)
+            add("\(id) · detach cycles", m.detachCycles)
+            for walk in scenario.walks where walk.unavailable == nil && walk.total > 0 {
+                let prefix = "\(id) · \(walk.point.rawValue) walks by \(walk.walker.rawValue)"
+                add("\(prefix) correct", Double(walk.correct), .higherIsBetter)
+                add("\(prefix) wrong", Double(walk.wrong))
+                add("\(prefix) wrong but claimed reliable", Double(walk.wrongButClaimedReliable))
+            }
+        }
+        for curve in scaling {
+            for point in curve.points {
+                add("\(curve.id) · at \(formatAxis(point.x))", point.y)
+            }
+        }
+        for (mode, samples) in host.instructionsPerSecond.sorted(by: { $0.key < $1.key }) where !samples.isEmpty {
+            metrics.append(NamedMetric(key: "host · guest instructions per second (\(mode))", direction: .higherIsBetter,
+                                       kind: .statistical, samples: samples))
+        }
+        return metrics
+    }
+
+    private func formatAxis(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : String(x)
+    }
+}

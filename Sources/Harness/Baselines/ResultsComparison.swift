@@ -1,0 +1,125 @@
+import Foundation
+
+/// Thresholds for `bench compare`.
+public struct ComparisonPolicy: Sendable, Equatable {
+    /// Guest metrics may move by this fraction of the baseline before they count as changed.
+    public var relativeTolerance: Double
+    /// …or by this absolute amount (cycles, bytes, counts), whichever is larger.
+    public var absoluteTolerance: Double
+    /// Host throughput counts as changed only if every sample is beyond this fraction of every baseline sample.
+    public var hostTolerance: Double
+    /// Whether host throughput is judged at all (it is meaningless across different machines).
+    public var includeHost: Bool
+
+    public init(relativeTolerance: Double = 0.005, absoluteTolerance: Double = 0.5, hostTolerance: Double = 0.15,
+                includeHost: Bool = true) {
+        self.relativeTolerance = relativeTolerance
+        self.absoluteTolerance = absoluteTolerance
+        self.hostTolerance = hostTolerance
+        self.includeHost = includeHost
+    }
+}
+
+/// How one metric moved between a baseline and a run.
+public struct MetricChange: Sendable, Equatable {
+    public enum Verdict: String, Sendable, Equatable {
+        case unchanged, improved, regressed
+        /// In the run but not the baseline: reported, not judged.
+        case added
+        /// In the baseline but not the run: coverage was lost, which is a regression.
+        case removed
+        /// Not judged (e.g. host figures from a different machine).
+        case skipped
+    }
+
+    public var key: String
+    public var baseline: Double?
+    public var current: Double?
+    public var verdict: Verdict
+    public var note: String?
+
+    /// (current − baseline) / |baseline|, when both exist and the baseline is not zero.
+    public var relativeChange: Double? {
+        guard let baseline, let current, baseline != 0 else { return nil }
+        return (current - baseline) / abs(baseline)
+    }
+}
+
+/// The outcome of comparing a run with a baseline.
+public struct ResultsComparison: Sendable {
+    public var changes: [MetricChange]
+    public var baselineRun: String
+    public var currentRun: String
+
+    /// `bench compare`'s exit status: 0 no change, 2 regression, 4 improvements only.
+    public var exitStatus: Int32 {
+        if changes.contains(where: { $0.verdict == .regressed || $0.verdict == .removed }) { return 2 }
+        if changes.contains(where: { $0.verdict == .improved }) { return 4 }
+        return 0
+    }
+
+    public var regressions: [MetricChange] { changes.filter { $0.verdict == .regressed || $0.verdict == .removed } }
+    public var improvements: [MetricChange] { changes.filter { $0.verdict == .improved } }
+
+    /// Compares `current` with `baseline` under `policy`.
+    public init(baseline: RunResults, current: RunResults, policy: ComparisonPolicy = ComparisonPolicy()) {
+        baselineRun = baseline.run.identifier
+        currentRun = current.run.identifier
+        let sameHost = baseline.environment.hostName == current.environment.hostName
+            && baseline.environment.hostProcessorCount == current.environment.hostProcessorCount
+        let old = Dictionary(baseline.namedMetrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let new = Dictionary(current.namedMetrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var changes: [MetricChange] = []
+        for key in Set(old.keys).union(new.keys).sorted() {
+            switch (old[key], new[key]) {
+            case let (before?, after?):
+                changes.append(Self.judge(key: key, before: before, after: after, policy: policy, sameHost: sameHost))
+            case let (before?, nil):
+                let verdict: MetricChange.Verdict = before.kind == .statistical ? .skipped : .removed
+                changes.append(MetricChange(key: key, baseline: before.value, current: nil, verdict: verdict,
+                                            note: "not measured in this run"))
+            case let (nil, after?):
+                changes.append(MetricChange(key: key, baseline: nil, current: after.value, verdict: .added, note: nil))
+            case (nil, nil):
+                break
+            }
+        }
+        self.changes = changes
+    }
+
+    private static func judge(key: String, before: NamedMetric, after: NamedMetric, policy: ComparisonPolicy,
+                              sameHost: Bool) -> MetricChange {
+        var change = MetricChange(key: key, baseline: before.value, current: after.value, verdict: .unchanged, note: nil)
+        switch after.kind {
+        case .deterministic:
+            let allowed = max(policy.absoluteTolerance, abs(before.value) * policy.relativeTolerance)
+            let delta = after.value - before.value
+            if abs(delta) > allowed {
+                let better = after.direction == .lowerIsBetter ? delta < 0 : delta > 0
+                change.verdict = better ? .improved : .regressed
+            }
+        case .statistical:
+            guard policy.includeHost else {
+                change.verdict = .skipped
+                change.note = "host figures not judged (--no-host)"
+                return change
+            }
+            guard sameHost else {
+                change.verdict = .skipped
+                change.note = "different host: not comparable"
+                return change
+            }
+            // Judged only when the sample sets separate by more than the tolerance: noise never flips a verdict.
+            let oldLow = before.samples.min() ?? 0, oldHigh = before.samples.max() ?? 0
+            let newLow = after.samples.min() ?? 0, newHigh = after.samples.max() ?? 0
+            let higherIsBetter = after.direction == .higherIsBetter
+            if newHigh < oldLow * (1 - policy.hostTolerance) {
+                change.verdict = higherIsBetter ? .regressed : .improved
+            } else if newLow > oldHigh * (1 + policy.hostTolerance) {
+                change.verdict = higherIsBetter ? .improved : .regressed
+            }
+            change.note = "\(after.samples.count) samples vs \(before.samples.count)"
+        }
+        return change
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+
+/// Everything one `bench run` measured: the contents of `results.json`.
+///
+/// The schema is versioned (`schemaVersion`); readers reject versions they do not know rather
+/// than misread them. Guest metrics are deterministic, host figures are not and are kept apart.
+public struct RunResults: Codable, Sendable, Equatable {
+    /// The version of this schema; bump it on any incompatible change and document it in the README.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var run: RunInfo
+    public var environment: EnvironmentInfo
+    public var scenarios: [ScenarioResult]
+    public var scaling: [ScalingCurve]
+    public var host: HostPerformance
+
+    public init(run: RunInfo, environment: EnvironmentInfo, scenarios: [ScenarioResult],
+                scaling: [ScalingCurve], host: HostPerformance) {
+        schemaVersion = Self.currentSchemaVersion
+        self.run = run
+        self.environment = environment
+        self.scenarios = scenarios
+        self.scaling = scaling
+        self.host = host
+    }
+}
+
+/// Identity of a run.
+public struct RunInfo: Codable, Sendable, Equatable {
+    /// `<timestamp>-<commit>`, also the run's folder name.
+    public var identifier: String
+    /// ISO 8601, UTC.
+    public var startedAt: String
+    public var commit: String
+    public var suite: String
+    /// CPU profiles the suite ran on.
+    public var cpuProfiles: [String]
+    /// Parallel scenario workers used.
+    public var jobs: Int
+    /// Wall-clock seconds for the whole run (host-dependent; never compared as a guest metric).
+    public var wallSeconds: Double
+}
+
+/// What the numbers were produced with.
+public struct EnvironmentInfo: Codable, Sendable, Equatable {
+    public var hostName: String
+    public var hostOS: String
+    public var hostProcessorCount: Int
+    public var swiftVersion: String
+    /// SHA-256 of the guest image, so two runs of different guests are never silently compared.
+    public var guestImageSHA256: String
+    /// Whether libdw could be loaded for the independent unwinder ("available" or the reason it is not).
+    public var libdw: String
+}
+
+/// Host-side throughput: noisy, judged statistically by `bench compare`.
+public struct HostPerformance: Codable, Sendable, Equatable {
+    /// Guest instructions per second in each timing mode, one sample per measurement repetition.
+    public var instructionsPerSecond: [String: [Double]]
+    /// Peak resident memory of the run, in bytes.
+    public var peakResidentBytes: UInt64
+
+    public init(instructionsPerSecond: [String: [Double]] = [:], peakResidentBytes: UInt64 = 0) {
+        self.instructionsPerSecond = instructionsPerSecond
+        self.peakResidentBytes = peakResidentBytes
+    }
+}
+
+/// One mechanism × handler × workload × CPU profile.
+public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
+    public var mechanism: String
+    public var handler: String
+    public var workload: String
+    public var cpu: String
+    public var metrics: ScenarioMetrics
+    public var walks: [WalkVerification]
+
+    /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
+    public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
+
+    public init(mechanism: String, handler: String, workload: String, cpu: String,
+                metrics: ScenarioMetrics, walks: [WalkVerification]) {
+        self.mechanism = mechanism
+        self.handler = handler
+        self.workload = workload
+        self.cpu = cpu
+        self.metrics = metrics
+        self.walks = walks
+    }
+}
+
+/// The measured cost of one scenario, per call, with the `none` baseline it is relative to.
+public struct ScenarioMetrics: Codable, Sendable, Equatable {
+    /// From the caller's branch-and-link to the first instruction of the traced function's body.
+    public var entry: WindowComparison
+    /// From the traced function's return to the caller's next instruction.
+    public var exit: WindowComparison
+    /// Stack: lowest SP during the probed call below the caller's SP, in bytes, and the same in `none`.
+    public var stackBytes: Comparison<Double>
+    /// Stack already consumed below the caller's SP when the entry handler starts (nil without a handler).
+    public var stackAtHandlerEntry: Double?
+    /// Cycles to attach to and detach from the measured sites, cache maintenance included.
+    public var attachCycles: Double
+    public var detachCycles: Double
+    /// Calls measured in steady state (after warm-up).
+    public var measuredCalls: Int
+
+    public init(entry: WindowComparison, exit: WindowComparison, stackBytes: Comparison<Double>,
+                stackAtHandlerEntry: Double?, attachCycles: Double, detachCycles: Double, measuredCalls: Int) {
+        self.entry = entry
+        self.exit = exit
+        self.stackBytes = stackBytes
+        self.stackAtHandlerEntry = stackAtHandlerEntry
+        self.attachCycles = attachCycles
+        self.detachCycles = detachCycles
+        self.measuredCalls = measuredCalls
+    }
+}
+
+/// A measurement with the baseline it is compared against; `overhead` is the difference.
+public struct Comparison<Value: Codable & Sendable & Equatable & Differenceable>: Codable, Sendable, Equatable {
+    public var measured: Value
+    public var baseline: Value
+    public var overhead: Value { measured - baseline }
+
+    public init(measured: Value, baseline: Value) {
+        self.measured = measured
+        self.baseline = baseline
+    }
+}
+
+/// A value with a difference: what `Comparison` needs to report an overhead.
+public protocol Differenceable {
+    static func - (lhs: Self, rhs: Self) -> Self
+}
+
+extension Double: Differenceable {}
+
+/// A measurement window in steady state and on first hit, against `none`.
+public struct WindowComparison: Codable, Sendable, Equatable {
+    public var steady: Comparison<WindowCounters>
+    public var firstHit: Comparison<WindowCounters>
+
+    public init(steady: Comparison<WindowCounters>, firstHit: Comparison<WindowCounters>) {
+        self.steady = steady
+        self.firstHit = firstHit
+    }
+}
+
+/// Counters for one window, per call.
+public struct WindowCounters: Codable, Sendable, Equatable, Differenceable {
+    public var cycles: Double
+    public var instructions: Double
+    public var exceptions: Double
+    public var branchMispredicts: Double
+    public var returnMispredicts: Double
+    public var cacheMisses: Double
+
+    public init(cycles: Double = 0, instructions: Double = 0, exceptions: Double = 0,
+                branchMispredicts: Double = 0, returnMispredicts: Double = 0, cacheMisses: Double = 0) {
+        self.cycles = cycles
+        self.instructions = instructions
+        self.exceptions = exceptions
+        self.branchMispredicts = branchMispredicts
+        self.returnMispredicts = returnMispredicts
+        self.cacheMisses = cacheMisses
+    }
+
+    /// The counters as named values, in a fixed order.
+    public var named: [(String, Double)] {
+        [("cycles", cycles), ("instructions", instructions), ("exceptions", exceptions),
+         ("branchMispredicts", branchMispredicts), ("returnMispredicts", returnMispredicts), ("cacheMisses", cacheMisses)]
+    }
+
+    private func combine(_ other: WindowCounters, _ op: (Double, Double) -> Double) -> WindowCounters {
+        WindowCounters(cycles: op(cycles, other.cycles), instructions: op(instructions, other.instructions),
+                       exceptions: op(exceptions, other.exceptions),
+                       branchMispredicts: op(branchMispredicts, other.branchMispredicts),
+                       returnMispredicts: op(returnMispredicts, other.returnMispredicts),
+                       cacheMisses: op(cacheMisses, other.cacheMisses))
+    }
+
+    public static func + (lhs: WindowCounters, rhs: WindowCounters) -> WindowCounters { lhs.combine(rhs, +) }
+    public static func - (lhs: WindowCounters, rhs: WindowCounters) -> WindowCounters { lhs.combine(rhs, -) }
+
+    /// The counters divided by `count` (per-call averages).
+    public func divided(by count: Double) -> WindowCounters {
+        combine(self) { value, _ in value / count }
+    }
+}
+
+/// Where a stack walk was taken.
+public enum WalkPoint: String, Codable, Sendable, CaseIterable {
+    case entryHandler = "entry"
+    case exitHandler = "exit"
+    case calleeWhileHooked = "callee"
+    case interrupt = "irq"
+}
+
+/// Which unwinder produced a walk.
+public enum Walker: String, Codable, Sendable, CaseIterable {
+    /// The guest's frame-record walker.
+    case guest
+    /// The guest's reliable walker, which may refuse.
+    case guestReliable = "guest-reliable"
+    /// libdw's DWARF CFI unwinder, walking the same snapshot from the host.
+    case libdw
+}
+
+/// How walks taken at one point by one walker compared with the shadow call stack.
+public struct WalkVerification: Codable, Sendable, Equatable {
+    public var point: WalkPoint
+    public var walker: Walker
+    /// Walks compared (for the IRQ sweep: one per instruction of the probed call path).
+    public var total: Int
+    public var correct: Int
+    public var missingFrame: Int
+    public var extraFrame: Int
+    public var unrecoveredTrampoline: Int
+    public var truncated: Int
+    /// Walks the reliable walker refused (returned an error): safe, and counted apart from correct.
+    public var refused: Int
+    /// Walks that were wrong although the walker claimed them reliable: must be zero.
+    public var wrongButClaimedReliable: Int
+    /// Set when the walker could not run at all (e.g. libdw unavailable): the reason, never a pass.
+    public var unavailable: String?
+    /// Up to a few examples of wrong walks (expected vs got), for the report.
+    public var examples: [WalkExample]
+
+    public init(point: WalkPoint, walker: Walker, total: Int = 0, correct: Int = 0, missingFrame: Int = 0,
+                extraFrame: Int = 0, unrecoveredTrampoline: Int = 0, truncated: Int = 0, refused: Int = 0,
+                wrongButClaimedReliable: Int = 0, unavailable: String? = nil, examples: [WalkExample] = []) {
+        self.point = point
+        self.walker = walker
+        self.total = total
+        self.correct = correct
+        self.missingFrame = missingFrame
+        self.extraFrame = extraFrame
+        self.unrecoveredTrampoline = unrecoveredTrampoline
+        self.truncated = truncated
+        self.refused = refused
+        self.wrongButClaimedReliable = wrongButClaimedReliable
+        self.unavailable = unavailable
+        self.examples = examples
+    }
+
+    /// Walks that were not correct and not refused.
+    public var wrong: Int { missingFrame + extraFrame + unrecoveredTrampoline + truncated }
+}
+
+/// One wrong walk: what the shadow call stack said and what the walker produced.
+public struct WalkExample: Codable, Sendable, Equatable {
+    public var expected: [String]
+    public var actual: [String]
+    public var verdict: String
+    /// For IRQ sweeps: the instruction the interrupt was taken before.
+    public var interruptedAt: String?
+
+    public init(expected: [String], actual: [String], verdict: String, interruptedAt: String?) {
+        self.expected = expected
+        self.actual = actual
+        self.verdict = verdict
+        self.interruptedAt = interruptedAt
+    }
+}
+
+/// A cost curve: y against a swept parameter.
+public struct ScalingCurve: Codable, Sendable, Equatable, Identifiable {
+    /// The swept parameter: registered ops, attached functions, or stack depth.
+    public enum Parameter: String, Codable, Sendable, CaseIterable {
+        case registeredOps = "ops"
+        case attachedFunctions = "functions"
+        case stackDepth = "depth"
+    }
+
+    public var parameter: Parameter
+    public var mechanism: String
+    public var handler: String
+    public var workload: String
+    public var cpu: String
+    /// What y measures, e.g. "entry cycles per call" or "attach cycles".
+    public var quantity: String
+    public var points: [ScalingPoint]
+
+    public var id: String { "\(parameter.rawValue):\(quantity):\(mechanism)/\(handler)/\(workload)@\(cpu)" }
+
+    public init(parameter: Parameter, mechanism: String, handler: String, workload: String, cpu: String,
+                quantity: String, points: [ScalingPoint]) {
+        self.parameter = parameter
+        self.mechanism = mechanism
+        self.handler = handler
+        self.workload = workload
+        self.cpu = cpu
+        self.quantity = quantity
+        self.points = points
+    }
+}
+
+public struct ScalingPoint: Codable, Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}

@@ -1,0 +1,58 @@
+import Harness
+
+/// Renders results as tidy CSV: one row per measured value, ready for a spreadsheet pivot or pandas.
+///
+/// Columns: `kind,id,mechanism,handler,workload,cpu,metric,value`. Scenario metrics have kind
+/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value).
+public enum CSVRenderer {
+    public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
+
+    public static func render(_ results: RunResults) -> String {
+        var lines = [header]
+        func row(_ kind: String, _ id: String, _ mechanism: String, _ handler: String, _ workload: String,
+                 _ cpu: String, _ metric: String, _ value: Double) {
+            lines.append([kind, id, mechanism, handler, workload, cpu, metric, ReportFormat.number(value)]
+                .map(escape).joined(separator: ","))
+        }
+        for scenario in results.scenarios {
+            let m = scenario.metrics
+            func add(_ metric: String, _ value: Double) {
+                row("scenario", scenario.id, scenario.mechanism, scenario.handler, scenario.workload, scenario.cpu, metric, value)
+            }
+            for (window, comparison) in [("entry", m.entry), ("exit", m.exit)] {
+                for (phase, counters) in [("steady", comparison.steady), ("first_hit", comparison.firstHit)] {
+                    for (name, value) in counters.measured.named { add("\(window)_\(phase)_\(name)", value) }
+                    for (name, value) in counters.overhead.named { add("\(window)_\(phase)_\(name)_overhead", value) }
+                }
+            }
+            add("stack_bytes", m.stackBytes.measured)
+            add("stack_bytes_overhead", m.stackBytes.overhead)
+            if let used = m.stackAtHandlerEntry { add("stack_at_handler_entry", used) }
+            add("attach_cycles", m.attachCycles)
+            add("detach_cycles", m.detachCycles)
+            for walk in scenario.walks where walk.unavailable == nil {
+                let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
+                for (name, value) in [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),
+                                      ("extra_frame", walk.extraFrame), ("unrecovered_trampoline", walk.unrecoveredTrampoline),
+                                      ("truncated", walk.truncated), ("refused", walk.refused),
+                                      ("wrong_but_claimed_reliable", walk.wrongButClaimedReliable)] {
+                    row("walk", scenario.id, scenario.mechanism, scenario.handler, scenario.workload, scenario.cpu,
+                        "\(prefix)_\(name)", Double(value))
+                }
+            }
+        }
+        for curve in results.scaling {
+            for point in curve.points {
+                row("scaling", curve.id, curve.mechanism, curve.handler, curve.workload, curve.cpu,
+                    "\(curve.quantity) at \(curve.parameter.rawValue)=\(ReportFormat.number(point.x))", point.y)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Quotes a field if it holds a comma, quote or newline (RFC 4180).
+    static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
