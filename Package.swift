@@ -36,5 +36,6 @@ let package = Package(
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
         .testTarget(name: "A64Tests", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
     ]
 )

@@ -6,5 +6,5 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure arm64 kernel-tracing paths on a cycle-counting AArch64 emulator.",
-        subcommands: [Exec.self])
+        subcommands: [Compare.self, Exec.self])
 }

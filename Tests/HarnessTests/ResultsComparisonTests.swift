@@ -1,0 +1,60 @@
+import Testing
+@testable import Harness
+
+@Suite struct ResultsComparisonTests {
+    let baseline = ResultsFixtures.run("base", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 40)])
+
+    @Test func identicalRunsHaveNoChangeAndExitZero() {
+        let comparison = ResultsComparison(baseline: baseline, current: baseline)
+        #expect(comparison.exitStatus == 0)
+        #expect(comparison.regressions.isEmpty && comparison.improvements.isEmpty)
+    }
+
+    @Test func moreCyclesThanTheBaselineIsARegression() {
+        let worse = ResultsFixtures.run("worse", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 44)])
+        let comparison = ResultsComparison(baseline: baseline, current: worse)
+        #expect(comparison.exitStatus == 2)
+        #expect(comparison.regressions.contains { $0.key.contains("entry overhead cycles (steady)") })
+    }
+
+    @Test func fewerCyclesOnlyIsImprovementsOnly() {
+        let better = ResultsFixtures.run("better", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 36)])
+        #expect(ResultsComparison(baseline: baseline, current: better).exitStatus == 4)
+    }
+
+    @Test func changesWithinTheToleranceDoNotCount() {
+        let nudged = ResultsFixtures.run("nudged", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 40.4)])
+        #expect(ResultsComparison(baseline: baseline, current: nudged).exitStatus == 0)
+        let strict = ComparisonPolicy(relativeTolerance: 0, absoluteTolerance: 0)
+        #expect(ResultsComparison(baseline: baseline, current: nudged, policy: strict).exitStatus == 2)
+    }
+
+    @Test func aScenarioMissingFromTheRunIsARegression() {
+        let empty = ResultsFixtures.run("empty", scenarios: [])
+        let comparison = ResultsComparison(baseline: baseline, current: empty)
+        #expect(comparison.exitStatus == 2)
+        #expect(comparison.changes.contains { $0.verdict == .removed })
+    }
+
+    @Test func hostThroughputNoiseIsNotJudged() {
+        let noisy = ResultsFixtures.run("noisy", scenarios: baseline.scenarios, throughput: [0.95e8, 1.05e8, 0.97e8])
+        #expect(ResultsComparison(baseline: baseline, current: noisy).exitStatus == 0)
+    }
+
+    @Test func separatedHostThroughputSamplesAreJudged() {
+        let slow = ResultsFixtures.run("slow", scenarios: baseline.scenarios, throughput: [0.5e8, 0.52e8, 0.51e8])
+        #expect(ResultsComparison(baseline: baseline, current: slow).exitStatus == 2)
+        let otherHost = ResultsFixtures.run("other", scenarios: baseline.scenarios, throughput: [0.5e8], host: "laptop")
+        #expect(ResultsComparison(baseline: baseline, current: otherHost).exitStatus == 0)
+        #expect(ResultsComparison(baseline: baseline, current: slow, policy: ComparisonPolicy(includeHost: false)).exitStatus == 0)
+    }
+
+    @Test func fewerCorrectWalksIsARegression() {
+        var current = baseline
+        current.scenarios[0].walks[0].correct = 3
+        current.scenarios[0].walks[0].missingFrame = 1
+        let comparison = ResultsComparison(baseline: baseline, current: current)
+        #expect(comparison.exitStatus == 2)
+        #expect(comparison.regressions.map(\.key).contains { $0.hasSuffix("correct") })
+    }
+}
