@@ -21,6 +21,7 @@ let package = Package(
     targets: [
         .target(name: "A64", swiftSettings: optimisedInDebug),
         .target(name: "Emulator", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .target(name: "DebugInfo"),
         .target(
             name: "GuestKernel",
             dependencies: ["Emulator"],
@@ -33,5 +34,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
+        .testTarget(
+            name: "DebugInfoTests",
+            dependencies: ["DebugInfo"],
+            resources: [.copy("Fixtures")]),
     ]
 )
