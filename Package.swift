@@ -21,7 +21,7 @@ let package = Package(
     targets: [
         .target(name: "A64", swiftSettings: optimisedInDebug),
         .target(name: "Emulator", dependencies: ["A64"], swiftSettings: optimisedInDebug),
-        .target(name: "DebugInfo"),
+        .target(name: "DebugInfo", swiftSettings: optimisedInDebug),
         .target(
             name: "GuestKernel",
             dependencies: ["Emulator"],

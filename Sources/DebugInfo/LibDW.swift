@@ -139,6 +139,15 @@ public struct LibDW: Sendable {
     let dwfl_module_addrinfo: DwflModuleAddrInfo
     let dwfl_module_info: DwflModuleInfo
 
+    typealias DwflModuleCFI = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt64>?) -> OpaquePointer?
+    typealias DwarfCFIAddrFrame = @convention(c) (
+        OpaquePointer?, UInt64, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    ) -> Int32
+
+    let dwfl_module_eh_cfi: DwflModuleCFI
+    let dwfl_module_dwarf_cfi: DwflModuleCFI
+    let dwarf_cfi_addrframe: DwarfCFIAddrFrame
+
     /// Opens `libraryName` with `dlopen` and resolves every function; throws
     /// ``DebugInfoError/libdwUnavailable(reason:)`` naming the library or the first missing symbol.
     ///
@@ -212,6 +221,9 @@ public struct LibDW: Sendable {
         dwfl_addrmodule = try resolver.function("dwfl_addrmodule")
         dwfl_module_addrinfo = try resolver.function("dwfl_module_addrinfo")
         dwfl_module_info = try resolver.function("dwfl_module_info")
+        dwfl_module_eh_cfi = try resolver.function("dwfl_module_eh_cfi")
+        dwfl_module_dwarf_cfi = try resolver.function("dwfl_module_dwarf_cfi")
+        dwarf_cfi_addrframe = try resolver.function("dwarf_cfi_addrframe")
     }
 
     /// libdw's message for its most recent DWARF error on this thread.

@@ -38,6 +38,11 @@ enum FixturePrograms {
         "--target=aarch64-none-elf", "-g", "-gdwarf-3", "-Wl,-e,entry",
     ])
 
+    /// `types.c` without `-g`: an AArch64 ELF with no DWARF.
+    static let typesWithoutDebugInfo = build("types", output: "types-nodebug.elf", flags: [
+        "--target=aarch64-none-elf", "-g0", "-Wl,-e,entry",
+    ])
+
     /// `stack.c`: a static freestanding Linux AArch64 program that prints a register and stack snapshot.
     static let stackSnapshotProgram = build("stack", output: "stack.elf", flags: [
         "--target=aarch64-linux-gnu", "-static", "-g", "-gdwarf-5",
