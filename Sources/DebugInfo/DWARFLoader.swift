@@ -20,6 +20,18 @@ final class DWARFLoader {
         DW.Tag.restrictType, DW.Tag.atomicType, DW.Tag.subroutineType, DW.Tag.unspecifiedType,
     ]
 
+    /// Sizes, counts and offsets above this (1 TiB) are clamped, so damaged DWARF cannot make
+    /// the arithmetic on them overflow.
+    static let sizeLimit = 1 << 40
+
+    static func bounded(_ value: UInt64) -> Int {
+        value > UInt64(sizeLimit) ? sizeLimit : Int(value)
+    }
+
+    static func bounded(_ value: Int64) -> Int {
+        Int(max(-Int64(sizeLimit), min(Int64(sizeLimit), value)))
+    }
+
     init(session: DwarfSession) {
         self.session = session
     }
@@ -61,10 +73,10 @@ final class DWARFLoader {
         case DW.Tag.baseType:
             return .base(BaseType(
                 name: session.string(die, DW.Attribute.name) ?? "<unnamed>",
-                byteSize: Int(session.unsigned(die, DW.Attribute.byteSize) ?? 0),
+                byteSize: Self.bounded(session.unsigned(die, DW.Attribute.byteSize) ?? 0),
                 encoding: encoding(session.unsigned(die, DW.Attribute.encoding))))
         case DW.Tag.pointerType:
-            let size = session.unsigned(die, DW.Attribute.byteSize).map(Int.init) ?? session.addressSize(die)
+            let size = session.unsigned(die, DW.Attribute.byteSize).map(Self.bounded) ?? session.addressSize(die)
             return .pointer(pointee: try typeReference(die), byteSize: size)
         case DW.Tag.arrayType:
             return .array(ArrayType(element: try typeReference(die), dimensions: try arrayDimensions(die)))
@@ -120,18 +132,18 @@ final class DWARFLoader {
 
     private func arrayDimensions(_ die: LibDW.DIE) throws -> [Int?] {
         try session.children(of: die).filter { session.tag($0) == DW.Tag.subrangeType }.map { subrange in
-            if let count = session.unsigned(subrange, DW.Attribute.count) { return Int(exactly: count) }
+            if let count = session.unsigned(subrange, DW.Attribute.count) { return Self.bounded(count) }
             guard var upper = session.attribute(subrange, DW.Attribute.upperBound) else { return nil }
             // A negative or non-constant upper bound (flexible array, VLA) means "unknown".
             guard let upperBound = session.signed(&upper), upperBound >= 0 else { return nil }
             let lowerBound = session.unsigned(subrange, DW.Attribute.lowerBound) ?? 0
-            return Int(exactly: upperBound).map { $0 + 1 - Int(lowerBound) }
+            return max(0, Self.bounded(UInt64(upperBound)) + 1 - Self.bounded(lowerBound))
         }
     }
 
     private func readComposite(_ die: LibDW.DIE) throws -> CompositeType {
         var members: [Member] = []
-        let byteSize = session.unsigned(die, DW.Attribute.byteSize).map(Int.init)
+        let byteSize = session.unsigned(die, DW.Attribute.byteSize).map(Self.bounded)
         for child in try session.children(of: die) where session.tag(child) == DW.Tag.member {
             // C++ static data members are declarations without storage in the object.
             if session.flag(child, DW.Attribute.external) || session.flag(child, DW.Attribute.declaration) { continue }
@@ -151,23 +163,24 @@ final class DWARFLoader {
         guard let bitSize = session.unsigned(die, DW.Attribute.bitSize) else {
             return Member(name: name, type: type, byteOffset: location, bitField: nil)
         }
+        let width = Self.bounded(bitSize)
         let declaredSize = try storageSize(die)
         let firstBit: Int
         if let dataBitOffset = session.unsigned(die, DW.Attribute.dataBitOffset) {
-            firstBit = location * 8 + Int(dataBitOffset)
+            firstBit = location * 8 + Self.bounded(dataBitOffset)
         } else if var oldOffset = session.attribute(die, DW.Attribute.bitOffset) {
             // DWARF 2/3: bits counted from the most significant bit of a unit of DW_AT_byte_size bytes.
-            let unitSize = session.unsigned(die, DW.Attribute.byteSize).map(Int.init) ?? declaredSize
-            let fromMostSignificant = Int(session.signed(&oldOffset) ?? 0)
-            firstBit = location * 8 + unitSize * 8 - fromMostSignificant - Int(bitSize)
+            let unitSize = session.unsigned(die, DW.Attribute.byteSize).map(Self.bounded) ?? declaredSize
+            let fromMostSignificant = Self.bounded(session.signed(&oldOffset) ?? 0)
+            firstBit = location * 8 + unitSize * 8 - fromMostSignificant - width
         } else {
             firstBit = location * 8
         }
         let placement = Self.placeBitField(
-            firstBit: firstBit, bitSize: Int(bitSize), declaredSize: declaredSize, aggregateSize: aggregateSize)
+            firstBit: max(0, firstBit), bitSize: width, declaredSize: declaredSize, aggregateSize: aggregateSize)
         return Member(
             name: name, type: type, byteOffset: placement.byteOffset,
-            bitField: BitField(bitSize: Int(bitSize), bitOffset: placement.bitOffset, storageByteSize: placement.storage))
+            bitField: BitField(bitSize: width, bitOffset: placement.bitOffset, storageByteSize: placement.storage))
     }
 
     /// Chooses the storage unit for a bitfield whose first bit is `firstBit` bits from the start of
@@ -195,12 +208,12 @@ final class DWARFLoader {
     private func memberLocation(_ die: LibDW.DIE) throws -> Int {
         guard var attribute = session.attribute(die, DW.Attribute.dataMemberLocation) else { return 0 }
         if !DW.Form.blockForms.contains(session.form(&attribute)), let value = session.unsigned(&attribute) {
-            return Int(value)
+            return Self.bounded(value)
         }
         if let operations = session.locationExpression(&attribute), operations.count == 1,
             operations[0].atom == DW.Operation.plusUconst || operations[0].atom == DW.Operation.constu
         {
-            return Int(operations[0].number)
+            return Self.bounded(operations[0].number)
         }
         throw DebugInfoError.dwarfError(
             path: session.path,
@@ -213,7 +226,7 @@ final class DWARFLoader {
         var current = try session.reference(member, DW.Attribute.type)
         var steps = 0
         while let die = current, steps < 64 {
-            if let size = session.unsigned(die, DW.Attribute.byteSize) { return Int(size) }
+            if let size = session.unsigned(die, DW.Attribute.byteSize) { return Self.bounded(size) }
             current = try session.reference(die, DW.Attribute.type)
             steps += 1
         }
@@ -232,7 +245,7 @@ final class DWARFLoader {
         }
         return EnumType(
             name: session.string(die, DW.Attribute.name),
-            byteSize: session.unsigned(die, DW.Attribute.byteSize).map(Int.init),
+            byteSize: session.unsigned(die, DW.Attribute.byteSize).map(Self.bounded),
             underlyingType: underlying,
             enumerators: enumerators)
     }

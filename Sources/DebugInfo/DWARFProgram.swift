@@ -137,20 +137,26 @@ public struct DWARFProgram: Sendable {
     /// The size in bytes of a value of the type, or `nil` when unknown (void, functions,
     /// incomplete types, arrays of unknown length).
     public func byteSize(of id: TypeID) -> Int? {
+        byteSize(of: id, depth: 0)
+    }
+
+    private func byteSize(of id: TypeID, depth: Int) -> Int? {
+        guard depth < 64 else { return nil }  // only damaged DWARF nests (or loops) this deep
         switch type(id).kind {
         case .void, .function, .unsupported: return nil
         case .base(let base): return base.byteSize
         case .pointer(_, let size): return size
         case .array(let array):
-            guard let elementSize = byteSize(of: array.element) else { return nil }
+            guard let elementSize = byteSize(of: array.element, depth: depth + 1) else { return nil }
             return array.dimensions.reduce(Optional(elementSize)) { total, count in
                 guard let total, let count else { return nil }
-                return total * count
+                let (product, overflow) = total.multipliedReportingOverflow(by: count)
+                return overflow ? nil : product
             }
         case .structure(let composite), .union(let composite):
             return composite.byteSize ?? completeDefinition(of: id).flatMap { aggregate(of: $0)?.byteSize }
         case .enumeration(let enumeration): return enumeration.byteSize
-        case .typedef(_, let target), .qualified(_, let target): return byteSize(of: target)
+        case .typedef(_, let target), .qualified(_, let target): return byteSize(of: target, depth: depth + 1)
         }
     }
 

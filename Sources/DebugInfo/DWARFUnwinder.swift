@@ -174,9 +174,13 @@ public final class DWARFUnwinder: @unchecked Sendable {
             return .frameLimitReached(state.frames.count)
         }
         var message = status == 0 ? "libdwfl stopped as if at the outermost frame" : libdw.lastDwflError()
+        if message.lowercased() == "no error" { message = "libdwfl gave no reason" }
         if state.framePCFailed { message = "dwfl_frame_pc failed: " + message }
         if let failure = state.failedRead, readFailedAtEnd {
             message = "memory at 0x\(hex(failure.address)) is outside the snapshot (\(message))"
+        }
+        if let last = state.frames.last {
+            message += "; unwinding stopped after frame #\(state.frames.count - 1) at pc 0x\(hex(last.pc))"
         }
         return .failed(message: message)
     }
