@@ -36,7 +36,9 @@ public struct DWARFProgram: Sendable {
     public init(elfPath: String, libdw: LibDW? = nil) throws {
         let library = try libdw ?? LibDW.shared()
         try ELFIdentity.validateAArch64(path: elfPath)
-        let contents = try DWARFLoader(session: DwarfSession(path: elfPath, libdw: library)).load()
+        let contents = try LibDW.handleCreationLock.withLock {
+            try DWARFLoader(session: DwarfSession(path: elfPath, libdw: library)).load()
+        }
         self.init(path: elfPath, contents: contents)
     }
 

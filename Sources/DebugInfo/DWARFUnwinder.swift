@@ -68,6 +68,8 @@ public final class DWARFUnwinder: @unchecked Sendable {
             detach: nil,
             threadDetach: nil))
 
+        LibDW.handleCreationLock.lock()
+        defer { LibDW.handleCreationLock.unlock() }
         guard let session = library.dwfl_begin(UnsafeRawPointer(callbacks)) else {
             let message = library.lastDwflError()
             Self.release(callbacks, threadCallbacks, stateArgument)

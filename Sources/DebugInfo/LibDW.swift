@@ -226,6 +226,11 @@ public struct LibDW: Sendable {
         dwarf_cfi_addrframe = try resolver.function("dwarf_cfi_addrframe")
     }
 
+    /// Serialises the creation of libdw and libdwfl handles (loading a ``DWARFProgram``, setting
+    /// up a ``DWARFUnwinder``): both are rare, and elfutils 0.188 does not promise that opening
+    /// handles concurrently is safe. Each handle is then used by one owner at a time.
+    static let handleCreationLock = PthreadLock()
+
     /// libdw's message for its most recent DWARF error on this thread.
     func lastDwarfError() -> String {
         dwarf_errmsg(-1).map { String(cString: $0) } ?? "unknown libdw error"

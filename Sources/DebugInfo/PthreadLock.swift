@@ -20,6 +20,14 @@ final class PthreadLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    func lock() {
+        pthread_mutex_lock(mutex)
+    }
+
+    func unlock() {
+        pthread_mutex_unlock(mutex)
+    }
+
     /// Runs `body` while holding the lock.
     func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)

@@ -164,6 +164,12 @@ struct TypeReaderTests {
 
         #expect(program.byteSize(of: try program.typeID(named: "struct wire")) == 5)
         #expect(program.name(of: try program.member(named: "in", in: packet).type) == "struct inner")
+        let inner = try program.typeID(named: "struct inner")
+        let ready = program.resolvingTypedefs(try program.member(named: "ready", in: inner).type)
+        #expect(program.type(ready).kind == .base(BaseType(name: "_Bool", byteSize: 1, encoding: .boolean)))
+        let level = program.resolvingTypedefs(try program.member(named: "level", in: inner).type)
+        #expect(program.type(level).kind == .base(BaseType(name: "signed char", byteSize: 1, encoding: .signedChar)))
+        #expect(try program.member(named: "level", in: inner).byteOffset == 6)
     }
 
     @Test func namedTypeLookup() throws {

@@ -12,7 +12,7 @@ typedef int (*handler_fn)(int code, const char *why);
 
 enum color { RED = 1, GREEN = 2, BLUE = -3 };
 
-struct inner { int a; char b; };
+struct inner { int a; char b; _Bool ready; signed char level; };
 
 struct packet {
     u64 id;
