@@ -161,7 +161,12 @@ public struct LibDW: Sendable {
         return try LibDW(libraryName: libraryName, resolver: resolver)
     }
 
-    /// The process-wide libdw, loaded from ``defaultLibraryName`` on first use and never again.
+    /// The environment variable that, when set, names the library ``shared()`` loads instead of
+    /// ``defaultLibraryName`` (another elfutils build, or a bogus name to check the "unavailable" paths).
+    public static let libraryOverrideVariable = "PROBEBENCH_LIBDW"
+
+    /// The process-wide libdw, loaded on first use (from ``defaultLibraryName``, or the library
+    /// named by ``libraryOverrideVariable``) and never again.
     ///
     /// Throws the same ``DebugInfoError/libdwUnavailable(reason:)`` on every call when loading failed.
     public static func shared() throws -> LibDW {
@@ -169,8 +174,9 @@ public struct LibDW: Sendable {
     }
 
     private static let sharedLoadResult: Result<LibDW, DebugInfoError> = {
+        let override = getenv(libraryOverrideVariable).map { String(cString: $0) }
         do {
-            return .success(try LibDW.load(libraryName: defaultLibraryName))
+            return .success(try LibDW.load(libraryName: override.flatMap { $0.isEmpty ? nil : $0 } ?? defaultLibraryName))
         } catch let error as DebugInfoError {
             return .failure(error)
         } catch {

@@ -1,4 +1,5 @@
 @testable import DebugInfo
+import Foundation
 import Testing
 
 /// Loading libdw: the clear "unavailable" error when it cannot be loaded, and the struct mirrors.
@@ -29,12 +30,33 @@ struct LibDWLoadingTests {
         }
     }
 
-    @Test(.enabled(if: TestEnvironment.libdwAvailable, "libdw.so.1 cannot be loaded on this machine"))
+    @Test(.enabled(if: TestEnvironment.libdwAvailable, "libdw.so.1 cannot be loaded on this machine"),
+          .enabled(if: ProcessInfo.processInfo.environment[LibDW.libraryOverrideVariable] == nil,
+                   "PROBEBENCH_LIBDW overrides the library"))
     func sharedInstanceLoadsTheDefaultLibrary() throws {
         #expect(try LibDW.shared().libraryName == LibDW.defaultLibraryName)
     }
 
+    @Test("with libdw unavailable every entry point throws the same clear error",
+          .enabled(if: !TestEnvironment.libdwAvailable, "libdw is available; run with PROBEBENCH_LIBDW=bogus to check"))
+    func entryPointsReportUnavailable() throws {
+        let failure = try #require(Result { try LibDW.shared() }.failure as? DebugInfoError)
+        guard case .libdwUnavailable = failure else {
+            Issue.record("unexpected \(failure)")
+            return
+        }
+        #expect(throws: failure) { try DWARFProgram(elfPath: "/proc/self/exe") }
+        #expect(throws: failure) { try DWARFUnwinder(elfPath: "/proc/self/exe") }
+    }
+
     @Test func mirroredStructsHaveTheCSizes() {
         #expect(LibDW.mirroredLayoutSizes == LibDW.expectedLayoutSizes)
+    }
+}
+
+private extension Result {
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }
