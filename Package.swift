@@ -21,12 +21,13 @@ let package = Package(
     targets: [
         .target(name: "A64", swiftSettings: optimisedInDebug),
         .target(name: "Emulator", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .target(name: "DebugInfo", swiftSettings: optimisedInDebug),
         .target(
             name: "GuestKernel",
             dependencies: ["Emulator"],
             exclude: ["Guest"],
             plugins: ["GuestBuildPlugin"]),
-        .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel"]),
+        .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel", "DebugInfo"]),
         .target(name: "Reports", dependencies: ["Harness"]),
         .executableTarget(
             name: "bench",
@@ -37,5 +38,9 @@ let package = Package(
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
         .testTarget(name: "A64Tests", dependencies: ["A64"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+        .testTarget(
+            name: "DebugInfoTests",
+            dependencies: ["DebugInfo"],
+            resources: [.copy("Fixtures")]),
     ]
 )
