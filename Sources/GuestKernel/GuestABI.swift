@@ -1,0 +1,208 @@
+/// The Swift mirror of `Guest/include/pb_abi.h`, the guest's ABI for the harness.
+///
+/// Every offset here is checked against the guest's own DWARF and exported size symbols by the
+/// GuestKernel tests, so a change on either side that is not mirrored fails loudly.
+public enum GuestABI {
+    public static let version: UInt64 = 1
+    public static let controlMagic: UInt64 = 0x4C52_5443_4250
+    /// The host sampling IRQ (an SGI).
+    public static let hostSampleInterrupt = 7
+    /// `hlt #imm` that hands control back to the host.
+    public static let hostReturnHalt: UInt16 = 1
+    public static let moduleAreaBase: UInt64 = 0x5000_0000
+    public static let moduleAreaSize: UInt64 = 0x10_0000
+    public static let sizeofPtRegs: UInt64 = 336
+    public static let sizeofFtraceRegs: UInt64 = 112
+    public static let walkMaxFrames = 64
+    /// Bytes from a traced function's symbol to its first body instruction (the two entry NOPs).
+    public static let patchSiteBytes: UInt64 = 8
+    /// `pb_attach` param flag: allocate the trampoline in the module area.
+    public static let farTrampolineFlag: UInt64 = 1 << 16
+
+    /// Symbols the harness relies on.
+    public enum Symbol {
+        public static let control = "pb_control"
+        public static let hostReturn = "pb_host_return"
+        public static let taskStackTop = "pb_task_stack_top"
+        public static let taskStackBase = "pb_task_stack_base"
+        public static let irqStackBase = "pb_irq_stack_base"
+        public static let irqStackTop = "pb_irq_stack_top"
+        public static let driverCallSite = "pb_driver_call_site"
+        public static let driverReturnSite = "pb_driver_return_site"
+        public static let textStart = "pb_text_start"
+        public static let textEnd = "pb_text_end"
+        public static let textPoke32 = "pb_text_poke32"
+        public static let textPoke64 = "pb_text_poke64"
+        public static let sizeofPtRegs = "pb_sizeof_pt_regs"
+        public static let sizeofFtraceRegs = "pb_sizeof_ftrace_regs"
+        public static let sizeofControl = "pb_sizeof_control"
+        public static let sizeofWalk = "pb_sizeof_walk"
+        public static let abiVersion = "pb_abi_version"
+        public static let attach = "pb_attach"
+        public static let detach = "pb_detach"
+        public static let detachAll = "pb_detach_all"
+        public static let run = "pb_run"
+        public static let setOpsCount = "pb_set_ops_count"
+        public static let reset = "pb_reset"
+        public static let attachedCount = "pb_attached_count"
+    }
+
+    /// Byte offsets within `struct pb_control`.
+    public enum Control {
+        public static let magic: UInt64 = 0
+        public static let abiVersion: UInt64 = 8
+        public static let entryHits: UInt64 = 16
+        public static let exitHits: UInt64 = 24
+        public static let irqCount: UInt64 = 32
+        public static let missed: UInt64 = 40
+        public static let lastEntryFunction: UInt64 = 48
+        public static let lastArguments: UInt64 = 56
+        public static let lastBig: UInt64 = 136
+        public static let lastBigValid: UInt64 = 168
+        public static let lastExitFunction: UInt64 = 176
+        public static let lastReturnValue: UInt64 = 184
+        public static let entryWalk: UInt64 = 192
+        public static let exitWalk: UInt64 = 192 + walkPairSize
+        public static let calleeWalk: UInt64 = 192 + 2 * walkPairSize
+        public static let irqWalk: UInt64 = 192 + 3 * walkPairSize
+        public static let irqPC: UInt64 = 192 + 4 * walkPairSize
+        public static let calleeRaiseSGI: UInt64 = irqPC + 8
+        public static let callArguments: UInt64 = irqPC + 16
+        public static let fetchEntry: UInt64 = 4672
+        public static let fetchExit: UInt64 = 5192
+        public static let ring: UInt64 = 5712
+        public static let size: UInt64 = 5712 + 32 + UInt64(fetchRingSize)
+
+        public static let walkSize: UInt64 = 32 + 8 * UInt64(GuestABI.walkMaxFrames)
+        public static let walkPairSize: UInt64 = 2 * walkSize
+        /// Within a walk: seq, status, flags, count, pcs.
+        public static let walkStatus: UInt64 = 8
+        public static let walkFlags: UInt64 = 16
+        public static let walkCount: UInt64 = 24
+        public static let walkPCs: UInt64 = 32
+    }
+
+    public static let fetchRingSize = 4096
+    public static let fetchMaxOps = 32
+}
+
+/// A tracing path of DESIGN.md's table, with its id in the guest ABI.
+public enum Mechanism: String, CaseIterable, Sendable, Codable {
+    case none
+    case ftraceArgs = "ftrace-args"
+    case ftraceRegs = "ftrace-regs"
+    case ftraceList = "ftrace-list"
+    case ftraceCallOps = "ftrace-callops"
+    case directCaller = "direct-caller"
+    case directBL = "direct-bl"
+    case directPLT = "direct-plt"
+    case kprobeXOL = "kprobe-xol"
+    case kprobeSingleStep = "kprobe-ss"
+    case kprobeSimulate = "kprobe-sim"
+    case kretprobeBRK = "kretprobe-brk"
+    case kretprobeTrampoline = "kretprobe-tramp"
+    case functionGraph = "fgraph"
+    case fprobe
+    case fprobePtRegs = "fprobe-ptregs"
+    case fentryFexit = "fentry-fexit"
+    /// Deliberately broken ftrace-args (no frame record for the traced function): tests the walk verifier.
+    case ftraceArgsNoFrameRecord = "ftrace-args-nofp"
+
+    /// The guest's PB_MECH_* value.
+    public var guestID: UInt64 {
+        UInt64(Self.allCases.firstIndex(of: self)!)
+    }
+
+    /// The mechanisms a user measures (the broken one exists only to test the verifier).
+    public static var measurable: [Mechanism] { allCases.filter { $0 != .ftraceArgsNoFrameRecord } }
+
+    /// Whether the path hooks the function's return (exit handler, return hijack or a calling trampoline).
+    public var hasExitHook: Bool {
+        switch self {
+        case .kretprobeBRK, .kretprobeTrampoline, .functionGraph, .fprobe, .fprobePtRegs, .fentryFexit: return true
+        default: return false
+        }
+    }
+
+    /// Whether the path enters through a BRK exception.
+    public var usesBreakpoint: Bool {
+        switch self {
+        case .kprobeXOL, .kprobeSingleStep, .kprobeSimulate, .kretprobeBRK, .kretprobeTrampoline: return true
+        default: return false
+        }
+    }
+
+    /// One line on what the guest does for this path.
+    public var summary: String {
+        switch self {
+        case .none: return "patch-site NOPs only: the baseline"
+        case .ftraceArgs: return "FTRACE_WITH_ARGS: mov x9, x30; bl ftrace_caller; saves ftrace_regs (112 B) and two frame records"
+        case .ftraceRegs: return "FTRACE_WITH_REGS: bl ftrace_regs_caller; saves a full pt_regs (336 B, synthetic PSTATE)"
+        case .ftraceList: return "several ops registered: the list function walks every ops and its filter"
+        case .ftraceCallOps: return "DYNAMIC_FTRACE_WITH_CALL_OPS: ops pointer before the function, no list walk"
+        case .directCaller: return "direct-call ops: the common trampoline branches to a per-function direct trampoline"
+        case .directBL: return "the site BLs straight to a trampoline within ±128 MiB"
+        case .directPLT: return "trampoline out of BL range (module area), reached through a veneer"
+        case .kprobeXOL: return "BRK; the probed instruction runs out of line followed by a second BRK"
+        case .kprobeSingleStep: return "BRK; the out-of-line slot is stepped with hardware single-step"
+        case .kprobeSimulate: return "BRK; the probed instruction is simulated in the handler"
+        case .kretprobeBRK: return "BRK kprobe entry; the return trampoline takes a BRK for a real pt_regs"
+        case .kretprobeTrampoline: return "BRK kprobe entry; the return trampoline builds pt_regs by hand"
+        case .functionGraph: return "function graph: return address replaced with return_to_handler via a shadow return stack"
+        case .fprobe: return "ftrace_regs entry, fgraph-based return hook"
+        case .fprobePtRegs: return "fprobe with ftrace_regs copied into a pt_regs for the handler"
+        case .fentryFexit: return "direct trampoline: entry handler, calls the function, exit handler with the return value"
+        case .ftraceArgsNoFrameRecord: return "deliberately broken ftrace-args without the traced function's frame record (verifier test)"
+        }
+    }
+}
+
+/// What a probe handler does when it runs.
+public enum HandlerKind: String, CaseIterable, Sendable, Codable {
+    case count, args, walk, fetch
+
+    public var guestID: UInt64 { UInt64(Self.allCases.firstIndex(of: self)!) }
+}
+
+/// The guest's traced workloads.
+public enum Workload: String, CaseIterable, Sendable, Codable {
+    case leaf
+    case nonleaf
+    /// Ten arguments (two on the stack) and a struct larger than 16 bytes by value.
+    case args
+    case recursive
+    /// Its callee takes a stack walk while the return hook is armed.
+    case sample
+    case tailcall
+
+    public var symbol: String {
+        switch self {
+        case .leaf: return "pb_wl_leaf"
+        case .nonleaf: return "pb_wl_nonleaf"
+        case .args: return "pb_wl_args"
+        case .recursive: return "pb_wl_recursive"
+        case .sample: return "pb_wl_sample"
+        case .tailcall: return "pb_wl_tailcall"
+        }
+    }
+
+    /// Other traced functions this workload enters (a tail-call target runs in the workload's frame).
+    public var auxiliarySymbols: [String] {
+        switch self {
+        case .tailcall: return ["pb_wl_tail_target"]
+        case .sample: return ["pb_wl_sample_callee"]
+        default: return []
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .leaf: return "a leaf function"
+        case .nonleaf: return "a function that calls another"
+        case .args: return "ten arguments, two on the stack, plus a 32-byte struct by value"
+        case .recursive: return "recursion to a given depth"
+        case .sample: return "its callee takes a stack walk while the return hook is armed"
+        case .tailcall: return "tail-calls another traced function"
+        }
+    }
+}

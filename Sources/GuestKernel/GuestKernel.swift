@@ -1,0 +1,241 @@
+import Emulator
+import Foundation
+
+/// The booted guest kernel on a machine, and the host calls that drive it.
+///
+/// A host call sets up the AAPCS64 call the guest ABI describes (arguments in X0–X7, SP at the
+/// task stack top, X29 = 0, X30 = `pb_host_return`) and runs until the guest's `hlt #1` hands
+/// control back. Calls that the harness wants to observe closely can be started with
+/// `beginCall` and driven with `Machine.run` (hooks stop inside them), then finished with
+/// `finishCall`.
+public final class GuestKernel {
+    public let machine: Machine
+    public let image: ELFImage
+    public let symbols: SymbolTable
+    public let imageURL: URL
+
+    /// Addresses resolved once at boot.
+    public let controlAddress: UInt64
+    public let hostReturn: UInt64
+    public let taskStackTop: UInt64
+    public let driverCallSite: UInt64
+    public let driverReturnSite: UInt64
+
+    /// Instructions a host call may take before it counts as a runaway guest.
+    public var callInstructionLimit: UInt64 = 200_000_000
+
+    /// The guest images built by the package plugin.
+    public enum ImageName: String {
+        /// Boots and waits for host calls.
+        case harness = "guest"
+        /// Checks every path internally and exits with a summary.
+        case selfTest = "guest-selftest"
+    }
+
+    /// The URL of a bundled guest image.
+    public static func imageURL(_ name: ImageName) throws -> URL {
+        guard let url = Bundle.module.url(forResource: name.rawValue, withExtension: "elf") else {
+            throw GuestError.imageMissing(name.rawValue + ".elf")
+        }
+        return url
+    }
+
+    /// Loads and boots the harness image (or another image with the same ABI) on a fresh machine.
+    public convenience init(image name: ImageName = .harness) throws {
+        try self.init(imageURL: try Self.imageURL(name))
+    }
+
+    public init(imageURL: URL) throws {
+        self.imageURL = imageURL
+        do {
+            image = try ELFImage(contentsOf: imageURL)
+        } catch {
+            throw GuestError.badImage("\(error)")
+        }
+        symbols = SymbolTable(image: image)
+        machine = Machine(image: image)
+        let table = symbols
+        func resolve(_ name: String) throws -> UInt64 {
+            guard let address = table.address(of: name) else { throw GuestError.missingSymbol(name, imageURL.path) }
+            return address
+        }
+        controlAddress = try resolve(GuestABI.Symbol.control)
+        hostReturn = try resolve(GuestABI.Symbol.hostReturn)
+        taskStackTop = try resolve(GuestABI.Symbol.taskStackTop)
+        driverCallSite = try resolve(GuestABI.Symbol.driverCallSite)
+        driverReturnSite = try resolve(GuestABI.Symbol.driverReturnSite)
+        try boot()
+    }
+
+    /// Runs the image from its entry point to its first `hlt #1` and checks the control block.
+    private func boot() throws {
+        let stop = machine.run(instructionLimit: callInstructionLimit)
+        guard case .halted(GuestABI.hostReturnHalt, _) = stop else {
+            throw GuestError.bootFailed("\(stop)")
+        }
+        let magic = machine.memory.readUInt64(at: controlAddress + GuestABI.Control.magic)
+        let version = machine.memory.readUInt64(at: controlAddress + GuestABI.Control.abiVersion)
+        guard magic == GuestABI.controlMagic, version == GuestABI.version else {
+            throw GuestError.bootFailed("control block magic 0x\(String(magic ?? 0, radix: 16)), ABI version \(version ?? 0); expected version \(GuestABI.version)")
+        }
+    }
+
+    /// The address of symbol `name`, or an error naming it.
+    public func address(of name: String) throws -> UInt64 {
+        guard let address = symbols.address(of: name) else { throw GuestError.missingSymbol(name, imageURL.path) }
+        return address
+    }
+
+    // MARK: Host calls
+
+    /// Prepares a call of `function` with `arguments` (at most eight) without running it.
+    public func beginCall(_ function: UInt64, _ arguments: [UInt64]) {
+        precondition(arguments.count <= 8, "host calls pass at most eight register arguments")
+        for (index, value) in arguments.enumerated() { machine[x: index] = value }
+        machine.sp = taskStackTop
+        machine[x: 29] = 0
+        machine[x: 30] = hostReturn
+        machine.pc = function
+    }
+
+    /// Whether a stop ends the current host call; throws if the guest stopped abnormally.
+    public func isCallFinished(_ stop: StopReason) throws -> Bool {
+        switch stop {
+        case .halted(GuestABI.hostReturnHalt, let pc) where pc == hostReturn:
+            return true
+        case .hook:
+            return false
+        case .instructionLimit:
+            throw GuestError.runaway(limit: callInstructionLimit, pc: machine.pc, symbol: symbols.describe(machine.pc))
+        case .fault(let fault):
+            throw GuestError.fault(fault, symbol: symbols.describe(fault.pc))
+        case .exited(let status):
+            throw GuestError.unexpectedStop("the guest exited with status \(status) during a host call")
+        case .halted(let immediate, let pc):
+            throw GuestError.unexpectedStop("HLT #\(immediate) at \(symbols.describe(pc) ?? "0x" + String(pc, radix: 16))")
+        }
+    }
+
+    /// The call's return value (X0) once `isCallFinished` said so.
+    public var callResult: Int64 { Int64(bitPattern: machine[x: 0]) }
+
+    /// Calls `function` and runs it to completion, ignoring hooks; returns X0.
+    @discardableResult
+    public func call(_ function: UInt64, _ arguments: UInt64...) throws -> Int64 {
+        try call(function, arguments: arguments)
+    }
+
+    @discardableResult
+    public func call(_ function: UInt64, arguments: [UInt64]) throws -> Int64 {
+        beginCall(function, arguments)
+        let limit = machine.counters.instructions &+ callInstructionLimit
+        while true {
+            let remaining = limit &- machine.counters.instructions
+            guard remaining > 0 else {
+                throw GuestError.runaway(limit: callInstructionLimit, pc: machine.pc, symbol: symbols.describe(machine.pc))
+            }
+            if try isCallFinished(machine.run(instructionLimit: remaining)) { return callResult }
+        }
+    }
+
+    /// Calls the guest entry point named `name`.
+    @discardableResult
+    public func call(_ name: String, _ arguments: UInt64...) throws -> Int64 {
+        try call(try address(of: name), arguments: arguments)
+    }
+
+    // MARK: The harness-facing API
+
+    /// Attaches `mechanism` with `handler` to `function`; throws the guest's error code otherwise.
+    public func attach(_ mechanism: Mechanism, handler: HandlerKind, to function: UInt64, parameter: UInt64 = 0) throws {
+        let result = try call(GuestABI.Symbol.attach, mechanism.guestID, handler.guestID, function, parameter)
+        guard result == 0 else {
+            throw GuestError.rejected(operation: "attach \(mechanism.rawValue)/\(handler.rawValue) to \(symbols.describe(function) ?? "0x" + String(function, radix: 16))",
+                                      code: result)
+        }
+    }
+
+    /// Attaches to the workload's function, with the parameter the mechanism needs for it.
+    public func attach(_ mechanism: Mechanism, handler: HandlerKind, to workload: Workload) throws {
+        try attach(mechanism, handler: handler, to: try address(of: workload.symbol),
+                   parameter: Self.attachParameter(mechanism, workload))
+    }
+
+    /// The `pb_attach` parameter a mechanism needs for a workload (fentry-fexit copies stack arguments).
+    public static func attachParameter(_ mechanism: Mechanism, _ workload: Workload) -> UInt64 {
+        mechanism == .fentryFexit && workload == .args ? 3 : 0
+    }
+
+    public func detach(from function: UInt64) throws {
+        let result = try call(GuestABI.Symbol.detach, function)
+        guard result == 0 else {
+            throw GuestError.rejected(operation: "detach from \(symbols.describe(function) ?? "0x" + String(function, radix: 16))", code: result)
+        }
+    }
+
+    public func detach(from workload: Workload) throws {
+        try detach(from: try address(of: workload.symbol))
+    }
+
+    /// Calls `workload` `count` times from the guest driver; returns the accumulated results.
+    @discardableResult
+    public func run(_ workload: Workload, count: Int, argument: Int64 = 0) throws -> Int64 {
+        try call(GuestABI.Symbol.run, try address(of: workload.symbol), UInt64(count), UInt64(bitPattern: argument))
+    }
+
+    /// Sets the number of ops in the ftrace list for the next ftrace-list attach.
+    public func setOpsCount(_ count: Int) throws {
+        let result = try call(GuestABI.Symbol.setOpsCount, UInt64(count))
+        guard result >= 0 else { throw GuestError.rejected(operation: "set ops count \(count)", code: result) }
+    }
+
+    /// Zeroes counters, last values, walks and the fetch ring.
+    public func reset() throws {
+        try call(GuestABI.Symbol.reset)
+    }
+
+    /// The control block as it is now.
+    public var control: ControlBlock { ControlBlock(memory: machine.memory, base: controlAddress) }
+}
+
+/// An error from the guest or from driving it, naming what and where.
+public enum GuestError: Error, CustomStringConvertible, Equatable {
+    case imageMissing(String)
+    case badImage(String)
+    case missingSymbol(String, String)
+    case bootFailed(String)
+    case runaway(limit: UInt64, pc: UInt64, symbol: String?)
+    case fault(MachineFault, symbol: String?)
+    case unexpectedStop(String)
+    case rejected(operation: String, code: Int64)
+
+    public var description: String {
+        switch self {
+        case .imageMissing(let name): return "guest image \(name) is not in the GuestKernel bundle (was the package built?)"
+        case .badImage(let reason): return "guest image unusable: \(reason)"
+        case .missingSymbol(let name, let path): return "guest image \(path) has no symbol \(name)"
+        case .bootFailed(let reason): return "the guest did not boot: \(reason)"
+        case .runaway(let limit, let pc, let symbol):
+            return "the guest ran \(limit) instructions without returning to the host (now at \(symbol ?? "0x" + String(pc, radix: 16)))"
+        case .fault(let fault, let symbol): return "guest fault: \(fault)\(symbol.map { " in \($0)" } ?? "")"
+        case .unexpectedStop(let what): return "unexpected stop: \(what)"
+        case .rejected(let operation, let code): return "guest rejected \(operation): \(GuestErrorCode.describe(code))"
+        }
+    }
+}
+
+/// The guest's negative error codes (PB_E*).
+public enum GuestErrorCode {
+    public static func describe(_ code: Int64) -> String {
+        switch code {
+        case -2: return "ENOENT (not attached)"
+        case -12: return "ENOMEM (out of attachments, ops, slots or trampoline memory)"
+        case -16: return "EBUSY (already attached)"
+        case -22: return "EINVAL (unknown mechanism or handler kind, or a bad parameter)"
+        case -34: return "ERANGE (trampoline out of branch range)"
+        case -84: return "EILSEQ (not a patchable site)"
+        case -95: return "EOPNOTSUPP (the probed instruction cannot be handled by this mechanism)"
+        default: return "error \(code)"
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import GuestKernel
+
+/// A suite as written in `Benchmarks/Suites/<name>.json`: which scenarios, walks and curves to measure.
+///
+/// Lists accept `"all"` for every measurable mechanism, handler kind or workload. Users add a
+/// suite by adding a file; nothing is compiled in.
+public struct SuiteDefinition: Codable, Sendable, Equatable {
+    public var name: String
+    public var description: String
+    /// CPU profiles to run on; empty means the default profile.
+    public var cpus: [String]
+    public var calls: CallCounts
+    public var scenarios: [ScenarioGroup]
+    /// Per-instruction IRQ sweeps: mechanisms and the workload whose call path is swept.
+    public var interruptSweeps: [SweepGroup]
+    public var scaling: [ScalingGroup]
+
+    /// How many calls warm the machine up and how many are measured.
+    public struct CallCounts: Codable, Sendable, Equatable {
+        public var warmup: Int
+        public var measured: Int
+    }
+
+    /// A cross product of mechanisms × handlers × workloads.
+    public struct ScenarioGroup: Codable, Sendable, Equatable {
+        public var mechanisms: [String]
+        public var handlers: [String]
+        public var workloads: [String]
+    }
+
+    public struct SweepGroup: Codable, Sendable, Equatable {
+        public var mechanisms: [String]
+        public var workload: String
+        public var handler: String
+    }
+
+    /// A curve: `parameter` swept over `values` for each mechanism.
+    public struct ScalingGroup: Codable, Sendable, Equatable {
+        public var parameter: String
+        public var values: [Int]
+        public var mechanisms: [String]
+        public var handler: String
+        public var workload: String
+    }
+}
+
+/// A suite with every name resolved and checked: what the runner executes.
+public struct Suite: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var cpus: [String]
+    public var warmupCalls: Int
+    public var measuredCalls: Int
+    public var scenarios: [ScenarioSpec]
+    public var sweeps: [SweepSpec]
+    public var curves: [CurveSpec]
+
+    /// The workloads measured in `none` as baselines, per CPU.
+    public var baselineWorkloads: [Workload] {
+        Array(Set(scenarios.map(\.workload))).sorted { $0.rawValue < $1.rawValue }
+    }
+}
+
+/// One mechanism × handler × workload × CPU.
+public struct ScenarioSpec: Sendable, Hashable {
+    public var mechanism: Mechanism
+    public var handler: HandlerKind
+    public var workload: Workload
+    public var cpu: String
+
+    public var id: String { "\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)" }
+}
+
+/// One per-instruction IRQ sweep.
+public struct SweepSpec: Sendable, Hashable {
+    public var mechanism: Mechanism
+    public var handler: HandlerKind
+    public var workload: Workload
+    public var cpu: String
+}
+
+/// One scaling curve.
+public struct CurveSpec: Sendable, Hashable {
+    public var parameter: ScalingCurve.Parameter
+    public var values: [Int]
+    public var mechanism: Mechanism
+    public var handler: HandlerKind
+    public var workload: Workload
+    public var cpu: String
+}
+
+/// A suite file that cannot be used, naming the file and the field.
+public struct SuiteError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var problem: String
+
+    public var description: String { "\(file): \(problem)" }
+}
+
+extension Suite {
+    /// The folder holding the suite files, relative to the package root.
+    public static let defaultFolder = "Benchmarks/Suites"
+
+    /// Reads and resolves `<folder>/<name>.json` (or a path to a suite file).
+    public static func load(named name: String, folder: URL, knownCPUs: [String], defaultCPU: String) throws -> Suite {
+        let url = name.hasSuffix(".json") ? URL(fileURLWithPath: name) : folder.appending(path: name + ".json")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let available = availableSuites(in: folder)
+            throw SuiteError(file: url.path, problem: "no such suite" + (available.isEmpty ? "" : " (available: \(available.joined(separator: ", ")))"))
+        }
+        let definition: SuiteDefinition
+        do {
+            definition = try JSONDecoder().decode(SuiteDefinition.self, from: Data(contentsOf: url))
+        } catch let error as DecodingError {
+            throw SuiteError(file: url.path, problem: Self.describe(error))
+        } catch {
+            throw SuiteError(file: url.path, problem: error.localizedDescription)
+        }
+        return try resolve(definition, file: url.path, knownCPUs: knownCPUs, defaultCPU: defaultCPU)
+    }
+
+    /// The suite names in `folder`.
+    public static func availableSuites(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// Checks every name and number of `definition` and expands `"all"`.
+    public static func resolve(_ definition: SuiteDefinition, file: String, knownCPUs: [String], defaultCPU: String) throws -> Suite {
+        func fail(_ problem: String) -> SuiteError { SuiteError(file: file, problem: problem) }
+        func expand<T: RawRepresentable & CaseIterable>(_ names: [String], _ all: [T], field: String) throws -> [T] where T.RawValue == String {
+            guard !names.isEmpty else { throw fail("\(field) is empty") }
+            if names == ["all"] { return all }
+            return try names.map { name in
+                guard let value = T(rawValue: name) else {
+                    throw fail("\(field) names unknown '\(name)' (known: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return value
+            }
+        }
+        func one<T: RawRepresentable & CaseIterable>(_ name: String, field: String) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: name) else {
+                throw fail("\(field) names unknown '\(name)' (known: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return value
+        }
+
+        let cpus = definition.cpus.isEmpty ? [defaultCPU] : definition.cpus
+        for cpu in cpus where !knownCPUs.contains(cpu) {
+            throw fail("cpus names unknown profile '\(cpu)' (known: \(knownCPUs.joined(separator: ", ")))")
+        }
+        guard definition.calls.warmup >= 0, (1...10_000).contains(definition.calls.measured) else {
+            throw fail("calls.measured must be 1…10000 and calls.warmup at least 0")
+        }
+        var scenarios: [ScenarioSpec] = []
+        for (index, group) in definition.scenarios.enumerated() {
+            let field = "scenarios[\(index)]"
+            let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
+            let handlers: [HandlerKind] = try expand(group.handlers, HandlerKind.allCases, field: "\(field).handlers")
+            let workloads: [Workload] = try expand(group.workloads, Workload.allCases, field: "\(field).workloads")
+            for cpu in cpus {
+                for mechanism in mechanisms where mechanism != .none {
+                    for handler in handlers {
+                        for workload in workloads {
+                            let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu)
+                            if !scenarios.contains(spec) { scenarios.append(spec) }
+                        }
+                    }
+                }
+            }
+        }
+        var sweeps: [SweepSpec] = []
+        for (index, group) in definition.interruptSweeps.enumerated() {
+            let field = "interruptSweeps[\(index)]"
+            let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
+            let workload: Workload = try one(group.workload, field: "\(field).workload")
+            let handler: HandlerKind = try one(group.handler, field: "\(field).handler")
+            for cpu in cpus {
+                for mechanism in mechanisms {
+                    sweeps.append(SweepSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu))
+                }
+            }
+        }
+        var curves: [CurveSpec] = []
+        for (index, group) in definition.scaling.enumerated() {
+            let field = "scaling[\(index)]"
+            let parameter: ScalingCurve.Parameter = try one(group.parameter, field: "\(field).parameter")
+            guard !group.values.isEmpty, group.values.allSatisfy({ $0 >= 0 }) else {
+                throw fail("\(field).values must be a non-empty list of non-negative numbers")
+            }
+            let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
+            let handler: HandlerKind = try one(group.handler, field: "\(field).handler")
+            let workload: Workload = try one(group.workload, field: "\(field).workload")
+            for cpu in cpus {
+                for mechanism in mechanisms {
+                    curves.append(CurveSpec(parameter: parameter, values: group.values, mechanism: mechanism,
+                                            handler: handler, workload: workload, cpu: cpu))
+                }
+            }
+        }
+        return Suite(name: definition.name, description: definition.description, cpus: cpus,
+                     warmupCalls: definition.calls.warmup, measuredCalls: definition.calls.measured,
+                     scenarios: scenarios, sweeps: sweeps, curves: curves)
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) should be \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) should be \(type), found null"
+        case .dataCorrupted(let context):
+            return "not valid JSON" + (context.underlyingError.map { ": \($0.localizedDescription)" } ?? "")
+        @unknown default: return "\(error)"
+        }
+    }
+}
