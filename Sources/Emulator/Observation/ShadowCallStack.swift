@@ -24,6 +24,14 @@ public final class ShadowCallStack: ControlFlowObserver {
         public var returnAddress: UInt64
         /// The stack pointer when the frame was entered.
         public var stackPointer: UInt64
+
+        public init(kind: Kind, function: UInt64, site: UInt64, returnAddress: UInt64, stackPointer: UInt64) {
+            self.kind = kind
+            self.function = function
+            self.site = site
+            self.returnAddress = returnAddress
+            self.stackPointer = stackPointer
+        }
     }
 
     public private(set) var frames: [Frame]
