@@ -40,7 +40,7 @@ public struct ControlBlock {
     }
 
     /// The walk buffers of the control block.
-    public enum WalkBuffer {
+    public enum WalkBuffer: Sendable {
         case entry, exit, callee, interrupt
 
         var offset: UInt64 {

@@ -51,12 +51,24 @@ public final class ShadowCallStack: ControlFlowObserver {
         frames.append(Frame(kind: .call, function: target, site: site, returnAddress: returnAddress, stackPointer: stackPointer))
     }
 
+    /// A RET leaves frames by where it goes and what the stack pointer says:
+    /// 1. to the return address of a call frame whose stack the RET has released: that frame and
+    ///    any above it end (ordinary returns, and trampolines that return for the function they called);
+    /// 2. elsewhere, with the top frame's stack released: the top frame ends (a return hijacked to a
+    ///    trampoline — the function did return);
+    /// 3. elsewhere, with the stack still below the top frame's: no frame ends (a trampoline jumping
+    ///    back into its caller, e.g. return_to_handler's final RET).
     public func returned(from site: UInt64, to target: UInt64, stackPointer: UInt64) {
         guard let top = frames.last, top.kind == .call else {
             anomalies.append("RET at 0x\(String(site, radix: 16)) with no call frame to leave")
             return
         }
-        frames.removeLast()
+        let boundary = (frames.lastIndex { $0.kind != .call } ?? -1) + 1
+        if let index = frames[boundary...].lastIndex(where: { $0.returnAddress == target && stackPointer >= $0.stackPointer }) {
+            frames.removeSubrange(index...)
+        } else if stackPointer >= top.stackPointer {
+            frames.removeLast()
+        }
     }
 
     public func branched(from site: UInt64, to target: UInt64, stackPointer: UInt64) {

@@ -1,0 +1,126 @@
+import Emulator
+import GuestKernel
+
+/// The counters and stack figures of one traced call, bracketed by PC hooks.
+struct CallTrace: Sendable, Equatable {
+    /// From the driver's call instruction to the second instruction of the traced function's body.
+    var entry: CounterSnapshot
+    /// From the traced function's last RET to the driver's next instruction.
+    var exit: CounterSnapshot
+    /// Bytes below the caller's SP that the call reached.
+    var stackBytes: Double
+    /// Bytes below the caller's SP when the entry handler started, if a handler ran.
+    var stackAtHandlerEntry: Double?
+}
+
+/// Brackets every call the driver makes: entry and exit windows, stack low-water, handler stack.
+///
+/// The entry window ends at the second instruction of the body (symbol + patch site + 4), not
+/// the first: BRK kprobes probe the first body instruction, so only the second is reached after
+/// every mechanism has done its entry work. The exit window starts at the last RET executed in
+/// the traced function (or a function it tail-called): in recursion that is the outermost one.
+final class CallWindowRecorder {
+    struct Addresses {
+        var callSite: UInt64
+        var bodySecondInstruction: UInt64
+        var returns: Set<UInt64>
+        var returnSite: UInt64
+        var handlerEntry: UInt64?
+    }
+
+    private(set) var traces: [CallTrace] = []
+    private let addresses: Addresses
+    private let machine: Machine
+    private var current: (start: CounterSnapshot, callerSP: UInt64, entry: CounterSnapshot?, lastReturn: CounterSnapshot?,
+                          handlerSP: UInt64?)?
+
+    static let returnWord: UInt32 = 0xD65F_03C0
+
+    /// The addresses to hook for `workload` in `kernel`.
+    static func addresses(for workload: Workload, in kernel: GuestKernel) throws -> Addresses {
+        let function = try kernel.address(of: workload.symbol)
+        var returns: Set<UInt64> = []
+        for name in [workload.symbol] + tailCallTargets(of: workload) {
+            guard let symbol = kernel.symbols.symbol(named: name), symbol.size > 0 else {
+                throw GuestError.missingSymbol(name, kernel.imageURL.path)
+            }
+            for address in stride(from: symbol.address, to: symbol.address + symbol.size, by: 4)
+            where kernel.machine.instructionWord(at: address) == returnWord {
+                returns.insert(address)
+            }
+        }
+        guard !returns.isEmpty else { throw GuestError.unexpectedStop("\(workload.symbol) has no RET to hook") }
+        return Addresses(callSite: kernel.driverCallSite,
+                         bodySecondInstruction: function + GuestABI.patchSiteBytes + 4,
+                         returns: returns, returnSite: kernel.driverReturnSite,
+                         handlerEntry: kernel.symbols.address(of: "pb_probe_entry"))
+    }
+
+    /// Functions a workload enters by tail call, whose RET ends the traced call.
+    static func tailCallTargets(of workload: Workload) -> [String] {
+        workload == .tailcall ? ["pb_wl_tail_target"] : []
+    }
+
+    init(driver: HookedCall, addresses: Addresses) {
+        self.addresses = addresses
+        machine = driver.machine
+        driver.on(addresses.callSite) { [unowned self] _ in
+            current = (MachineTiming.snapshot(machine), machine.sp, nil, nil, nil)
+            machine.resetStackLowWater()
+        }
+        driver.on(addresses.bodySecondInstruction) { [unowned self] _ in
+            if current != nil && current?.entry == nil { current?.entry = MachineTiming.snapshot(machine) }
+        }
+        for address in addresses.returns {
+            driver.on(address) { [unowned self] _ in
+                if current?.entry != nil { current?.lastReturn = MachineTiming.snapshot(machine) }
+            }
+        }
+        if let handler = addresses.handlerEntry {
+            driver.on(handler) { [unowned self] _ in
+                if current != nil && current?.handlerSP == nil { current?.handlerSP = machine.sp }
+            }
+        }
+        driver.on(addresses.returnSite) { [unowned self] _ in
+            guard let call = current else { return }
+            current = nil
+            let end = MachineTiming.snapshot(machine)
+            guard let entry = call.entry, let lastReturn = call.lastReturn else { return }
+            let lowest = min(machine.stackLowWater, call.callerSP)
+            traces.append(CallTrace(
+                entry: entry - call.start, exit: end - lastReturn,
+                stackBytes: Double(call.callerSP - lowest),
+                stackAtHandlerEntry: call.handlerSP.map { Double(call.callerSP &- $0) }))
+        }
+    }
+
+    /// The traces recorded so far, then forgets them.
+    func takeTraces() -> [CallTrace] {
+        defer { traces.removeAll() }
+        return traces
+    }
+}
+
+extension Array where Element == CallTrace {
+    /// Per-call averages of the entry and exit windows.
+    var averageEntry: WindowCounters { average(\.entry) }
+    var averageExit: WindowCounters { average(\.exit) }
+
+    private func average(_ window: KeyPath<CallTrace, CounterSnapshot>) -> WindowCounters {
+        guard !isEmpty else { return WindowCounters() }
+        var sum = CounterSnapshot()
+        for trace in self {
+            let value = trace[keyPath: window]
+            sum.cycles += value.cycles
+            sum.instructions += value.instructions
+            sum.exceptions += value.exceptions
+            sum.branchMispredicts += value.branchMispredicts
+            sum.returnMispredicts += value.returnMispredicts
+            sum.cacheMisses += value.cacheMisses
+        }
+        return sum.windowCounters.divided(by: Double(count))
+    }
+
+    /// The deepest stack any call reached.
+    var maximumStackBytes: Double { map(\.stackBytes).max() ?? 0 }
+}
