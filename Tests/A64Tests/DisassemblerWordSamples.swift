@@ -1,0 +1,38 @@
+@testable import A64
+
+/// Instruction words drawn from the encoding table for differential tests.
+enum DisassemblerWordSamples {
+    /// `count` words of `row`: its fixed bits, every field filled with a random value, with the
+    /// edge values (all zeros, all ones, one, the register number 30) drawn a quarter of the time.
+    static func words(of row: EncodingRow, count: Int, using generator: inout some RandomNumberGenerator) -> [UInt32] {
+        let fields = row.pattern.fields.values.sorted { $0.low < $1.low }
+        let free = ~row.pattern.mask & ~fields.reduce(0) { $0 | $1.mask }
+        return (0..<count).map { _ in
+            var word = row.pattern.value | (UInt32.random(in: 0...UInt32.max, using: &generator) & free)
+            for field in fields {
+                word |= value(for: field, using: &generator) << UInt32(field.low)
+            }
+            return word
+        }
+    }
+
+    private static func value(for field: BitField, using generator: inout some RandomNumberGenerator) -> UInt32 {
+        let all = UInt32((UInt64(1) << UInt64(field.width)) - 1)
+        guard Int.random(in: 0..<4, using: &generator) == 0 else { return UInt32.random(in: 0...all, using: &generator) }
+        let edges: [UInt32] = [0, all, 1, field.width == 5 ? 30 : all >> 1]
+        return edges[Int.random(in: 0..<edges.count, using: &generator)]
+    }
+
+    /// Every word obtained by flipping one fixed bit of a sample of `row`: the near misses that test
+    /// whether the row's fixed bits are right.
+    static func nearMisses(of row: EncodingRow, samples: Int, using generator: inout some RandomNumberGenerator) -> [UInt32] {
+        let bases = words(of: row, count: samples, using: &generator)
+        var result: [UInt32] = []
+        for base in bases {
+            for bit in 0..<32 where row.pattern.mask >> UInt32(bit) & 1 == 1 {
+                result.append(base ^ (1 << UInt32(bit)))
+            }
+        }
+        return result
+    }
+}
