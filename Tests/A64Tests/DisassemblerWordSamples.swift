@@ -35,4 +35,44 @@ enum DisassemblerWordSamples {
         }
         return result
     }
+
+    /// The register fields of the table's patterns (Rd, Rn, Rm, Ra, Rt, Rt2, Rs).
+    static let registerLetters: Set<Character> = ["d", "n", "m", "a", "t", "u", "s"]
+
+    /// Words where the aliases live: every register field the same register (31, 30 or a random
+    /// one), and every value of the small fields that select aliases and names (immr/imms, shift
+    /// and extend types, conditions, CRm:op2), each with random other fields.
+    static func aliasCorners(of row: EncodingRow, using generator: inout some RandomNumberGenerator) -> [UInt32] {
+        let fields = row.pattern.fields
+        var result: [UInt32] = []
+        for register in [31, 30, UInt32.random(in: 0...29, using: &generator)] {
+            for sample in words(of: row, count: 8, using: &generator) {
+                var word = sample
+                for (letter, field) in fields where registerLetters.contains(letter) {
+                    word = word & ~field.mask | register << UInt32(field.low)
+                }
+                result.append(word)
+            }
+        }
+        // Exhaust the selector fields with at most 14 bits between them, the rest random.
+        let selectors = fields.filter { !registerLetters.contains($0.key) && $0.key != "i" }.map(\.value)
+        let selectorBits = selectors.reduce(0) { $0 + Int($1.width) }
+        guard selectorBits > 0, selectorBits <= 14 else { return result }
+        for combination in 0..<(1 << selectorBits) {
+            var word = words(of: row, count: 1, using: &generator)[0]
+            var remaining = UInt32(combination)
+            for field in selectors {
+                let value = remaining & UInt32((1 << UInt32(field.width)) - 1)
+                remaining >>= UInt32(field.width)
+                word = word & ~field.mask | value << UInt32(field.low)
+            }
+            result.append(word)
+            // Register fields equal too, for the aliases that need both (cset, cinc, ror, mul).
+            for (letter, field) in fields where registerLetters.contains(letter) {
+                word = word & ~field.mask | 31 << UInt32(field.low)
+            }
+            if combination & 1 == 0 { result.append(word) }
+        }
+        return result
+    }
 }

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import A64
+
+/// Every instruction of a real clang-built AArch64 image disassembles exactly as llvm-objdump prints it.
+///
+/// The image is built in the test from `Fixtures/KernelCorpus.c.in` (kernel-style C) and
+/// `Fixtures/SystemCorpus.S.in` (system instructions, hints, barriers and addressing forms), with
+/// the toolchain's clang and ld.lld as the guest is built, and listed with the toolchain's objdump.
+@Suite(.enabled(if: Toolchain.found != nil, Comment(rawValue: Toolchain.missingReason)))
+struct DisassemblerCorpusTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// Builds the corpus image into `directory` and returns its path.
+    static func buildCorpus(in directory: URL) throws -> URL {
+        let toolchain = try #require(Toolchain.found)
+        let image = directory.appendingPathComponent("corpus.elf")
+        try Toolchain.run(toolchain.clang, [
+            "--target=aarch64-none-elf", "-march=armv8-a", "-O2", "-g", "-ffreestanding", "-nostdlib",
+            "-mgeneral-regs-only", "--ld-path=" + toolchain.linker.path, "-Wl,-Ttext=0x40080000",
+            "-x", "c", fixtures.appendingPathComponent("KernelCorpus.c.in").path,
+            "-x", "assembler-with-cpp", fixtures.appendingPathComponent("SystemCorpus.S.in").path,
+            "-o", image.path,
+        ])
+        return image
+    }
+
+    @Test func everyInstructionOfTheCorpusImageMatchesObjdump() throws {
+        let toolchain = try #require(Toolchain.found)
+        let directory = try Toolchain.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lines = try toolchain.disassemble(try Self.buildCorpus(in: directory))
+        let outcome = try ObjdumpComparison.compare(lines)
+        let mnemonics = Set(lines.map { $0.text.prefix { $0 != "\t" } })
+        print("corpus image: \(outcome.summary); \(mnemonics.count) distinct mnemonics")
+        // The corpus must stay broad: losing most of it would make this test vacuous.
+        #expect(lines.count > 1200, "only \(lines.count) instructions in the corpus image")
+        #expect(mnemonics.count > 150, "only \(mnemonics.count) distinct mnemonics in the corpus image")
+        #expect(outcome.allowed.isEmpty, "the corpus has words we call UNDEFINED: \(outcome.allowedLog)")
+        #expect(outcome.mismatches.isEmpty, outcome.report)
+    }
+}
