@@ -39,4 +39,25 @@ struct DisassemblerCorpusTests {
         #expect(outcome.allowed.isEmpty, "the corpus has words we call UNDEFINED: \(outcome.allowedLog)")
         #expect(outcome.mismatches.isEmpty, outcome.report)
     }
+
+    /// With the image's symbols, the full objdump line matches too, ` <symbol+offset>` included.
+    @Test func symbolizedTargetsMatchObjdumpsAnnotations() throws {
+        let toolchain = try #require(Toolchain.found)
+        let directory = try Toolchain.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let image = try Self.buildCorpus(in: directory)
+        let symbols = SymbolTable(try toolchain.symbols(of: image))
+        var mismatches: [String] = []
+        var annotated = 0
+        for line in try toolchain.disassemble(image) where Decoder.decode(line.word, at: line.address).isDefined {
+            let ours = Disassembler.text(word: line.word, address: line.address, symbolizer: symbols.symbolize)
+            if line.text.hasSuffix(">") { annotated += 1 }
+            if ours != line.text {
+                mismatches.append("0x\(String(line.address, radix: 16)): ours '\(ours)' objdump '\(line.text)'")
+            }
+        }
+        print("corpus image: \(annotated) symbolized targets compared")
+        #expect(annotated > 150, "only \(annotated) symbolized targets in the corpus image")
+        #expect(mismatches.isEmpty, Comment(rawValue: "\(mismatches.count) lines differ:\n" + mismatches.joined(separator: "\n")))
+    }
 }

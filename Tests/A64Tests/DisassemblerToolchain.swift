@@ -78,6 +78,16 @@ struct Toolchain: Sendable {
         ObjdumpLine.parse(try Self.run(objdump, ["-d", file.path]))
     }
 
+    /// The defined symbols of `file` as llvm-nm lists them (mapping symbols such as `$x` left out).
+    func symbols(of file: URL) throws -> [(name: String, address: UInt64)] {
+        let nm = objdump.deletingLastPathComponent().appendingPathComponent("llvm-nm")
+        return try Self.run(nm, ["--defined-only", file.path]).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let address = UInt64(parts[0], radix: 16), !parts[2].hasPrefix("$") else { return nil }
+            return (name: String(parts[2]), address: address)
+        }
+    }
+
     /// A fresh temporary directory, removed by the caller.
     static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory
