@@ -2,9 +2,10 @@ import Foundation
 
 /// The toolchain's clang, ld.lld and llvm-objdump, found next to the `swift` that runs the tests.
 ///
-/// Lookup order: `PROBEBENCH_TOOLCHAIN_BIN` (a directory), the directory of the `swift` or
-/// `clang` found on `PATH` (symlinks resolved), then `/opt/swift/usr/bin`. Only a directory that
-/// has all three tools counts, so objdump and the assembler always come from one LLVM.
+/// Lookup order: `PROBEBENCH_TOOLCHAIN_BIN` (a directory), the directory of the `swift` found on
+/// `PATH` (symlinks resolved), `/opt/swift/usr/bin`, then the directory of the `clang` on `PATH`.
+/// Only a directory that has all three tools counts, so objdump and the assembler always come from
+/// one LLVM, and a distribution's older llvm-objdump elsewhere on `PATH` is never picked first.
 struct Toolchain: Sendable {
     let clang: URL
     let linker: URL
@@ -16,18 +17,20 @@ struct Toolchain: Sendable {
     static let missingReason = "no toolchain with clang, ld.lld and llvm-objdump (set PROBEBENCH_TOOLCHAIN_BIN)"
 
     private static func locate() -> Toolchain? {
-        var candidates: [String] = []
         let environment = ProcessInfo.processInfo.environment
-        if let bin = environment["PROBEBENCH_TOOLCHAIN_BIN"] { candidates.append(bin) }
-        for directory in (environment["PATH"] ?? "").split(separator: ":").map(String.init) {
-            for tool in ["swift", "clang"] {
-                let path = URL(fileURLWithPath: directory).appendingPathComponent(tool)
-                if FileManager.default.isExecutableFile(atPath: path.path) {
-                    candidates.append(path.resolvingSymlinksInPath().deletingLastPathComponent().path)
+        let path = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        /// The directory holding the first `tool` on PATH, symlinks resolved.
+        func directory(of tool: String) -> String? {
+            for directory in path {
+                let file = URL(fileURLWithPath: directory).appendingPathComponent(tool)
+                if FileManager.default.isExecutableFile(atPath: file.path) {
+                    return file.resolvingSymlinksInPath().deletingLastPathComponent().path
                 }
             }
+            return nil
         }
-        candidates.append("/opt/swift/usr/bin")
+        let candidates = [environment["PROBEBENCH_TOOLCHAIN_BIN"], directory(of: "swift"), "/opt/swift/usr/bin",
+                          directory(of: "clang")].compactMap { $0 }
         for directory in candidates {
             let bin = URL(fileURLWithPath: directory)
             let tools = ["clang", "ld.lld", "llvm-objdump"].map { bin.appendingPathComponent($0) }

@@ -54,10 +54,10 @@ enum DisassemblerWordSamples {
                 result.append(word)
             }
         }
-        // Exhaust the selector fields with at most 14 bits between them, the rest random.
+        // Exhaust the selector fields with at most 15 bits between them, the rest random.
         let selectors = fields.filter { !registerLetters.contains($0.key) && $0.key != "i" }.map(\.value)
         let selectorBits = selectors.reduce(0) { $0 + Int($1.width) }
-        guard selectorBits > 0, selectorBits <= 14 else { return result }
+        guard selectorBits > 0, selectorBits <= 15 else { return result }
         for combination in 0..<(1 << selectorBits) {
             var word = words(of: row, count: 1, using: &generator)[0]
             var remaining = UInt32(combination)

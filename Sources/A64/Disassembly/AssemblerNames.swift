@@ -5,8 +5,7 @@
 enum AssemblerNames {
     /// Condition names for B.cond, CSEL, CCMP: objdump prints `hs`/`lo`, not `cs`/`cc`.
     static func condition(_ value: UInt32) -> String { conditions[Int(value & 15)] }
-    private static let conditions = ["eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc",
-                                     "hi", "ls", "ge", "lt", "gt", "le", "al", "nv"]
+    private static let conditions = Condition.allCases.map(\.name)
 
     /// The inverse condition, as the cset/cinc/cneg aliases print it.
     static func invertedCondition(_ value: UInt32) -> String { condition(value ^ 1) }

@@ -88,12 +88,6 @@ struct InstructionPrinter {
 
     /// An absolute address operand as objdump prints it (before any ` <symbol>`).
     static func address(_ value: UInt64) -> String { hex(value) }
-
-    /// Field `letter` sign-extended from its width.
-    func signedField(_ letter: Character) -> Int64 {
-        let width = Int(encoding.row.pattern.fields[letter]!.width)
-        return Int64(bitPattern: BitMasks.signExtend(UInt64(field(letter)), bits: width))
-    }
 }
 
 /// Precomputed register names, so printing a register allocates nothing.
