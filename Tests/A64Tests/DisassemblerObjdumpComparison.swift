@@ -60,7 +60,8 @@ enum ObjdumpComparison {
         var outcome = Outcome()
         for line in lines {
             outcome.compared += 1
-            let ours = Disassembler.text(word: line.word, address: line.address)
+            let ours = Disassembler.disassemble(word: line.word, address: line.address)
+                .text(symbol: nil, commentColumn: line.commentColumn)
             let theirs = line.textWithoutSymbol
             if ours == theirs { continue }
             if !Decoder.decode(line.word, at: line.address).isDefined,

@@ -113,6 +113,11 @@ struct ObjdumpLine: Sendable {
     let word: UInt32
     /// The text after the bytes and tab, with any ` <symbol+offset>` annotation kept.
     let text: String
+    /// The column the text starts at: 24 for 8-digit addresses, 32 for 16-digit ones.
+    let column: Int
+
+    /// objdump's comment column relative to the text: it pads comments to absolute column 56.
+    var commentColumn: Int { 56 - column }
 
     /// The text with the ` <symbol+offset>` annotation objdump adds after a target address removed.
     var textWithoutSymbol: String {
@@ -136,7 +141,10 @@ struct ObjdumpLine: Sendable {
             let bytes = rest[..<tab].trimmingCharacters(in: .whitespaces)
             // An instruction's bytes print as one 32-bit little-endian value, "d503201f".
             guard bytes.count == 8, let word = UInt32(bytes, radix: 16) else { continue }
-            lines.append(ObjdumpLine(address: address, word: word, text: String(rest[rest.index(after: tab)...])))
+            // The tab after the bytes advances to the next multiple of 8.
+            let prefix = line.distance(from: line.startIndex, to: tab)
+            lines.append(ObjdumpLine(address: address, word: word, text: String(rest[rest.index(after: tab)...]),
+                                     column: (prefix / 8 + 1) * 8))
         }
         return lines
     }

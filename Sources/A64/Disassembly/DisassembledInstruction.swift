@@ -20,8 +20,10 @@ public struct DisassembledInstruction: Sendable, Hashable {
     /// The objdump text: mnemonic, a tab, the operands, and any comment at objdump's comment column.
     public var text: String { text(symbol: nil) }
 
-    /// The objdump text with ` <symbol>` appended to the target operand, as objdump prints a symbolized address.
-    public func text(symbol: String?) -> String {
+    /// The objdump text with ` <symbol>` appended to the target operand, as objdump prints a
+    /// symbolized address, and any comment padded to `commentColumn` columns after the mnemonic's
+    /// start (at least one space).
+    public func text(symbol: String?, commentColumn: Int = objdumpCommentColumn) -> String {
         var line = mnemonic
         if !operands.isEmpty {
             line += "\t"
@@ -33,18 +35,18 @@ public struct DisassembledInstruction: Sendable, Hashable {
             line += ">"
         }
         guard let comment else { return line }
-        let column = Self.commentColumn
         let current = Self.column(afterMnemonic: mnemonic, operands: line.utf8.count - mnemonic.utf8.count)
-        line += String(repeating: " ", count: max(column - current, 1))
+        line += String(repeating: " ", count: max(commentColumn - current, 1))
         line += "// "
         line += comment
         return line
     }
 
-    /// objdump pads comments to column 56 with the mnemonic at column 24 (`MAI.getCommentColumn()` 40,
-    /// less 8, plus the instruction's start column): 32 columns after the mnemonic starts. The
-    /// mnemonic starts at column 24 whenever the addresses print in 8 hex digits (below 4 GiB).
-    static let commentColumn = 32
+    /// Where objdump puts comments, in columns after the mnemonic's start: it pads them to column 56
+    /// (`MAI.getCommentColumn()` 40, less 8, plus the instruction's start column 24), and the
+    /// mnemonic starts at column 24 whenever addresses print in 8 hex digits (below 4 GiB). With
+    /// 16-digit addresses the mnemonic starts at column 32, and comments 24 columns after it.
+    public static let objdumpCommentColumn = 32
 
     /// The column after the mnemonic and `operandBytes` more bytes (a tab, then ASCII operands),
     /// with tabs advancing to the next multiple of 8 as objdump's formatted stream counts them.
