@@ -19,6 +19,7 @@ import Testing
             }
         }
         print("disassembled \(words.count) words (\(characters) characters) in \(elapsed)")
-        #expect(elapsed < .milliseconds(500), "100k words took \(elapsed)")
+        // About 0.1 s alone, 0.3 s beside the other suites on two cores; 0.75 s leaves room for a slow CI.
+        #expect(elapsed < .milliseconds(750), "100k words took \(elapsed)")
     }
 }
