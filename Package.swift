@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
-        .testTarget(name: "A64Tests", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
         .testTarget(
             name: "DebugInfoTests",
