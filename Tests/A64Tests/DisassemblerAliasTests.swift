@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func symbolizedTargetsAreAnnotatedAsObjdumpDoes() {
-        let symbols = SymbolTable([(name: "_start", address: 0x4008_0000), (name: "helper", address: 0x4008_0100)])
+        let symbols = ObjdumpSymbolizer([(name: "_start", address: 0x4008_0000), (name: "helper", address: 0x4008_0100)])
         // bl _start at 0x400800fc; adrp to the page; ldr literal; and a b.cond into the middle of a function.
         #expect(Disassembler.text(word: 0x97FF_FFC1, address: 0x4008_0100, symbolizer: symbols.symbolize)
                 == "bl\t0x40080004 <_start+0x4>")

@@ -49,7 +49,7 @@ struct DisassemblerCorpusTests {
         let directory = try Toolchain.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let image = try Self.buildCorpus(in: directory)
-        let symbols = SymbolTable(try toolchain.symbols(of: image))
+        let symbols = ObjdumpSymbolizer(try toolchain.symbols(of: image))
         var mismatches: [String] = []
         var annotated = 0
         for line in try toolchain.disassemble(image) where Decoder.decode(line.word, at: line.address).isDefined {

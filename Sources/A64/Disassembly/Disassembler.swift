@@ -14,7 +14,7 @@ public enum Disassembler {
     }
 
     /// The objdump text for `word` at `address`, with ` <symbol>` after a target operand where
-    /// `symbolizer` names the target (as `"name"` or `"name+0x10"`, see `SymbolTable`).
+    /// `symbolizer` names the target (as `"name"` or `"name+0x10"`, as objdump annotates them).
     public static func text(word: UInt32, address: UInt64, symbolizer: (UInt64) -> String?) -> String {
         let instruction = disassemble(word: word, address: address)
         return instruction.text(symbol: instruction.target.flatMap(symbolizer))

@@ -1,3 +1,5 @@
+import A64
+
 /// Why `Machine.run` returned.
 public enum StopReason: Sendable, Equatable {
     /// The guest exited through semihosting with this status.
@@ -42,8 +44,32 @@ public struct MachineFault: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         var text = "\(message) at PC 0x\(String(pc, radix: 16))"
-        if let word { text += " (instruction word 0x\(String(word, radix: 16, uppercase: false)))" }
+        if let word {
+            text += ": word 0x\(Self.hex32(word)), \(Disassembler.text(word: word, address: pc).replacingOccurrences(of: "\t", with: " "))"
+        }
         return text
+    }
+
+    /// The full report: the description, then the last instructions executed, each with its
+    /// address (and symbol, if `symbolize` names it), word and disassembly.
+    public func report(symbolize: (UInt64) -> String? = { _ in nil }) -> String {
+        var lines = [description]
+        if let name = symbolize(pc) { lines[0] += " in \(name)" }
+        if !recentInstructions.isEmpty {
+            lines.append("last instructions executed:")
+            for instruction in recentInstructions {
+                let name = symbolize(instruction.address).map { " <\($0)>" } ?? ""
+                let text = Disassembler.text(word: instruction.word, address: instruction.address)
+                    .replacingOccurrences(of: "\t", with: " ")
+                lines.append("  0x\(String(instruction.address, radix: 16))\(name): \(Self.hex32(instruction.word))  \(text)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func hex32(_ word: UInt32) -> String {
+        let digits = String(word, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 }
 

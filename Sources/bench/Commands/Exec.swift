@@ -5,35 +5,75 @@ import Foundation
 /// `bench exec ELF`: runs any freestanding AArch64 ELF on the emulator.
 struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a freestanding AArch64 ELF: semihosting output to stdout, the guest's exit status as ours.")
+        abstract: "Run a freestanding AArch64 ELF: semihosting output to stdout, the guest's exit status as ours.",
+        discussion: """
+        The image runs at EL1 with the MMU off on QEMU virt's memory map (RAM 0x40000000–0x7fffffff, \
+        GICv2 at 0x08000000). Semihosting (HLT #0xF000) SYS_WRITEC, SYS_WRITE0, SYS_EXIT and \
+        SYS_EXIT_EXTENDED are served. Counters from --stats go to standard error, one `name: value` line each.
+        """)
 
     @Argument(help: "The AArch64 ELF executable to run.")
     var image: String
 
-    @Option(name: .long, help: "Stop with an error after this many instructions.")
+    @Option(name: .long, help: "Stop with an error after this many instructions (a runaway guest).")
     var maxInstructions: UInt64 = 10_000_000_000
 
-    @Flag(name: .long, help: "Print counters (one `name: value` line each) on standard error.")
+    @Flag(name: .long, help: "Print each instruction (address, symbol+offset, disassembly, registers written) on standard error.")
+    var trace = false
+
+    @Flag(name: .long, help: "Print counters on standard error, one `name: value` line each.")
     var stats = false
 
+    /// Exit status for a guest that did not exit through semihosting.
+    static let abnormalStop: Int32 = 70
+
     func run() throws {
-        let elf = try ELFImage(contentsOf: URL(fileURLWithPath: image))
+        let elf: ELFImage
+        do {
+            elf = try ELFImage(contentsOf: URL(fileURLWithPath: image))
+        } catch {
+            printError("bench exec: \(error)")
+            throw ExitCode(Self.abnormalStop)
+        }
         let machine = Machine(image: elf)
+        let symbols = SymbolTable(image: elf)
         let console = ConsoleBuffer()
         machine.consoleOutput = { console.append($0) }
-        let reason = machine.run(instructionLimit: maxInstructions)
+
+        let reason = trace ? runTraced(machine, symbols: symbols, console: console) : machine.run(instructionLimit: maxInstructions)
         console.flush()
         if stats {
             let counters = machine.counters
-            FileHandle.standardError.write(Data("instructions: \(counters.instructions)\nexceptions: \(counters.exceptions)\ncycles: \(machine.functionalModel.cycles)\n".utf8))
+            printError("instructions: \(counters.instructions)\nexceptions: \(counters.exceptions)\n"
+                       + "interrupts: \(counters.interrupts)\ncycles: \(machine.functionalModel.cycles)")
         }
         switch reason {
         case .exited(let status):
-            throw ExitCode(status)
-        default:
-            FileHandle.standardError.write(Data("bench exec: \(reason)\n".utf8))
-            throw ExitCode(1)
+            if status != 0 { throw ExitCode(status) }
+        case .instructionLimit:
+            printError("bench exec: \(image): the guest ran \(maxInstructions) instructions without exiting (now at "
+                       + "\(symbols.describe(machine.pc) ?? "0x" + String(machine.pc, radix: 16))); raise --max-instructions if that is expected")
+            throw ExitCode(Self.abnormalStop)
+        case .fault(let fault):
+            printError("bench exec: \(image): \(fault.report(symbolize: symbols.describe))")
+            throw ExitCode(Self.abnormalStop)
+        case .halted(let immediate, let pc):
+            printError("bench exec: \(image): the guest executed HLT #\(immediate) at \(symbols.describe(pc) ?? "0x" + String(pc, radix: 16)) (a halt for an external debugger)")
+            throw ExitCode(Self.abnormalStop)
+        case .hook:
+            throw ExitCode(Self.abnormalStop)
         }
+    }
+
+    private func runTraced(_ machine: Machine, symbols: SymbolTable, console: ConsoleBuffer) -> StopReason {
+        let start = machine.counters.instructions
+        while machine.counters.instructions - start < maxInstructions {
+            let step = machine.step(cycles: { machine.functionalModel.cycles })
+            console.flush()
+            printError(step.formatted(symbolize: symbols.describe))
+            if let stop = step.stop { return stop }
+        }
+        return .instructionLimit
     }
 }
 

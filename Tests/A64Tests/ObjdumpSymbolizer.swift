@@ -3,13 +3,13 @@
 ///
 /// objdump also confines the search to the target's section and falls back to `.text+0x..`;
 /// callers that want that give the section starts as symbols too.
-public struct SymbolTable: Sendable {
+struct ObjdumpSymbolizer: Sendable {
     private let addresses: [UInt64]
     private let names: [String]
 
     /// A table of `(name, address)` pairs in any order; of several symbols at one address the
     /// first given wins.
-    public init(_ symbols: [(name: String, address: UInt64)]) {
+    init(_ symbols: [(name: String, address: UInt64)]) {
         let ordered = symbols.enumerated()
             .sorted { ($0.element.address, $0.offset) < ($1.element.address, $1.offset) }
             .map(\.element)
@@ -23,7 +23,7 @@ public struct SymbolTable: Sendable {
     }
 
     /// `name` or `name+0x<offset>` for `address`, or nil when no symbol lies at or below it.
-    public func symbolize(_ address: UInt64) -> String? {
+    func symbolize(_ address: UInt64) -> String? {
         // The last symbol whose address is not above `address`.
         var low = 0, high = addresses.count
         while low < high {
