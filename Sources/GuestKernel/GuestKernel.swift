@@ -45,13 +45,20 @@ public final class GuestKernel {
         try self.init(imageURL: try Self.imageURL(name))
     }
 
-    public init(imageURL: URL) throws {
-        self.imageURL = imageURL
+    public convenience init(imageURL: URL) throws {
+        let image: ELFImage
         do {
             image = try ELFImage(contentsOf: imageURL)
         } catch {
             throw GuestError.badImage("\(error)")
         }
+        try self.init(image: image, url: imageURL)
+    }
+
+    /// Boots an already parsed image (parse once, boot many: each scenario gets a fresh machine).
+    public init(image: ELFImage, url imageURL: URL) throws {
+        self.imageURL = imageURL
+        self.image = image
         symbols = SymbolTable(image: image)
         machine = Machine(image: image)
         let table = symbols

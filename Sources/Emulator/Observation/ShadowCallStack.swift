@@ -47,6 +47,12 @@ public final class ShadowCallStack: ControlFlowObserver {
 
     public var depth: Int { frames.count }
 
+    /// Starts over with one root frame, for a new host call.
+    public func reset(rootFunction: UInt64, stackPointer: UInt64) {
+        frames = [Frame(kind: .root, function: rootFunction, site: 0, returnAddress: 0, stackPointer: stackPointer)]
+        anomalies.removeAll()
+    }
+
     public func called(from site: UInt64, to target: UInt64, returnAddress: UInt64, stackPointer: UInt64) {
         frames.append(Frame(kind: .call, function: target, site: site, returnAddress: returnAddress, stackPointer: stackPointer))
     }

@@ -7,6 +7,8 @@ struct CallTrace: Sendable, Equatable {
     var entry: CounterSnapshot
     /// From the traced function's last RET to the driver's next instruction.
     var exit: CounterSnapshot
+    /// The whole call, from the driver's call instruction to its return site.
+    var whole: CounterSnapshot
     /// Bytes below the caller's SP that the call reached.
     var stackBytes: Double
     /// Bytes below the caller's SP when the entry handler started, if a handler ran.
@@ -88,7 +90,7 @@ final class CallWindowRecorder {
             guard let entry = call.entry, let lastReturn = call.lastReturn else { return }
             let lowest = min(machine.stackLowWater, call.callerSP)
             traces.append(CallTrace(
-                entry: entry - call.start, exit: end - lastReturn,
+                entry: entry - call.start, exit: end - lastReturn, whole: end - call.start,
                 stackBytes: Double(call.callerSP - lowest),
                 stackAtHandlerEntry: call.handlerSP.map { Double(call.callerSP &- $0) }))
         }
@@ -105,6 +107,7 @@ extension Array where Element == CallTrace {
     /// Per-call averages of the entry and exit windows.
     var averageEntry: WindowCounters { average(\.entry) }
     var averageExit: WindowCounters { average(\.exit) }
+    var averageWhole: WindowCounters { average(\.whole) }
 
     private func average(_ window: KeyPath<CallTrace, CounterSnapshot>) -> WindowCounters {
         guard !isEmpty else { return WindowCounters() }

@@ -13,6 +13,8 @@ final class HookedCall {
     var machine: Machine { kernel.machine }
     private var handlers: [UInt64: [(token: Int, handler: Handler)]] = [:]
     private var nextToken = 0
+    /// Called after each host call is set up and before it runs (e.g. to reset the shadow call stack).
+    var onCallStart: ((UInt64) -> Void)?
 
     init(kernel: GuestKernel) {
         self.kernel = kernel
@@ -44,6 +46,7 @@ final class HookedCall {
     @discardableResult
     func call(_ function: UInt64, _ arguments: [UInt64]) throws -> Int64 {
         kernel.beginCall(function, arguments)
+        onCallStart?(function)
         let limit = machine.counters.instructions &+ kernel.callInstructionLimit
         while true {
             let remaining = limit &- machine.counters.instructions

@@ -14,15 +14,29 @@ public struct RunResults: Codable, Sendable, Equatable {
     public var scenarios: [ScenarioResult]
     public var scaling: [ScalingCurve]
     public var host: HostPerformance
+    /// Scenarios that could not be measured, with the reason: a run with failures exits non-zero.
+    public var failures: [MeasurementFailure]
 
     public init(run: RunInfo, environment: EnvironmentInfo, scenarios: [ScenarioResult],
-                scaling: [ScalingCurve], host: HostPerformance) {
+                scaling: [ScalingCurve], host: HostPerformance, failures: [MeasurementFailure] = []) {
         schemaVersion = Self.currentSchemaVersion
         self.run = run
         self.environment = environment
         self.scenarios = scenarios
         self.scaling = scaling
         self.host = host
+        self.failures = failures
+    }
+}
+
+/// A scenario, sweep or curve that could not be measured.
+public struct MeasurementFailure: Codable, Sendable, Equatable {
+    public var id: String
+    public var reason: String
+
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
     }
 }
 

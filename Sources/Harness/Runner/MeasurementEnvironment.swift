@@ -1,0 +1,75 @@
+import DebugInfo
+import Emulator
+import Foundation
+import GuestKernel
+
+/// What every scenario of a run shares: the parsed guest image and the libdw reference.
+///
+/// Scenarios boot their own machine from the shared, immutable image, so they run in parallel
+/// and give the same numbers whatever the scheduling.
+public final class MeasurementEnvironment: Sendable {
+    public let imageURL: URL
+    public let image: ELFImage
+    let symbols: SymbolTable
+    /// Why libdw cannot serve as the second reference, or nil if it can.
+    public let libdwProblem: String?
+
+    public init(imageURL: URL) throws {
+        self.imageURL = imageURL
+        do {
+            image = try ELFImage(contentsOf: imageURL)
+        } catch {
+            throw GuestError.badImage("\(error)")
+        }
+        symbols = SymbolTable(image: image)
+        do {
+            _ = try DWARFUnwinder(elfPath: imageURL.path)
+            libdwProblem = nil
+        } catch {
+            libdwProblem = "\(error)"
+        }
+    }
+
+    /// The bundled harness image.
+    public convenience init() throws {
+        try self.init(imageURL: try GuestKernel.imageURL(.harness))
+    }
+
+    /// A freshly booted guest on its own machine.
+    func makeKernel() throws -> GuestKernel {
+        try GuestKernel(image: image, url: imageURL)
+    }
+
+    /// libdw's unwinder for this image (one per worker: libdw handles are not shared across threads).
+    func makeReferences(for kernel: GuestKernel) -> WalkReferences {
+        let unwinder = libdwProblem == nil ? try? DWARFUnwinder(elfPath: imageURL.path) : nil
+        return WalkReferences(unwinder: unwinder, libdwProblem: libdwProblem, describe: describer(for: kernel))
+    }
+
+    /// Names addresses for reports: `symbol+0x…`, or the allocation area of dynamic trampolines.
+    func describer(for kernel: GuestKernel) -> (UInt64) -> String {
+        let symbols = self.symbols
+        let near = kernel.symbols.address(of: "pb_near_area_start").flatMap { start in
+            kernel.symbols.address(of: "pb_near_area_end").map { start..<$0 }
+        }
+        let module = GuestABI.moduleAreaBase..<(GuestABI.moduleAreaBase + GuestABI.moduleAreaSize)
+        return { address in
+            if let near, near.contains(address) { return "trampoline (near area)+0x\(String(address - near.lowerBound, radix: 16))" }
+            if module.contains(address) { return "trampoline (module area)+0x\(String(address - module.lowerBound, radix: 16))" }
+            return symbols.describe(address) ?? "0x\(String(address, radix: 16))"
+        }
+    }
+
+    /// The code whose address in a walk means a hijacked return address was not recovered.
+    func returnTrampolines() -> [Range<UInt64>] {
+        ["return_to_handler", "pb_kretprobe_brk_trampoline", "pb_kretprobe_trampoline"].compactMap { name in
+            symbols.symbol(named: name).map { $0.address..<($0.address + max($0.size, 4)) }
+        }
+    }
+
+    /// SHA-256 of the image file, identifying the guest a run measured.
+    public func imageDigest() -> String {
+        guard let data = try? Data(contentsOf: imageURL) else { return "unreadable" }
+        return SHA256.hex(of: [UInt8](data))
+    }
+}

@@ -1,0 +1,98 @@
+import Emulator
+import GuestKernel
+
+/// Measures cost curves: against the number of registered ops, attached functions and stack depth.
+struct ScalingRunner {
+    let environment: MeasurementEnvironment
+
+    /// Traced functions for the attached-functions curve: `pb_fn_0000` … in the guest.
+    static func manyFunctionName(_ index: Int) -> String {
+        let digits = String(index)
+        return "pb_fn_" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    func measure(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingCurve] {
+        switch spec.parameter {
+        case .registeredOps: return [try registeredOps(spec, plan: plan)]
+        case .attachedFunctions: return try attachedFunctions(spec, plan: plan)
+        case .stackDepth: return [try stackDepth(spec, plan: plan)]
+        }
+    }
+
+    private func curve(_ spec: CurveSpec, quantity: String, _ points: [ScalingPoint]) -> ScalingCurve {
+        ScalingCurve(parameter: spec.parameter, mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
+                     workload: spec.workload.rawValue, cpu: spec.cpu, quantity: quantity, points: points)
+    }
+
+    /// Runs `plan` calls of `workload` with whatever is attached and returns the steady traces.
+    private func steadyTraces(_ kernel: GuestKernel, workload: Workload, argument: Int64, plan: CallPlan) throws -> [CallTrace] {
+        let driver = HookedCall(kernel: kernel)
+        let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, in: kernel))
+        if plan.warmup > 0 {
+            try driver.run(workload, count: plan.warmup, argument: argument)
+            _ = windows.takeTraces()
+        }
+        try driver.run(workload, count: plan.measured, argument: argument)
+        return windows.takeTraces()
+    }
+
+    private func timedKernel(cpu: String) throws -> GuestKernel {
+        let kernel = try environment.makeKernel()
+        MachineTiming.time(kernel.machine, profile: cpu)
+        MachineTiming.resetCold(kernel.machine)
+        return kernel
+    }
+
+    /// Entry overhead per call against the number of ops in the list (0 ops: nothing attached).
+    private func registeredOps(_ spec: CurveSpec, plan: CallPlan) throws -> ScalingCurve {
+        let argument = ScenarioRunner.argument(for: spec.workload)
+        let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), workload: spec.workload, argument: argument, plan: plan)
+        var points: [ScalingPoint] = []
+        for count in spec.values {
+            let kernel = try timedKernel(cpu: spec.cpu)
+            if count > 0 {
+                try kernel.setOpsCount(count)
+                try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+            }
+            let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            points.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
+        }
+        return curve(spec, quantity: "entry overhead cycles per call", points)
+    }
+
+    /// Attach cycles for n functions, and the entry overhead of one of them while n are attached.
+    private func attachedFunctions(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingCurve] {
+        var attachPoints: [ScalingPoint] = []
+        var callPoints: [ScalingPoint] = []
+        let argument = ScenarioRunner.argument(for: spec.workload)
+        let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), workload: spec.workload, argument: argument, plan: plan)
+        for count in spec.values {
+            let kernel = try timedKernel(cpu: spec.cpu)
+            let targets = try (0..<max(0, count - 1)).map { try kernel.address(of: Self.manyFunctionName($0)) }
+            let start = MachineTiming.snapshot(kernel.machine)
+            try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+            for target in targets { try kernel.attach(spec.mechanism, handler: spec.handler, to: target) }
+            attachPoints.append(ScalingPoint(x: Double(count), y: (MachineTiming.snapshot(kernel.machine) - start).cycles))
+            let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            callPoints.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
+        }
+        return [curve(spec, quantity: "attach cycles", attachPoints),
+                curve(spec, quantity: "entry overhead cycles per call", callPoints)]
+    }
+
+    /// Overhead per traced call of a recursive call tree, against its depth.
+    private func stackDepth(_ spec: CurveSpec, plan: CallPlan) throws -> ScalingCurve {
+        var points: [ScalingPoint] = []
+        for depth in spec.values {
+            let argument = Int64(depth)
+            let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), workload: spec.workload, argument: argument, plan: plan)
+            let kernel = try timedKernel(cpu: spec.cpu)
+            try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+            let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            let invocations = Double(depth + 1)
+            points.append(ScalingPoint(x: Double(depth),
+                                       y: (traces.averageWhole.cycles - baseline.averageWhole.cycles) / invocations))
+        }
+        return curve(spec, quantity: "overhead cycles per traced call", points)
+    }
+}

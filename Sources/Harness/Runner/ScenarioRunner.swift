@@ -1,0 +1,138 @@
+import Emulator
+import GuestKernel
+
+/// `none` on one workload and CPU: what every scenario's overhead is measured against.
+struct BaselineMeasurement: Sendable {
+    var firstHit: CallTrace
+    var steadyEntry: WindowCounters
+    var steadyExit: WindowCounters
+    var stackBytes: Double
+}
+
+/// How many calls warm up and how many are measured.
+struct CallPlan: Sendable {
+    var warmup: Int
+    var measured: Int
+}
+
+/// Measures one scenario on a freshly booted guest: attach and detach cost, the first call after
+/// attaching (cold predictors and caches), steady-state windows, stack use and — for `walk`
+/// handlers and the sample workload — every stack walk the guest takes, against ground truth.
+struct ScenarioRunner {
+    let environment: MeasurementEnvironment
+
+    /// The argument `pb_run` passes as X0: the recursion depth for the recursive workload.
+    static func argument(for workload: Workload) -> Int64 {
+        workload == .recursive ? 4 : 3
+    }
+
+    /// Measures `none` for a workload: the baseline.
+    func measureBaseline(workload: Workload, cpu: String, plan: CallPlan) throws -> BaselineMeasurement {
+        let outcome = try measureCalls(mechanism: .none, handler: .count, workload: workload, cpu: cpu, plan: plan,
+                                       verifyWalks: false)
+        return BaselineMeasurement(firstHit: outcome.firstHit, steadyEntry: outcome.steady.averageEntry,
+                                   steadyExit: outcome.steady.averageExit, stackBytes: outcome.steady.maximumStackBytes)
+    }
+
+    /// Measures a scenario against its baseline.
+    func measure(_ spec: ScenarioSpec, baseline: BaselineMeasurement, plan: CallPlan) throws -> ScenarioResult {
+        let verifyWalks = spec.handler == .walk || spec.workload == .sample
+        let outcome = try measureCalls(mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload,
+                                       cpu: spec.cpu, plan: plan, verifyWalks: verifyWalks)
+        let metrics = ScenarioMetrics(
+            entry: WindowComparison(
+                steady: Comparison(measured: outcome.steady.averageEntry, baseline: baseline.steadyEntry),
+                firstHit: Comparison(measured: outcome.firstHit.entry.windowCounters,
+                                     baseline: baseline.firstHit.entry.windowCounters)),
+            exit: WindowComparison(
+                steady: Comparison(measured: outcome.steady.averageExit, baseline: baseline.steadyExit),
+                firstHit: Comparison(measured: outcome.firstHit.exit.windowCounters,
+                                     baseline: baseline.firstHit.exit.windowCounters)),
+            stackBytes: Comparison(measured: outcome.steady.maximumStackBytes, baseline: baseline.stackBytes),
+            stackAtHandlerEntry: outcome.steady.compactMap(\.stackAtHandlerEntry).max(),
+            attachCycles: outcome.attach.cycles, detachCycles: outcome.detach.cycles,
+            measuredCalls: outcome.steady.count)
+        return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
+                              workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks)
+    }
+
+    struct Outcome {
+        var attach: CounterSnapshot
+        var detach: CounterSnapshot
+        var firstHit: CallTrace
+        var steady: [CallTrace]
+        var walks: [WalkVerification]
+    }
+
+    private func measureCalls(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String,
+                              plan: CallPlan, verifyWalks: Bool) throws -> Outcome {
+        let kernel = try environment.makeKernel()
+        let machine = kernel.machine
+        MachineTiming.time(machine, profile: cpu)
+        MachineTiming.resetCold(machine)
+
+        let attachStart = MachineTiming.snapshot(machine)
+        try kernel.attach(mechanism, handler: handler, to: workload)
+        let attach = MachineTiming.snapshot(machine) - attachStart
+
+        let driver = HookedCall(kernel: kernel)
+        let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, in: kernel))
+        var walkRecorder: WalkRecorder?
+        if verifyWalks {
+            let shadow = ShadowCallStack(functionStarts: kernel.symbols.functionStarts, rootFunction: 0,
+                                         stackPointer: kernel.taskStackTop)
+            machine.controlFlowObserver = shadow
+            driver.onCallStart = { shadow.reset(rootFunction: $0, stackPointer: kernel.taskStackTop) }
+            walkRecorder = try WalkRecorder(driver: driver, shadow: shadow,
+                                            classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
+                                            references: environment.makeReferences(for: kernel))
+        }
+        let argument = Self.argument(for: workload)
+        try driver.run(workload, count: 1, argument: argument)
+        guard let firstHit = windows.takeTraces().first else {
+            throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
+        }
+        if plan.warmup > 0 {
+            try driver.run(workload, count: plan.warmup, argument: argument)
+            _ = windows.takeTraces()
+        }
+        try driver.run(workload, count: plan.measured, argument: argument)
+        let steady = windows.takeTraces()
+        guard steady.count == plan.measured else {
+            throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
+        }
+        let calls = UInt64(1 + plan.warmup + plan.measured)
+        if mechanism != .none {
+            let hits = kernel.control.entryHits
+            guard hits >= calls else {
+                throw MeasurementError.didNotFire(mechanism: mechanism.rawValue, workload: workload.rawValue,
+                                                  calls: calls, hits: hits)
+            }
+        }
+        machine.controlFlowObserver = nil
+
+        let detachStart = MachineTiming.snapshot(machine)
+        try kernel.detach(from: workload)
+        let detach = MachineTiming.snapshot(machine) - detachStart
+        return Outcome(attach: attach, detach: detach, firstHit: firstHit, steady: steady,
+                       walks: walkRecorder?.verifications ?? [])
+    }
+}
+
+/// A measurement that could not be taken, naming the scenario.
+public enum MeasurementError: Error, CustomStringConvertible, Equatable {
+    case noWindow(mechanism: String, workload: String)
+    case didNotFire(mechanism: String, workload: String, calls: UInt64, hits: UInt64)
+    case scenarioFailed(id: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noWindow(let mechanism, let workload):
+            return "\(mechanism) on \(workload): a call did not pass the measurement points (call site, body, return site)"
+        case .didNotFire(let mechanism, let workload, let calls, let hits):
+            return "\(mechanism) on \(workload): \(calls) calls but only \(hits) entry hits: the probe did not fire"
+        case .scenarioFailed(let id, let reason):
+            return "\(id): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import GuestKernel
+
+/// Progress of a suite run, for the command line's progress bar or log lines.
+public struct RunProgress: Sendable {
+    public var completed: Int
+    public var total: Int
+    /// The task that just finished.
+    public var finished: String
+    /// Set when that task failed.
+    public var failure: String?
+}
+
+/// Runs a suite's baselines, scenarios, IRQ sweeps and scaling curves on parallel workers.
+///
+/// Every task boots its own guest on its own machine, so results do not depend on `jobs` or on
+/// scheduling. A task that fails is recorded with its reason; the others still run.
+public struct SuiteRunner: Sendable {
+    public let environment: MeasurementEnvironment
+    public let jobs: Int
+    public let progress: @Sendable (RunProgress) -> Void
+
+    public init(environment: MeasurementEnvironment, jobs: Int, progress: @escaping @Sendable (RunProgress) -> Void) {
+        self.environment = environment
+        self.jobs = max(1, jobs)
+        self.progress = progress
+    }
+
+    /// What a suite produced.
+    public struct Output: Sendable {
+        public var scenarios: [ScenarioResult]
+        public var scaling: [ScalingCurve]
+        public var failures: [MeasurementFailure]
+    }
+
+    private enum Task: Sendable {
+        case baseline(Workload, String)
+        case scenario(ScenarioSpec)
+        case sweep(SweepSpec)
+        case curve(CurveSpec)
+
+        var label: String {
+            switch self {
+            case .baseline(let workload, let cpu): return "none/\(workload.rawValue)@\(cpu) (baseline)"
+            case .scenario(let spec): return spec.id
+            case .sweep(let spec): return "\(spec.mechanism.rawValue)/\(spec.handler.rawValue)/\(spec.workload.rawValue)@\(spec.cpu) IRQ sweep"
+            case .curve(let spec): return "\(spec.mechanism.rawValue) by \(spec.parameter.rawValue)@\(spec.cpu)"
+            }
+        }
+    }
+
+    private enum TaskResult: Sendable {
+        case baseline(BaselineMeasurement)
+        case scenario(ScenarioResult)
+        case sweep([WalkVerification])
+        case curve([ScalingCurve])
+    }
+
+    public func run(_ suite: Suite) async -> Output {
+        let plan = CallPlan(warmup: suite.warmupCalls, measured: suite.measuredCalls)
+        var baselineKeys: [(Workload, String)] = []
+        for key in suite.scenarios.map({ ($0.workload, $0.cpu) }) + suite.sweeps.filter { $0.mechanism == .none }.map({ ($0.workload, $0.cpu) })
+        where !baselineKeys.contains(where: { $0 == key }) {
+            baselineKeys.append(key)
+        }
+        let total = baselineKeys.count + suite.scenarios.count + suite.sweeps.count + suite.curves.count
+        let counter = ProgressCounter(total: total, report: progress)
+
+        // Baselines first: every scenario's overhead is relative to `none` on its workload and CPU.
+        let baselineResults = await runTasks(baselineKeys.map { Task.baseline($0.0, $0.1) }, plan: plan, counter: counter, baselines: [:])
+        var baselines: [String: BaselineMeasurement] = [:]
+        var failures: [MeasurementFailure] = []
+        for (task, result) in baselineResults {
+            guard case .baseline(let workload, let cpu) = task else { continue }
+            switch result {
+            case .success(.baseline(let measurement)): baselines["\(workload.rawValue)@\(cpu)"] = measurement
+            case .failure(let error): failures.append(MeasurementFailure(id: task.label, reason: "\(error)"))
+            default: break
+            }
+        }
+
+        let tasks = suite.scenarios.map(Task.scenario) + suite.sweeps.map(Task.sweep) + suite.curves.map(Task.curve)
+        let results = await runTasks(tasks, plan: plan, counter: counter, baselines: baselines)
+        var scenarios: [ScenarioResult] = []
+        var sweeps: [(SweepSpec, [WalkVerification])] = []
+        var curves: [ScalingCurve] = []
+        for (task, result) in results {
+            switch result {
+            case .success(.scenario(let scenario)): scenarios.append(scenario)
+            case .success(.sweep(let walks)): if case .sweep(let spec) = task { sweeps.append((spec, walks)) }
+            case .success(.curve(let produced)): curves.append(contentsOf: produced)
+            case .failure(let error): failures.append(MeasurementFailure(id: task.label, reason: "\(error)"))
+            default: break
+            }
+        }
+        // IRQ sweep walks join the scenario they swept (a `none` sweep gets a scenario of its own).
+        for (spec, walks) in sweeps {
+            if let index = scenarios.firstIndex(where: {
+                $0.mechanism == spec.mechanism.rawValue && $0.handler == spec.handler.rawValue
+                    && $0.workload == spec.workload.rawValue && $0.cpu == spec.cpu
+            }) {
+                scenarios[index].walks += walks
+            } else if spec.mechanism == .none, let baseline = baselines["\(spec.workload.rawValue)@\(spec.cpu)"] {
+                scenarios.append(Self.noneScenario(spec: spec, baseline: baseline, walks: walks))
+            }
+        }
+        scenarios.sort { $0.id < $1.id }
+        curves.sort { $0.id < $1.id }
+        failures.sort { $0.id < $1.id }
+        return Output(scenarios: scenarios, scaling: curves, failures: failures)
+    }
+
+    /// `none` reported as a scenario (its overhead is zero by definition) to carry its walk results.
+    static func noneScenario(spec: SweepSpec, baseline: BaselineMeasurement, walks: [WalkVerification]) -> ScenarioResult {
+        let entry = WindowComparison(steady: Comparison(measured: baseline.steadyEntry, baseline: baseline.steadyEntry),
+                                     firstHit: Comparison(measured: baseline.firstHit.entry.windowCounters,
+                                                          baseline: baseline.firstHit.entry.windowCounters))
+        let exit = WindowComparison(steady: Comparison(measured: baseline.steadyExit, baseline: baseline.steadyExit),
+                                    firstHit: Comparison(measured: baseline.firstHit.exit.windowCounters,
+                                                         baseline: baseline.firstHit.exit.windowCounters))
+        let metrics = ScenarioMetrics(entry: entry, exit: exit,
+                                      stackBytes: Comparison(measured: baseline.stackBytes, baseline: baseline.stackBytes),
+                                      stackAtHandlerEntry: nil, attachCycles: 0, detachCycles: 0, measuredCalls: 0)
+        return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
+                              workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: walks)
+    }
+
+    private func runTasks(_ tasks: [Task], plan: CallPlan, counter: ProgressCounter,
+                          baselines: [String: BaselineMeasurement]) async -> [(Task, Result<TaskResult, Error>)] {
+        let environment = self.environment
+        return await withTaskGroup(of: (Int, Result<TaskResult, Error>).self) { group in
+            var results = [Result<TaskResult, Error>?](repeating: nil, count: tasks.count)
+            var next = 0
+            func launch(_ index: Int) {
+                let task = tasks[index]
+                group.addTask {
+                    (index, Result { try Self.execute(task, environment: environment, plan: plan, baselines: baselines) })
+                }
+            }
+            while next < min(jobs, tasks.count) {
+                launch(next)
+                next += 1
+            }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if case .failure(let error) = result {
+                    counter.finished(tasks[index].label, failure: "\(error)")
+                } else {
+                    counter.finished(tasks[index].label, failure: nil)
+                }
+                if next < tasks.count {
+                    launch(next)
+                    next += 1
+                }
+            }
+            return zip(tasks, results.map { $0! }).map { ($0, $1) }
+        }
+    }
+
+    private static func execute(_ task: Task, environment: MeasurementEnvironment, plan: CallPlan,
+                                baselines: [String: BaselineMeasurement]) throws -> TaskResult {
+        let runner = ScenarioRunner(environment: environment)
+        switch task {
+        case .baseline(let workload, let cpu):
+            return .baseline(try runner.measureBaseline(workload: workload, cpu: cpu, plan: plan))
+        case .scenario(let spec):
+            guard let baseline = baselines["\(spec.workload.rawValue)@\(spec.cpu)"] else {
+                throw MeasurementError.scenarioFailed(id: spec.id, reason: "its baseline (none on \(spec.workload.rawValue)) failed")
+            }
+            return .scenario(try runner.measure(spec, baseline: baseline, plan: plan))
+        case .sweep(let spec):
+            return .sweep(try InterruptSweepRunner(environment: environment).sweep(spec))
+        case .curve(let spec):
+            return .curve(try ScalingRunner(environment: environment).measure(spec, plan: plan))
+        }
+    }
+}
+
+/// Counts finished tasks across workers and reports progress.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var completed = 0
+    private let total: Int
+    private let report: @Sendable (RunProgress) -> Void
+
+    init(total: Int, report: @escaping @Sendable (RunProgress) -> Void) {
+        self.total = total
+        self.report = report
+    }
+
+    func finished(_ label: String, failure: String?) {
+        lock.lock()
+        completed += 1
+        let snapshot = RunProgress(completed: completed, total: total, finished: label, failure: failure)
+        lock.unlock()
+        report(snapshot)
+    }
+}
