@@ -2,9 +2,10 @@ import ArgumentParser
 
 /// The ProbeBench command line.
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure arm64 kernel-tracing paths on a cycle-counting AArch64 emulator.",
-        subcommands: [Compare.self, Exec.self])
+        subcommands: [Run.self, Compare.self, Exec.self],
+        defaultSubcommand: Run.self)
 }

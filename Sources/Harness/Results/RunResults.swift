@@ -54,6 +54,17 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var jobs: Int
     /// Wall-clock seconds for the whole run (host-dependent; never compared as a guest metric).
     public var wallSeconds: Double
+
+    public init(identifier: String, startedAt: String, commit: String, suite: String, cpuProfiles: [String],
+                jobs: Int, wallSeconds: Double) {
+        self.identifier = identifier
+        self.startedAt = startedAt
+        self.commit = commit
+        self.suite = suite
+        self.cpuProfiles = cpuProfiles
+        self.jobs = jobs
+        self.wallSeconds = wallSeconds
+    }
 }
 
 /// What the numbers were produced with.
@@ -66,6 +77,16 @@ public struct EnvironmentInfo: Codable, Sendable, Equatable {
     public var guestImageSHA256: String
     /// Whether libdw could be loaded for the independent unwinder ("available" or the reason it is not).
     public var libdw: String
+
+    public init(hostName: String, hostOS: String, hostProcessorCount: Int, swiftVersion: String,
+                guestImageSHA256: String, libdw: String) {
+        self.hostName = hostName
+        self.hostOS = hostOS
+        self.hostProcessorCount = hostProcessorCount
+        self.swiftVersion = swiftVersion
+        self.guestImageSHA256 = guestImageSHA256
+        self.libdw = libdw
+    }
 }
 
 /// Host-side throughput: noisy, judged statistically by `bench compare`.

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Facts about the host and the checkout that a run records.
+public enum RunContext {
+    /// `yyyyMMdd'T'HHmmss'Z'` for `date`, in UTC.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    public static func iso8601(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+    /// The short commit of the checkout in `directory`, with `-dirty` if it has local changes,
+    /// or `unversioned` outside a git checkout.
+    public static func commit(in directory: URL) -> String {
+        guard let hash = git(["rev-parse", "--short=12", "HEAD"], in: directory), !hash.isEmpty else { return "unversioned" }
+        let status = git(["status", "--porcelain", "--untracked-files=no"], in: directory) ?? ""
+        return status.isEmpty ? hash : hash + "-dirty"
+    }
+
+    private static func git(_ arguments: [String], in directory: URL) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public static var compilerVersion: String {
+        #if compiler(>=6.4)
+        return "Swift 6.4 or later"
+        #elseif compiler(>=6.3)
+        return "Swift 6.3"
+        #else
+        return "Swift 6.1–6.2"
+        #endif
+    }
+
+    /// Peak resident memory of this process so far, in bytes.
+    public static var peakResidentBytes: UInt64 {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return UInt64(usage.ru_maxrss) * 1024 // kilobytes on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return UInt64(usage.ru_maxrss) // bytes on Darwin
+        #endif
+    }
+
+    public static func environment(guestDigest: String, libdwProblem: String?) -> EnvironmentInfo {
+        let info = ProcessInfo.processInfo
+        return EnvironmentInfo(hostName: info.hostName, hostOS: info.operatingSystemVersionString,
+                               hostProcessorCount: info.activeProcessorCount, swiftVersion: compilerVersion,
+                               guestImageSHA256: guestDigest, libdw: libdwProblem.map { "unavailable: \($0)" } ?? "available")
+    }
+}

@@ -1,0 +1,34 @@
+import GuestKernel
+
+/// The CPU profiles the harness can time with.
+public enum HarnessProfiles {
+    public static var names: [String] { MachineTiming.profileNames }
+    public static var defaultName: String { MachineTiming.defaultProfile }
+}
+
+extension Suite {
+    /// The suite moved to `cpus` (each scenario, sweep and curve once per CPU).
+    public func onCPUs(_ cpus: [String]) -> Suite {
+        var suite = self
+        suite.cpus = cpus
+        suite.scenarios = Self.unique(scenarios.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
+        suite.sweeps = Self.unique(sweeps.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
+        suite.curves = Self.unique(curves.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
+        return suite
+    }
+
+    /// Only the scenarios, sweeps and curves whose id contains one of `patterns`.
+    public func filtered(by patterns: [String]) -> Suite {
+        func matches(_ id: String) -> Bool { patterns.contains { id.contains($0) } }
+        var suite = self
+        suite.scenarios = scenarios.filter { matches($0.id) }
+        suite.sweeps = sweeps.filter { matches("\($0.mechanism.rawValue)/\($0.handler.rawValue)/\($0.workload.rawValue)@\($0.cpu)") }
+        suite.curves = curves.filter { matches("\($0.mechanism.rawValue)/\($0.handler.rawValue)/\($0.workload.rawValue)@\($0.cpu)") }
+        return suite
+    }
+
+    private static func unique<T: Hashable>(_ items: [T]) -> [T] {
+        var seen = Set<T>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}

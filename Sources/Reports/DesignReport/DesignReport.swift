@@ -1,0 +1,415 @@
+import Harness
+
+/// The design-decision report: each question of DESIGN.md with the table and chart that answer it
+/// and a verdict computed from the run's numbers (never fixed text).
+public enum DesignReport {
+    public static func build(_ results: RunResults) -> ReportDocument {
+        let index = ResultsIndex(results)
+        var sections = [overview(index)]
+        sections += [
+            regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index),
+            returnProbes(index), ptRegsCopy(index), stackWalks(index), stackUse(index), cpuSensitivity(index),
+            scalingCurves(index), allScenarios(index), method(),
+        ].compactMap { $0 }
+        return ReportDocument(
+            title: "ProbeBench design-decision report",
+            subtitle: "Suite \(results.run.suite) · run \(results.run.identifier) · CPU \(results.run.cpuProfiles.joined(separator: ", "))",
+            sections: sections)
+    }
+
+    // MARK: Helpers
+
+    static func cycles(_ value: Double) -> String { ReportFormat.number(value) }
+
+    /// "A costs 12 cycles (35.0%) more per call than B" from two measured values.
+    static func comparison(_ nameA: String, _ a: Double, _ nameB: String, _ b: Double, unit: String = "cycles",
+                           what: String = "per call") -> String {
+        let difference = a - b
+        if abs(difference) < 0.5 { return "\(nameA) and \(nameB) cost the same \(what) (\(cycles(a)) \(unit))" }
+        let relative = b != 0 ? " (\(ReportFormat.percent(difference / abs(b))))" : ""
+        return "\(nameA) costs \(cycles(abs(difference))) \(unit)\(relative) \(difference > 0 ? "more" : "less") \(what) than \(nameB)"
+    }
+
+    static func overheadRows(_ scenarios: [ScenarioResult]) -> [[String]] {
+        scenarios.map { scenario in
+            let m = scenario.metrics
+            return [scenario.mechanism, cycles(m.entry.steady.overhead.cycles), cycles(m.exit.steady.overhead.cycles),
+                    cycles(scenario.totalOverhead), cycles(scenario.firstHitOverhead),
+                    cycles(m.entry.steady.measured.instructions + m.exit.steady.measured.instructions),
+                    cycles(m.entry.steady.measured.exceptions + m.exit.steady.measured.exceptions),
+                    cycles(m.entry.steady.measured.branchMispredicts + m.exit.steady.measured.branchMispredicts),
+                    cycles(m.entry.steady.measured.returnMispredicts + m.exit.steady.measured.returnMispredicts),
+                    cycles(m.stackBytes.overhead)]
+        }
+    }
+
+    static let overheadHeaders = ["mechanism", "entry cycles", "exit cycles", "total cycles", "first hit cycles",
+                                  "instructions", "exceptions", "branch mispredicts", "return mispredicts", "extra stack B"]
+
+    static func overheadTable(_ caption: String, _ scenarios: [ScenarioResult]) -> ReportBlock {
+        .table(ReportTable(caption: caption, headers: overheadHeaders, rows: overheadRows(scenarios),
+                           numericColumns: Set(1..<overheadHeaders.count)))
+    }
+
+    static func overheadChart(_ title: String, _ scenarios: [ScenarioResult]) -> ReportBlock {
+        .barChart(BarChart(title: title, unit: "cycles per call", categories: scenarios.map(\.mechanism), series: [
+            BarChart.Series(name: "entry", values: scenarios.map { $0.entryOverhead }),
+            BarChart.Series(name: "exit", values: scenarios.map { $0.exitOverhead }),
+        ]))
+    }
+
+    static func missing(_ title: String, _ what: String) -> ReportSection {
+        ReportSection(title: title, blocks: [.verdict("Not answered by this run: \(what) were not measured.")])
+    }
+
+    // MARK: Sections
+
+    static func overview(_ index: ResultsIndex) -> ReportSection {
+        let results = index.results
+        var blocks: [ReportBlock] = [
+            .paragraph("Every figure is a deterministic cycle count from the emulator's \(results.run.cpuProfiles.joined(separator: ", ")) model: the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
+            .table(ReportTable(caption: "Run", headers: ["", ""], rows: [
+                ["suite", results.run.suite], ["commit", results.run.commit], ["started", results.run.startedAt],
+                ["scenarios", String(results.scenarios.count)], ["scaling curves", String(results.scaling.count)],
+                ["guest image SHA-256", String(results.environment.guestImageSHA256.prefix(16)) + "…"],
+                ["libdw reference unwinder", results.environment.libdw],
+                ["wall time", String(format: "%.1f s on %d workers", results.run.wallSeconds, results.run.jobs)],
+            ])),
+        ]
+        if !results.failures.isEmpty {
+            blocks.append(.paragraph("\(results.failures.count) task(s) could not be measured; their questions below say so."))
+            blocks.append(.table(ReportTable(caption: "Failures", headers: ["task", "reason"],
+                                             rows: results.failures.map { [$0.id, $0.reason] })))
+        }
+        return ReportSection(title: "Overview", blocks: blocks)
+    }
+
+    static func regsVersusArgs(_ index: ResultsIndex) -> ReportSection? {
+        let title = "What does FTRACE_WITH_REGS cost over FTRACE_WITH_ARGS?"
+        let cpu = index.primaryCPU
+        let workloads = ["leaf", "nonleaf", "args"].filter {
+            index.scenario("ftrace-args", workload: $0, cpu: cpu) != nil && index.scenario("ftrace-regs", workload: $0, cpu: cpu) != nil
+        }
+        guard let reference = workloads.first,
+              let args = index.scenario("ftrace-args", workload: reference, cpu: cpu),
+              let regs = index.scenario("ftrace-regs", workload: reference, cpu: cpu) else {
+            return missing(title, "ftrace-args and ftrace-regs with the count handler")
+        }
+        let pairs = workloads.flatMap { workload in
+            ["ftrace-args", "ftrace-regs"].compactMap { index.scenario($0, workload: workload, cpu: cpu) }
+        }
+        let rows = pairs.map { [$0.workload] + overheadRows([$0])[0] }
+        let stackDifference = regs.metrics.stackBytes.overhead - args.metrics.stackBytes.overhead
+        var verdict = comparison("FTRACE_WITH_REGS", regs.totalOverhead, "FTRACE_WITH_ARGS", args.totalOverhead)
+            + " on \(reference) (\(cpu))"
+        verdict += stackDifference == 0 ? ", with the same stack use." :
+            ", and uses \(cycles(abs(stackDifference))) bytes \(stackDifference > 0 ? "more" : "less") stack."
+        let consistent = workloads.allSatisfy { workload in
+            guard let a = index.scenario("ftrace-args", workload: workload, cpu: cpu),
+                  let r = index.scenario("ftrace-regs", workload: workload, cpu: cpu) else { return true }
+            return (r.totalOverhead > a.totalOverhead) == (regs.totalOverhead > args.totalOverhead)
+        }
+        if workloads.count > 1 {
+            verdict += consistent ? " The ordering holds on every workload measured (\(workloads.joined(separator: ", ")))."
+                : " The ordering is not the same on every workload: see the table."
+        }
+        return ReportSection(title: title, blocks: [
+            .paragraph("FTRACE_WITH_ARGS saves an ftrace_regs (x0–x8, fp, lr, sp, pc: 112 bytes); FTRACE_WITH_REGS a full pt_regs (336 bytes) with a synthetic PSTATE. Count handler."),
+            .table(ReportTable(caption: "Overhead per call (\(cpu))", headers: ["workload"] + overheadHeaders, rows: rows,
+                               numericColumns: Set(2...overheadHeaders.count))),
+            overheadChart("ARGS vs REGS on \(reference)", [args, regs]),
+            .verdict(verdict),
+        ])
+    }
+
+    static func kprobesVersusFtrace(_ index: ResultsIndex) -> ReportSection? {
+        let title = "How much slower is a BRK kprobe than an ftrace-based probe?"
+        let cpu = index.primaryCPU
+        guard let workload = index.referenceWorkload(cpu: cpu) else { return missing(title, "count-handler scenarios") }
+        let kprobes = ["kprobe-xol", "kprobe-ss", "kprobe-sim"].compactMap { index.scenario($0, workload: workload, cpu: cpu) }
+        let ftraceBased = ["ftrace-regs", "fprobe", "ftrace-args"].compactMap { index.scenario($0, workload: workload, cpu: cpu) }
+        guard let fastestKprobe = kprobes.min(by: { $0.entryOverhead < $1.entryOverhead }),
+              let slowestKprobe = kprobes.max(by: { $0.entryOverhead < $1.entryOverhead }),
+              let ftraceRef = ftraceBased.first else {
+            return missing(title, "kprobe and ftrace-based mechanisms")
+        }
+        let ratio = ftraceRef.entryOverhead > 0 ? fastestKprobe.entryOverhead / ftraceRef.entryOverhead : 0
+        var verdict = "The cheapest BRK kprobe on \(workload) (\(cpu)), \(fastestKprobe.mechanism), costs \(cycles(fastestKprobe.entryOverhead)) cycles on entry"
+        verdict += ratio > 0 ? ": \(String(format: "%.1f", ratio))× the \(cycles(ftraceRef.entryOverhead)) cycles of \(ftraceRef.mechanism)" : ""
+        if slowestKprobe.mechanism != fastestKprobe.mechanism {
+            verdict += "; \(slowestKprobe.mechanism) is the most expensive kprobe at \(cycles(slowestKprobe.entryOverhead))"
+        }
+        let exceptions = fastestKprobe.metrics.entry.steady.measured.exceptions
+        verdict += ". Each kprobe hit takes \(cycles(exceptions)) exception(s) on entry; ftrace-based entry takes \(cycles(ftraceRef.metrics.entry.steady.measured.exceptions))."
+        return ReportSection(title: title, blocks: [
+            .paragraph("Kprobes here probe the traced function's first body instruction: XOL runs a copy out of line followed by a second BRK, SS single-steps the copy, SIM simulates it in the handler."),
+            overheadTable("Overhead per call on \(workload) (\(cpu))", kprobes + ftraceBased),
+            overheadChart("BRK kprobes vs ftrace-based probes", kprobes + ftraceBased),
+            .verdict(verdict),
+        ])
+    }
+
+    static func directVersusListVersusCallOps(_ index: ResultsIndex) -> ReportSection? {
+        let title = "Direct calls vs the ops list vs CALL_OPS"
+        let cpu = index.primaryCPU
+        guard let workload = index.referenceWorkload(cpu: cpu) else { return missing(title, "count-handler scenarios") }
+        let names = ["direct-bl", "direct-plt", "direct-caller", "ftrace-callops", "ftrace-list", "ftrace-args"]
+        let scenarios = names.compactMap { index.scenario($0, workload: workload, cpu: cpu) }
+        guard let cheapest = scenarios.min(by: { $0.entryOverhead < $1.entryOverhead }),
+              let dearest = scenarios.max(by: { $0.entryOverhead < $1.entryOverhead }) else {
+            return missing(title, "direct, list and CALL_OPS mechanisms")
+        }
+        var blocks: [ReportBlock] = [
+            .paragraph("direct-bl branches from the site straight to a per-function trampoline; direct-plt reaches one out of BL range through a veneer; direct-caller goes through the common trampoline first; ftrace-callops loads the ops pointer stored before the function; ftrace-list walks every registered ops."),
+            overheadTable("Overhead per call on \(workload) (\(cpu))", scenarios),
+            overheadChart("Dispatch strategies", scenarios),
+        ]
+        var verdict = "\(cheapest.mechanism) is the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))."
+        if let bl = index.scenario("direct-bl", workload: workload, cpu: cpu),
+           let plt = index.scenario("direct-plt", workload: workload, cpu: cpu) {
+            verdict += " The veneer of an out-of-range trampoline adds \(cycles(plt.entryOverhead - bl.entryOverhead)) cycles."
+        }
+        let opsCurves = index.curves(.registeredOps).filter { $0.cpu == cpu }
+        if let curve = opsCurves.first, let slope = Self.slope(curve.points) {
+            blocks.append(.lineChart(LineChart(title: "ftrace-list: cost against registered ops", xLabel: "registered ops",
+                                               yLabel: "entry overhead cycles", series: opsCurves.map { curve in
+                LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
+            })))
+            verdict += " Each additional registered ops costs \(cycles(slope)) cycles per call on the list path (least-squares slope over \(curve.points.count) points)"
+            if let callops = index.scenario("ftrace-callops", workload: workload, cpu: cpu) {
+                verdict += ", while CALL_OPS stays at \(cycles(callops.entryOverhead)) whatever the number of ops"
+            }
+            verdict += "."
+        }
+        blocks.append(.verdict(verdict))
+        return ReportSection(title: title, blocks: blocks)
+    }
+
+    static func returnProbes(_ index: ResultsIndex) -> ReportSection? {
+        let title = "Return probes: kretprobe via BRK vs a hand-built pt_regs vs rethook"
+        let cpu = index.primaryCPU
+        guard let workload = index.referenceWorkload(cpu: cpu) else { return missing(title, "count-handler scenarios") }
+        let scenarios = ["kretprobe-brk", "kretprobe-tramp", "fprobe", "fgraph", "fentry-fexit"]
+            .compactMap { index.scenario($0, workload: workload, cpu: cpu) }
+        guard let brk = scenarios.first(where: { $0.mechanism == "kretprobe-brk" }),
+              let cheapestExit = scenarios.min(by: { $0.exitOverhead < $1.exitOverhead }) else {
+            return missing(title, "kretprobe-brk and the other return paths")
+        }
+        var verdict = "On \(workload) (\(cpu)) the cheapest return path is \(cheapestExit.mechanism) at \(cycles(cheapestExit.exitOverhead)) exit cycles"
+        if let tramp = scenarios.first(where: { $0.mechanism == "kretprobe-tramp" }) {
+            verdict += "; " + comparison("the BRK return trampoline", brk.exitOverhead, "the hand-built pt_regs", tramp.exitOverhead, what: "on exit")
+        }
+        if let rethook = scenarios.first(where: { $0.mechanism == "fprobe" }) {
+            verdict += "; " + comparison("kretprobe-brk", brk.totalOverhead, "the fgraph-based rethook (fprobe)", rethook.totalOverhead)
+        }
+        let hijackers = scenarios.filter { $0.mechanism != "fentry-fexit" }
+        let mispredicts = hijackers.map { $0.metrics.exit.steady.measured.returnMispredicts }
+        if let low = mispredicts.min(), let high = mispredicts.max() {
+            verdict += ". Hijacking the return address costs \(cycles(low))–\(cycles(high)) return mispredicts per call in the exit window"
+        }
+        verdict += "."
+        return ReportSection(title: title, blocks: [
+            .paragraph("kretprobe-brk's return trampoline takes a BRK so its handler gets a real pt_regs; kretprobe-tramp builds one by hand without an exception; fprobe returns through the function-graph return hook (rethook); fentry-fexit calls the function from its trampoline instead of hijacking the return."),
+            overheadTable("Overhead per call on \(workload) (\(cpu))", scenarios),
+            overheadChart("Return paths", scenarios),
+            .verdict(verdict),
+        ])
+    }
+
+    static func ptRegsCopy(_ index: ResultsIndex) -> ReportSection? {
+        let title = "What does copying ftrace_regs into pt_regs cost?"
+        let cpu = index.primaryCPU
+        guard let workload = index.referenceWorkload(cpu: cpu),
+              let plain = index.scenario("fprobe", workload: workload, cpu: cpu),
+              let copied = index.scenario("fprobe-ptregs", workload: workload, cpu: cpu) else {
+            return missing(title, "fprobe and fprobe-ptregs")
+        }
+        let verdict = comparison("Handing the handler a pt_regs copy", copied.totalOverhead, "passing the ftrace_regs", plain.totalOverhead)
+            + " on \(workload) (\(cpu)); stack use grows by \(cycles(copied.metrics.stackBytes.overhead - plain.metrics.stackBytes.overhead)) bytes."
+        return ReportSection(title: title, blocks: [
+            overheadTable("Overhead per call on \(workload) (\(cpu))", [plain, copied]),
+            .verdict(verdict),
+        ])
+    }
+
+    static func stackWalks(_ index: ResultsIndex) -> ReportSection? {
+        let title = "Which paths give correct and reliable stack walks?"
+        let withWalks = index.results.scenarios.filter { !$0.walks.isEmpty }
+        guard !withWalks.isEmpty else { return missing(title, "stack walks") }
+        var rows: [[String]] = []
+        for scenario in withWalks {
+            for walk in scenario.walks {
+                let status: String
+                if let reason = walk.unavailable {
+                    status = "unavailable: \(reason)"
+                } else {
+                    status = "\(walk.correct)/\(walk.total) correct"
+                }
+                rows.append([scenario.id, walk.point.rawValue, walk.walker.rawValue, status,
+                             String(walk.missingFrame), String(walk.extraFrame), String(walk.unrecoveredTrampoline),
+                             String(walk.truncated), String(walk.refused), String(walk.wrongButClaimedReliable)])
+            }
+        }
+        let all = withWalks.flatMap(\.walks)
+        let claimedWrong = withWalks.filter { $0.walks.contains { $0.wrongButClaimedReliable > 0 } }.map(\.id)
+        let reliableTotal = all.filter { $0.walker == .guestReliable }.reduce(0) { $0 + $1.total }
+        var verdict: String
+        if claimedWrong.isEmpty {
+            verdict = "The reliable walker never claimed a wrong trace: 0 of \(reliableTotal) reliable walks were wrong but claimed reliable."
+        } else {
+            verdict = "The reliable walker claimed wrong traces as reliable in \(claimedWrong.count) scenario(s): \(claimedWrong.joined(separator: ", ")). That must be zero."
+        }
+        let perfect = Set(withWalks.filter { s in s.walks.filter { $0.walker == .guest }.allSatisfy { $0.wrong == 0 } }.map(\.mechanism))
+        let flawed = Set(withWalks.filter { s in s.walks.contains { $0.walker == .guest && $0.wrong > 0 } }.map(\.mechanism))
+        if !flawed.isEmpty {
+            verdict += " The plain walker is exact on \(perfect.subtracting(flawed).sorted().joined(separator: ", ").nonEmpty ?? "no path") and misses or mangles frames on \(flawed.sorted().joined(separator: ", "))."
+        } else {
+            verdict += " The plain walker was exact on every walk taken."
+        }
+        let libdw = all.filter { $0.walker == .libdw }
+        if let reason = libdw.first(where: { $0.unavailable != nil })?.unavailable {
+            verdict += " The libdw reference was unavailable (\(reason))."
+        } else if !libdw.isEmpty {
+            let correct = libdw.reduce(0) { $0 + $1.correct }, total = libdw.reduce(0) { $0 + $1.total }
+            let unrecovered = libdw.reduce(0) { $0 + $1.unrecoveredTrampoline }
+            verdict += " libdw's DWARF unwinder got \(correct) of \(total) walks right"
+            verdict += unrecovered > 0 ? "; \(unrecovered) of its errors are return trampolines it cannot see through." : "."
+        }
+        var blocks: [ReportBlock] = [
+            .paragraph("Ground truth is the emulator's shadow call stack. Walks are taken in entry handlers, exit handlers, a callee while the return hook is armed, and from an IRQ injected before every instruction of the probed call. A refusal by the reliable walker is safe; a wrong walk it claims reliable is the failure that matters."),
+            .table(ReportTable(caption: "Walk verdicts", headers: ["scenario", "point", "walker", "result", "missing", "extra",
+                                                                    "unrecovered", "truncated", "refused", "wrong but claimed reliable"],
+                               rows: rows, numericColumns: Set(4...9))),
+            .verdict(verdict),
+        ]
+        let examples = withWalks.flatMap { scenario in scenario.walks.flatMap { walk in walk.examples.prefix(1).map { (scenario.id, walk, $0) } } }
+        if !examples.isEmpty {
+            let text = examples.prefix(8).map { id, walk, example in
+                "\(id) · \(walk.point.rawValue) · \(walk.walker.rawValue): \(example.verdict)"
+                    + (example.interruptedAt.map { " (IRQ before \($0))" } ?? "")
+                    + "\n  expected: \(example.expected.joined(separator: " ← "))\n  got:      \(example.actual.joined(separator: " ← "))"
+            }.joined(separator: "\n")
+            blocks.append(.code(text))
+        }
+        return ReportSection(title: title, blocks: blocks)
+    }
+
+    static func stackUse(_ index: ResultsIndex) -> ReportSection? {
+        let title = "How much stack does each path use?"
+        let cpu = index.primaryCPU
+        guard let workload = index.referenceWorkload(cpu: cpu) else { return missing(title, "count-handler scenarios") }
+        let scenarios = index.mechanisms(workload: workload, cpu: cpu).compactMap { index.scenario($0, workload: workload, cpu: cpu) }
+            .filter { $0.mechanism != "none" }
+        guard let most = scenarios.max(by: { $0.metrics.stackBytes.overhead < $1.metrics.stackBytes.overhead }),
+              let least = scenarios.min(by: { $0.metrics.stackBytes.overhead < $1.metrics.stackBytes.overhead }) else {
+            return missing(title, "mechanisms")
+        }
+        let rows = scenarios.map { s in
+            [s.mechanism, cycles(s.metrics.stackBytes.overhead), s.metrics.stackAtHandlerEntry.map(cycles) ?? "–"]
+        }
+        let verdict = "\(most.mechanism) uses the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(least.mechanism) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
+        return ReportSection(title: title, blocks: [
+            .paragraph("Extra stack: the lowest SP reached during a probed call, below the caller's SP, minus the same in `none`. At handler entry: stack already consumed below the caller's SP when the entry handler starts."),
+            .table(ReportTable(caption: "Stack per call on \(workload) (\(cpu))",
+                               headers: ["mechanism", "extra stack bytes", "stack at handler entry (bytes)"],
+                               rows: rows, numericColumns: [1, 2])),
+            .barChart(BarChart(title: "Extra stack per path", unit: "bytes", categories: scenarios.map(\.mechanism), series: [
+                BarChart.Series(name: "extra stack", values: scenarios.map { $0.metrics.stackBytes.overhead }),
+            ])),
+            .verdict(verdict),
+        ])
+    }
+
+    static func cpuSensitivity(_ index: ResultsIndex) -> ReportSection? {
+        let title = "Do the answers change across CPU profiles?"
+        guard index.cpus.count > 1 else {
+            return ReportSection(title: title, blocks: [.verdict("Not answered by this run: it measured one CPU profile (\(index.primaryCPU)). The full suite measures all three.")])
+        }
+        guard let workload = index.referenceWorkload(cpu: index.primaryCPU) else { return missing(title, "count-handler scenarios") }
+        let mechanisms = index.mechanisms(workload: workload, cpu: index.primaryCPU).filter { $0 != "none" }
+        let rows = mechanisms.map { mechanism in
+            [mechanism] + index.cpus.map { cpu in index.scenario(mechanism, workload: workload, cpu: cpu).map { cycles($0.totalOverhead) } ?? "–" }
+        }
+        let rankings = index.cpus.map { cpu in
+            mechanisms.compactMap { index.scenario($0, workload: workload, cpu: cpu) }.sorted { $0.totalOverhead < $1.totalOverhead }.map(\.mechanism)
+        }
+        let cheapest = rankings.map { $0.first ?? "–" }
+        let sameOrder = Set(rankings).count == 1
+        var verdict = sameOrder ? "The ranking of all \(mechanisms.count) paths by total overhead is the same on every profile (\(index.cpus.joined(separator: ", ")))."
+            : "The ranking changes across profiles: the cheapest path is \(zip(index.cpus, cheapest).map { "\($1) on \($0)" }.joined(separator: ", "))."
+        if let spread = mechanisms.compactMap({ mechanism -> (String, Double)? in
+            let values = index.cpus.compactMap { index.scenario(mechanism, workload: workload, cpu: $0)?.totalOverhead }
+            guard let low = values.min(), let high = values.max(), low > 0 else { return nil }
+            return (mechanism, high / low)
+        }).max(by: { $0.1 < $1.1 }) {
+            verdict += " The most profile-sensitive path is \(spread.0), whose overhead varies \(String(format: "%.1f", spread.1))× between profiles."
+        }
+        return ReportSection(title: title, blocks: [
+            .table(ReportTable(caption: "Total overhead per call on \(workload) (cycles)", headers: ["mechanism"] + index.cpus,
+                               rows: rows, numericColumns: Set(1...index.cpus.count))),
+            .barChart(BarChart(title: "Total overhead by profile on \(workload)", unit: "cycles per call", categories: mechanisms,
+                               series: index.cpus.map { cpu in
+                BarChart.Series(name: cpu, values: mechanisms.map { index.scenario($0, workload: workload, cpu: cpu)?.totalOverhead })
+            })),
+            .verdict(verdict),
+        ])
+    }
+
+    static func scalingCurves(_ index: ResultsIndex) -> ReportSection? {
+        let curves = index.results.scaling
+        guard !curves.isEmpty else { return nil }
+        var blocks: [ReportBlock] = []
+        let groups = Dictionary(grouping: curves) { "\($0.parameter.rawValue)|\($0.quantity)" }
+        for key in groups.keys.sorted() {
+            let group = groups[key]!
+            let parameter = group[0].parameter
+            let xLabel: String
+            switch parameter {
+            case .registeredOps: xLabel = "registered ops"
+            case .attachedFunctions: xLabel = "attached functions"
+            case .stackDepth: xLabel = "stack depth"
+            }
+            blocks.append(.lineChart(LineChart(title: "\(group[0].quantity) by \(xLabel)", xLabel: xLabel, yLabel: group[0].quantity,
+                                               series: group.map { curve in
+                LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
+            })))
+            let slopes = group.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
+            if let steepest = slopes.max(by: { $0.1 < $1.1 }), let flattest = slopes.min(by: { $0.1 < $1.1 }) {
+                blocks.append(.verdict("\(group[0].quantity.capitalizedFirst) grows fastest with \(xLabel) for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per step) and slowest for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per step)."))
+            }
+        }
+        return ReportSection(title: "How do costs scale?", blocks: blocks)
+    }
+
+    static func allScenarios(_ index: ResultsIndex) -> ReportSection? {
+        let scenarios = index.results.scenarios
+        guard !scenarios.isEmpty else { return nil }
+        let rows = scenarios.map { s in [s.id] + overheadRows([s])[0].dropFirst() }
+        return ReportSection(title: "Every scenario", blocks: [
+            .table(ReportTable(caption: "Steady-state overhead per call against none", headers: ["scenario"] + overheadHeaders.dropFirst(),
+                               rows: rows, numericColumns: Set(1..<overheadHeaders.count))),
+        ])
+    }
+
+    static func method() -> ReportSection {
+        ReportSection(title: "How these numbers were measured", blocks: [
+            .paragraph("Entry window: from the driver's call instruction to the second instruction of the traced function's body (every mechanism, including a BRK kprobe on the first body instruction, has finished its entry work there). Exit window: from the traced function's last RET to the driver's next instruction. Both are averaged over the measured calls after warm-up (steady state); first hit is the first call after attaching, with predictors and caches reset cold before the attach."),
+            .paragraph("Attach and detach cycles include the guest's own text patching and its cache maintenance. Stack figures come from the emulator's SP low-water mark. Stack walks are compared address by address with the shadow call stack, which follows calls, returns, tail calls, exceptions and ERET as they happen, so it knows every frame even while a tracer has replaced return addresses."),
+        ])
+    }
+
+    /// The least-squares slope of y over x, or nil with fewer than two distinct x.
+    static func slope(_ points: [ScalingPoint]) -> Double? {
+        guard Set(points.map(\.x)).count >= 2 else { return nil }
+        let n = Double(points.count)
+        let meanX = points.map(\.x).reduce(0, +) / n, meanY = points.map(\.y).reduce(0, +) / n
+        let covariance = points.reduce(0) { $0 + ($1.x - meanX) * ($1.y - meanY) }
+        let variance = points.reduce(0) { $0 + ($1.x - meanX) * ($1.x - meanX) }
+        return covariance / variance
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

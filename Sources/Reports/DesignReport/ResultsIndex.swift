@@ -1,0 +1,52 @@
+import Harness
+
+/// Lookups over a run's scenarios for the report's questions.
+struct ResultsIndex {
+    let results: RunResults
+    private let byID: [String: ScenarioResult]
+
+    init(_ results: RunResults) {
+        self.results = results
+        byID = Dictionary(results.scenarios.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    var cpus: [String] { results.run.cpuProfiles }
+    var primaryCPU: String { cpus.first ?? "cortex-a72" }
+
+    func scenario(_ mechanism: String, handler: String = "count", workload: String, cpu: String) -> ScenarioResult? {
+        byID["\(mechanism)/\(handler)/\(workload)@\(cpu)"]
+    }
+
+    /// The workload most questions compare on: the first of the preferred ones the run measured.
+    func referenceWorkload(cpu: String, handler: String = "count") -> String? {
+        let measured = Set(results.scenarios.filter { $0.cpu == cpu && $0.handler == handler }.map(\.workload))
+        return ["nonleaf", "leaf", "args", "tailcall", "recursive", "sample"].first { measured.contains($0) }
+            ?? measured.sorted().first
+    }
+
+    /// Mechanisms measured on a workload, CPU and handler, in the order DESIGN.md lists them.
+    func mechanisms(workload: String, cpu: String, handler: String = "count") -> [String] {
+        let measured = Set(results.scenarios.filter { $0.workload == workload && $0.cpu == cpu && $0.handler == handler }
+            .map(\.mechanism))
+        return Self.mechanismOrder.filter { measured.contains($0) }
+            + measured.subtracting(Self.mechanismOrder).sorted()
+    }
+
+    static let mechanismOrder = [
+        "none", "ftrace-args", "ftrace-regs", "ftrace-list", "ftrace-callops", "direct-caller", "direct-bl", "direct-plt",
+        "kprobe-xol", "kprobe-ss", "kprobe-sim", "kretprobe-brk", "kretprobe-tramp", "fgraph", "fprobe", "fprobe-ptregs",
+        "fentry-fexit", "ftrace-args-nofp",
+    ]
+
+    func curves(_ parameter: ScalingCurve.Parameter, quantity: String? = nil) -> [ScalingCurve] {
+        results.scaling.filter { $0.parameter == parameter && (quantity == nil || $0.quantity == quantity) }
+    }
+}
+
+extension ScenarioResult {
+    /// Steady-state entry plus exit overhead per call, in cycles.
+    var totalOverhead: Double { metrics.entry.steady.overhead.cycles + metrics.exit.steady.overhead.cycles }
+    var entryOverhead: Double { metrics.entry.steady.overhead.cycles }
+    var exitOverhead: Double { metrics.exit.steady.overhead.cycles }
+    var firstHitOverhead: Double { metrics.entry.firstHit.overhead.cycles + metrics.exit.firstHit.overhead.cycles }
+}
