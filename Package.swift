@@ -34,5 +34,6 @@ let package = Package(
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
         .testTarget(name: "A64Tests", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .testTarget(name: "TimingTests", dependencies: ["A64", "Emulator"], swiftSettings: optimisedInDebug),
     ]
 )

@@ -111,10 +111,12 @@ extension Instruction {
     public var registerUse: RegisterUse {
         var use = RegisterUse()
         switch operation {
-        case .undefined, .loadConstant, .branch, .exceptionReturn, .supervisorCall, .breakpoint, .halt, .hint,
+        case .undefined, .branch, .exceptionReturn, .supervisorCall, .breakpoint, .halt, .hint,
              .waitForInterrupt, .waitForEvent, .clearExclusive, .dataSynchronizationBarrier, .dataMemoryBarrier,
              .instructionSynchronizationBarrier, .moveToProcessState:
             break
+        case .loadConstant:
+            use.write(rd)
         case .moveKeep, .andImmediate, .orrImmediate, .eorImmediate, .addImmediate, .unsignedBitfieldExtract,
              .unsignedBitfieldInsertZero, .signedBitfieldExtract, .signedBitfieldInsertZero, .reverseBits,
              .reverseBytes16, .reverseBytes32, .reverseBytes, .countLeadingZeros, .countLeadingSignBits:

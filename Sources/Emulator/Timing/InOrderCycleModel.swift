@@ -82,8 +82,9 @@ public struct InOrderCycleModel: CycleModel {
         }
 
         core.writeResults(use, issue: cycle, cost: cost, extra: extra)
+        // The issuing instruction's full latency, results or not, bounds the next one's writeback.
         let span = core.writebackSpan(use, cost: cost)
-        if span.last > 0 { lastWriteBack = max(lastWriteBack, cycle &+ span.last &+ extra) }
+        lastWriteBack = max(lastWriteBack, cycle &+ max(UInt64(cost.latency), span.last) &+ extra)
         var complete = cycle &+ UInt64(cost.latency) &+ extra
         if cost.serialisation > 0 {
             complete = cycle &+ UInt64(cost.serialisation)
