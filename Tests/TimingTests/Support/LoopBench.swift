@@ -16,10 +16,13 @@ struct LoopBench {
     let body: [String]
     /// Extra assembly after the loop (e.g. a function the body calls, or vectors).
     let support: String
+    /// Instructions run once before the loop (e.g. installing vectors).
+    let setup: [String]
 
-    init(body: [String], support: String = "") {
+    init(body: [String], support: String = "", setup: [String] = []) {
         self.body = body
         self.support = support
+        self.setup = setup
     }
 
     /// The assembly llvm-mca is given: exactly the loop body as the emulator runs it.
@@ -32,6 +35,7 @@ struct LoopBench {
             .text
             .globl _start
         _start:
+        \(setup.map { "    " + $0 }.joined(separator: "\n"))
         \(loopAssembly)
             hlt #1
         \(support)
@@ -69,6 +73,12 @@ struct LoopBench {
     /// Counters over `iterations` after `warmUp` iterations.
     func measure(profile: CPUProfile, warmUp: Int, iterations: Int) throws -> (cyclesPerIteration: Double, window: TimingCounters) {
         let (machine, loop) = try makeMachine(profile: profile)
+        return try Self.measure(machine: machine, loop: loop, warmUp: warmUp, iterations: iterations)
+    }
+
+    /// Counters over `iterations` hook stops at `loop` after `warmUp` of them.
+    static func measure(machine: Machine, loop: UInt64, warmUp: Int, iterations: Int) throws
+        -> (cyclesPerIteration: Double, window: TimingCounters) {
         func advance(_ count: Int) throws {
             for _ in 0..<count {
                 let reason = machine.run(instructionLimit: 1_000_000)
