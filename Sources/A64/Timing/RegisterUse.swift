@@ -75,6 +75,7 @@ public struct RegisterUse: Sendable {
         [result, secondResult, writtenBase, writesFlags ? Self.flags : Self.none].filter { $0 != Self.none }
     }
 
+    /// Lists `slot` as a source read in `role` (the zero register and discarded slots are skipped).
     @inlinable
     public mutating func read(_ slot: UInt8, as role: OperandRole) {
         guard slot != RegisterSlot.zero, slot != RegisterSlot.discard, sourceCount < Self.maximumSources else { return }
@@ -87,20 +88,24 @@ public struct RegisterUse: Sendable {
         sourceCount += 1
     }
 
+    /// Lists `slot` as the result, or as the second result if there already is one.
     @inlinable
     public mutating func write(_ slot: UInt8) {
         guard slot != RegisterSlot.discard, slot != RegisterSlot.zero else { return }
         if result == Self.none { result = slot } else { secondResult = slot }
     }
 
+    /// Lists `slot` as a base register written back by a pre- or post-indexed access.
     @inlinable
     public mutating func writeBack(_ slot: UInt8) {
         writtenBase = slot
     }
 
+    /// Records that NZCV is written.
     @inlinable
     public mutating func setFlags() { writesFlags = true }
 
+    /// Lists NZCV as a source (a condition).
     @inlinable
     public mutating func readFlags() { read(Self.flags, as: .condition) }
 }

@@ -76,7 +76,8 @@ struct LoopBench {
         return try Self.measure(machine: machine, loop: loop, warmUp: warmUp, iterations: iterations)
     }
 
-    /// Counters over `iterations` hook stops at `loop` after `warmUp` of them.
+    /// Counters over `iterations` hook stops at `loop` after `warmUp + 1` of them (the first stop of
+    /// a fresh machine executes nothing: it is the hook at the entry; pass -1 to measure from here).
     static func measure(machine: Machine, loop: UInt64, warmUp: Int, iterations: Int) throws
         -> (cyclesPerIteration: Double, window: TimingCounters) {
         func advance(_ count: Int) throws {
