@@ -42,5 +42,6 @@ let package = Package(
             name: "DebugInfoTests",
             dependencies: ["DebugInfo"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "TimingTests", dependencies: ["A64", "Emulator"], swiftSettings: optimisedInDebug),
     ]
 )

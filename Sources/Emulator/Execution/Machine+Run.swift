@@ -6,6 +6,8 @@ extension Machine {
         switch timing {
         case .functional:
             return run(model: &functionalModel, instructionLimit: instructionLimit)
+        case .profile(let profile):
+            return runTimed(profile: profile, instructionLimit: instructionLimit)
         }
     }
 
@@ -73,7 +75,7 @@ extension Machine {
                 let exceptionsBefore = counters.exceptions
                 let operation = page.instructions[index].operation
                 steppedLoadExclusive = operation == .loadExclusive || operation == .loadExclusivePair
-                execute(page: page, from: index, count: length, model: &model)
+                executeAttributed(page: page, from: index, count: length, model: &model)
                 // A stepped instruction that completes moves the state machine to active-pending;
                 // exception entry and ERET set PSTATE.SS themselves.
                 if counters.exceptions == exceptionsBefore && operation != .exceptionReturn {
@@ -81,7 +83,7 @@ extension Machine {
                     steppedInstruction = true
                 }
             } else {
-                execute(page: page, from: index, count: length, model: &model)
+                executeAttributed(page: page, from: index, count: length, model: &model)
             }
         }
     }

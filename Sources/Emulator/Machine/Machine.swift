@@ -26,6 +26,8 @@ public final class Machine {
     public var timing: TimingMode = .functional
     /// The functional model's state (cycles = instructions while it is selected).
     public internal(set) var functionalModel = AtomicCycleModel()
+    /// The detailed cycle model of the selected profile and per-symbol attribution.
+    var timingState = TimingState()
 
     /// Receives semihosting console output, byte by byte.
     public var consoleOutput: (UInt8) -> Void = { _ in }
@@ -201,6 +203,9 @@ public final class Machine {
 public enum TimingMode: Sendable, Equatable {
     /// One cycle per instruction; the fastest mode, for fast-forward and functional tests.
     case functional
+    /// The detailed model of a CPU profile (in-order or out-of-order by the profile), whose
+    /// predictors and caches persist across runs until reset.
+    case profile(CPUProfile)
 }
 
 /// Receives control-flow events: the raw material of the shadow call stack.

@@ -19,6 +19,9 @@ public protocol CycleModel {
 
     /// Predictor and cache state return to cold (first-hit measurements).
     mutating func resetMicroarchitecturalState()
+
+    /// Everything the model has counted so far.
+    var counters: TimingCounters { get }
 }
 
 /// One cycle per instruction: the functional fast-forward model.
@@ -36,4 +39,11 @@ public struct AtomicCycleModel: CycleModel {
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {}
 
     public mutating func resetMicroarchitecturalState() {}
+
+    public var counters: TimingCounters {
+        var counters = TimingCounters()
+        counters.cycles = cycles
+        counters.instructions = cycles
+        return counters
+    }
 }

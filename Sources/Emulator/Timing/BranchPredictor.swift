@@ -1,0 +1,89 @@
+/// Conditional predictor, branch target buffer and return-address stack over fixed buffers.
+///
+/// The conditional predictor is a table of two-bit saturating counters indexed by the branch
+/// address hashed with recent global history (gshare), a stand-in for the cores' undisclosed
+/// predictors that learns loops and biased branches as they do. The BTB predicts the targets of
+/// indirect branches by address. The return-address stack is pushed by BL/BLR and popped by RET,
+/// so a return whose target was rewritten (kretprobes, the graph tracer) mispredicts.
+struct BranchPredictor {
+    private let counters: UnsafeMutablePointer<UInt8>
+    private let counterMask: UInt64
+    private let historyMask: UInt64
+    private var history: UInt64 = 0
+    private let targetTags: UnsafeMutablePointer<UInt64>
+    private let targets: UnsafeMutablePointer<UInt64>
+    private let targetEntries: UInt64
+    private let returnStack: UnsafeMutablePointer<UInt64>
+    private let returnStackDepth: Int
+    private var returnStackTop = 0
+    private var returnStackCount = 0
+
+    init(profile: CPUProfile, storage: TimingStorage) {
+        let counterCount = profile.conditionalPredictorEntries.value
+        precondition(counterCount > 0 && counterCount & (counterCount - 1) == 0, "predictor size must be a power of two")
+        counters = storage.bytes(counterCount)
+        counterMask = UInt64(counterCount - 1)
+        historyMask = (1 << UInt64(profile.globalHistoryBits.value)) - 1
+        targetEntries = UInt64(profile.branchTargetBufferEntries.value)
+        targetTags = storage.words(Int(targetEntries))
+        targets = storage.words(Int(targetEntries))
+        returnStackDepth = profile.returnStackDepth.value
+        returnStack = storage.words(returnStackDepth)
+        reset()
+    }
+
+    /// Forgets everything learnt: counters weakly not-taken, empty BTB and return stack.
+    mutating func reset() {
+        counters.update(repeating: 1, count: Int(counterMask + 1))
+        targetTags.update(repeating: 0, count: Int(targetEntries))
+        targets.update(repeating: 0, count: Int(targetEntries))
+        history = 0
+        returnStackTop = 0
+        returnStackCount = 0
+    }
+
+    /// Predicts the conditional branch at `pc`, learns its outcome and reports a misprediction.
+    @inline(__always)
+    mutating func conditionalMispredicted(pc: UInt64, taken: Bool) -> Bool {
+        let index = Int(((pc >> 2) ^ (history & historyMask)) & counterMask)
+        let counter = counters[index]
+        let predictedTaken = counter >= 2
+        if taken {
+            if counter < 3 { counters[index] = counter + 1 }
+        } else if counter > 0 {
+            counters[index] = counter - 1
+        }
+        history = (history << 1) | (taken ? 1 : 0)
+        return predictedTaken != taken
+    }
+
+    /// Predicts the target of the indirect branch at `pc` from the BTB, learns `target`, and
+    /// reports a misprediction.
+    @inline(__always)
+    mutating func indirectMispredicted(pc: UInt64, target: UInt64) -> Bool {
+        let index = Int((pc >> 2) % targetEntries)
+        let hit = targetTags[index] == pc &+ 1 && targets[index] == target
+        targetTags[index] = pc &+ 1
+        targets[index] = target
+        return !hit
+    }
+
+    /// Pushes a return address (BL, BLR); the oldest entry is lost when the stack is full.
+    @inline(__always)
+    mutating func pushReturn(_ address: UInt64) {
+        returnStackTop = returnStackTop + 1 == returnStackDepth ? 0 : returnStackTop + 1
+        returnStack[returnStackTop] = address
+        if returnStackCount < returnStackDepth { returnStackCount += 1 }
+    }
+
+    /// Pops the predicted return address for a RET to `target` and reports a misprediction
+    /// (a wrong prediction, or an empty stack).
+    @inline(__always)
+    mutating func returnMispredicted(target: UInt64) -> Bool {
+        guard returnStackCount > 0 else { return true }
+        let predicted = returnStack[returnStackTop]
+        returnStackTop = returnStackTop == 0 ? returnStackDepth - 1 : returnStackTop - 1
+        returnStackCount -= 1
+        return predicted != target
+    }
+}

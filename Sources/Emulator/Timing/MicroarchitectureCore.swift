@@ -1,0 +1,194 @@
+import A64
+
+/// What the in-order and out-of-order models share: the profile's cost table, the register
+/// scoreboard, the branch predictor, the L1 caches, the front end's redirect time and the counters.
+struct MicroarchitectureCore {
+    let storage: TimingStorage
+    let profile: CPUProfile
+    /// Cost per `TimingClass.rawValue`.
+    let costs: UnsafeMutablePointer<PackedClassCost>
+    /// Forwarding cycles per (operand role × 3 + producer kind).
+    let forwarding: UnsafeMutablePointer<UInt8>
+    /// Cycle at which each register slot's latest value can be read at full latency.
+    let ready: UnsafeMutablePointer<UInt64>
+    /// Producer kind of each slot's latest value (see `PackedClassCost.producerKind`).
+    let producer: UnsafeMutablePointer<UInt8>
+
+    var predictor: BranchPredictor
+    var instructionCache: CacheModel
+    var dataCache: CacheModel
+    var counters = TimingCounters()
+
+    /// The earliest cycle the front end delivers the next instruction (after a redirect or a miss).
+    var fetchReady: UInt64 = 0
+    /// The instruction-cache line fetched last (sequential fetch within a line costs no lookup).
+    var lastFetchLine: UInt64 = .max
+
+    let mispredictPenalty: UInt64
+    let missLatency: UInt64
+    let exceptionEntry: UInt64
+
+    init(profile: CPUProfile) {
+        let storage = TimingStorage()
+        self.storage = storage
+        self.profile = profile
+        let classCount = TimingClass.allCases.count
+        let costTable = UnsafeMutablePointer<PackedClassCost>.allocate(capacity: classCount)
+        costTable.initialize(repeating: PackedClassCost(), count: classCount)
+        for timingClass in TimingClass.allCases {
+            costTable[Int(timingClass.rawValue)] = PackedClassCost(profile.cost(of: timingClass), timingClass: timingClass,
+                                                                   profile: profile)
+        }
+        storage.adopt(costTable)
+        costs = costTable
+        forwarding = storage.bytes(OperandRole.allCases.count * 3)
+        for path in profile.forwarding {
+            let row = Int(path.role.rawValue) * 3
+            forwarding[row + 2] = UInt8(path.cycles)
+            if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
+        }
+        ready = storage.words(RegisterUse.slotCount)
+        producer = storage.bytes(RegisterUse.slotCount)
+        predictor = BranchPredictor(profile: profile, storage: storage)
+        instructionCache = CacheModel(geometry: profile.instructionCache.value, storage: storage)
+        dataCache = CacheModel(geometry: profile.dataCache.value, storage: storage)
+        mispredictPenalty = UInt64(profile.mispredictPenalty.value)
+        missLatency = UInt64(profile.missLatency.value)
+        exceptionEntry = UInt64(profile.exceptionEntry.value)
+    }
+
+    /// Cold predictors and caches.
+    mutating func resetPredictorsAndCaches() {
+        predictor.reset()
+        instructionCache.reset()
+        dataCache.reset()
+        lastFetchLine = .max
+    }
+
+    /// Looks up the instruction cache for a fetch of `pc` by a front end now at `cycle`; a miss
+    /// delays the front end by the miss latency.
+    @inline(__always)
+    mutating func fetch(_ pc: UInt64, at cycle: UInt64) {
+        let line = instructionCache.line(of: pc)
+        guard line != lastFetchLine else { return }
+        lastFetchLine = line
+        if !instructionCache.accessLine(line) {
+            counters.instructionCacheMisses &+= 1
+            fetchReady = max(fetchReady, cycle) &+ missLatency
+        }
+    }
+
+    /// The cycle at which every source of `use` can be read, with the profile's forwarding.
+    @inline(__always)
+    func operandsReady(_ use: RegisterUse) -> UInt64 {
+        var latest: UInt64 = 0
+        var index = 0
+        while index < use.sourceCount {
+            let (slot, role) = use.source(index)
+            let early = UInt64(forwarding[Int(role.rawValue) * 3 + Int(producer[Int(slot)])])
+            let time = ready[Int(slot)]
+            let usable = time > early ? time - early : 0
+            if usable > latest { latest = usable }
+            index += 1
+        }
+        return latest
+    }
+
+    /// Records when the results of an instruction issued at `issue` become readable; `extra` is
+    /// added to memory results (a data cache miss).
+    @inline(__always)
+    func writeResults(_ use: RegisterUse, issue: UInt64, cost: PackedClassCost, extra: UInt64) {
+        let kind = cost.producerKind
+        if use.result != RegisterUse.none {
+            ready[Int(use.result)] = issue &+ UInt64(cost.latency) &+ extra
+            producer[Int(use.result)] = kind
+        }
+        if use.secondResult != RegisterUse.none {
+            ready[Int(use.secondResult)] = issue &+ UInt64(cost.secondLatency) &+ extra
+            producer[Int(use.secondResult)] = kind
+        }
+        if use.writtenBase != RegisterUse.none {
+            ready[Int(use.writtenBase)] = issue &+ UInt64(cost.writebackLatency)
+            producer[Int(use.writtenBase)] = 0
+        }
+        if use.writesFlags {
+            ready[Int(RegisterUse.flags)] = issue &+ UInt64(cost.latency)
+            producer[Int(RegisterUse.flags)] = 0
+        }
+    }
+
+    /// The latest and earliest cycles (relative to issue) at which `use`'s results are written.
+    @inline(__always)
+    func writebackSpan(_ use: RegisterUse, cost: PackedClassCost) -> (first: UInt64, last: UInt64) {
+        var first = UInt64(cost.latency)
+        var last: UInt64 = 0
+        if use.result != RegisterUse.none || use.writesFlags {
+            first = min(first, UInt64(cost.latency)); last = max(last, UInt64(cost.latency))
+        }
+        if use.secondResult != RegisterUse.none {
+            first = min(first, UInt64(cost.secondLatency)); last = max(last, UInt64(cost.secondLatency))
+        }
+        if use.writtenBase != RegisterUse.none {
+            first = min(first, UInt64(cost.writebackLatency)); last = max(last, UInt64(cost.writebackLatency))
+        }
+        return (first, last)
+    }
+
+    /// Looks up the data cache for a memory access of class `timingClass` at `address`; returns the
+    /// cycles a load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
+    @inline(__always)
+    mutating func accessData(_ instruction: Instruction, class timingClass: TimingClass, address: UInt64) -> UInt64 {
+        if timingClass.accessesMemory {
+            var hit = dataCache.access(address)
+            let size = UInt64(instruction.size) * (timingClass == .loadPair || timingClass == .loadPairWord
+                || timingClass == .loadPairWriteback || timingClass == .storePair || timingClass == .storePairWord
+                || timingClass == .storePairWriteback ? 2 : 1)
+            let last = address &+ max(size, 1) &- 1
+            if dataCache.line(of: last) != dataCache.line(of: address) { hit = dataCache.access(last) && hit }
+            if hit { return 0 }
+            counters.dataCacheMisses &+= 1
+            return timingClass.isLoad ? missLatency : 0
+        }
+        if timingClass == .dataCacheMaintenance && instruction.operation == .cacheMaintenance {
+            dataCache.invalidate(address)
+        } else if timingClass == .instructionCacheMaintenance {
+            if instruction.option == CacheOperation.icIvaU.rawValue {
+                instructionCache.invalidate(address)
+            } else {
+                instructionCache.reset()
+            }
+            lastFetchLine = .max
+        }
+        return 0
+    }
+
+    /// Predicts the branch at `pc` (going to `nextPC`), learns it, counts a misprediction and
+    /// redirects the front end to `resolved + penalty` when it was wrong.
+    @inline(__always)
+    mutating func resolveBranch(_ instruction: Instruction, class timingClass: TimingClass, pc: UInt64,
+                                nextPC: UInt64, resolved: UInt64) {
+        var mispredicted = false
+        switch timingClass {
+        case .branchConditional, .compareAndBranch:
+            mispredicted = predictor.conditionalMispredicted(pc: pc, taken: nextPC != pc &+ 4)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+        case .call:
+            predictor.pushReturn(pc &+ 4)
+        case .callIndirect:
+            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+            predictor.pushReturn(pc &+ 4)
+        case .branchIndirect:
+            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+        case .functionReturn:
+            mispredicted = predictor.returnMispredicted(target: nextPC)
+            if mispredicted { counters.returnMispredicts &+= 1 }
+        default:
+            break
+        }
+        if mispredicted {
+            fetchReady = max(fetchReady, resolved &+ mispredictPenalty)
+        }
+    }
+}

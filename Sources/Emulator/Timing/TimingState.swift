@@ -1,0 +1,36 @@
+/// The machine's cycle-model state beyond the functional model: the detailed model of the
+/// selected profile (kept across runs, so predictors and caches stay warm) and attribution.
+struct TimingState {
+    var inOrderModel: InOrderCycleModel?
+    var outOfOrderModel: OutOfOrderCycleModel?
+    var attribution: TimingAttribution?
+
+    /// The in-order model for `profile`, created cold if there is none for it yet.
+    mutating func takeInOrderModel(for profile: CPUProfile) -> InOrderCycleModel {
+        if let model = inOrderModel, model.profile == profile {
+            inOrderModel = nil
+            return model
+        }
+        inOrderModel = nil
+        outOfOrderModel = nil
+        return InOrderCycleModel(profile: profile)
+    }
+
+    /// The out-of-order model for `profile`, created cold if there is none for it yet.
+    mutating func takeOutOfOrderModel(for profile: CPUProfile) -> OutOfOrderCycleModel {
+        if let model = outOfOrderModel, model.profile == profile {
+            outOfOrderModel = nil
+            return model
+        }
+        inOrderModel = nil
+        outOfOrderModel = nil
+        return OutOfOrderCycleModel(profile: profile)
+    }
+
+    /// The counters of the detailed model for `profile`, if one exists.
+    func counters(for profile: CPUProfile) -> TimingCounters? {
+        if let model = inOrderModel, model.profile == profile { return model.counters }
+        if let model = outOfOrderModel, model.profile == profile { return model.counters }
+        return nil
+    }
+}

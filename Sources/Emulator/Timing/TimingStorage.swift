@@ -1,0 +1,37 @@
+/// Owns the fixed buffers of one cycle model (predictor tables, cache tags, scoreboard, pipe
+/// reservations) and frees them when the last copy of the model goes away.
+///
+/// Models keep raw pointers into these buffers, so the hot path never touches this object:
+/// no reference counting, no allocation, no dynamic dispatch per instruction.
+final class TimingStorage {
+    private var words: [UnsafeMutablePointer<UInt64>] = []
+    private var byteBuffers: [UnsafeMutablePointer<UInt8>] = []
+    private var costTables: [UnsafeMutablePointer<PackedClassCost>] = []
+
+    /// Takes ownership of an initialised cost table.
+    func adopt(_ table: UnsafeMutablePointer<PackedClassCost>) {
+        costTables.append(table)
+    }
+
+    /// A zeroed buffer of `count` 64-bit words that lives as long as this storage.
+    func words(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+        let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: 0, count: max(count, 1))
+        words.append(buffer)
+        return buffer
+    }
+
+    /// A zeroed buffer of `count` bytes that lives as long as this storage.
+    func bytes(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: 0, count: max(count, 1))
+        byteBuffers.append(buffer)
+        return buffer
+    }
+
+    deinit {
+        for buffer in words { buffer.deallocate() }
+        for buffer in byteBuffers { buffer.deallocate() }
+        for table in costTables { table.deallocate() }
+    }
+}

@@ -1,0 +1,24 @@
+import Emulator
+import Testing
+
+/// The same program gives the same counts, every time, on every profile.
+@Suite struct DeterminismTests {
+    @Test(arguments: CPUProfile.all.map(\.name))
+    func sameProgramSameCounts(profileName: String) throws {
+        guard AssembledProgram.toolchainAvailable else { return }
+        let profile = try #require(CPUProfile.named(profileName))
+        // Blocks that keep their pointer registers intact when run back to back.
+        let names = ["ftrace-regs-save", "prologue-epilogue-leaf-frame", "load-use-pairs", "store-burst",
+                     "divide-chain-64", "csel-chain", "multiply-chain", "ftrace-args-restore"]
+        let body = names.flatMap { name in AgreementCorpus.blocks.first { $0.name == name }?.body ?? [] }
+        let bench = LoopBench(body: body + ["bl callee"], support: "callee:\n    ret\n")
+        func countsOfOneRun() throws -> TimingCounters {
+            let (machine, loop) = try bench.makeMachine(profile: profile)
+            return try LoopBench.measure(machine: machine, loop: loop, warmUp: 3, iterations: 40).window
+        }
+        let first = try countsOfOneRun()
+        let second = try countsOfOneRun()
+        #expect(first == second)
+        #expect(first.cycles > 0 && first.instructions > 0)
+    }
+}
