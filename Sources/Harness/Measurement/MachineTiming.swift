@@ -26,8 +26,8 @@ struct CounterSnapshot: Sendable, Equatable {
 /// Switches a machine between fast-forward and a CPU profile's timing, and reads its counters.
 enum MachineTiming {
     /// The CPU profile names the machine can time with.
-    static var profileNames: [String] { ["cortex-a72"] }
-    static var defaultProfile: String { "cortex-a72" }
+    static var profileNames: [String] { CPUProfile.all.map(\.name) }
+    static var defaultProfile: String { CPUProfile.default.name }
 
     /// Functional, one cycle per instruction: for boot and set-up outside measured windows.
     static func fastForward(_ machine: Machine) {
@@ -36,14 +36,22 @@ enum MachineTiming {
 
     /// The named profile's full timing model, for measured windows.
     static func time(_ machine: Machine, profile: String) {
-        machine.timing = .functional
+        guard let selected = CPUProfile.named(profile) else {
+            preconditionFailure("suite resolution admits only known profiles, not \(profile)")
+        }
+        machine.timing = .profile(selected)
     }
 
     /// Returns the profile's predictors and caches to cold.
-    static func resetCold(_ machine: Machine) {}
+    static func resetCold(_ machine: Machine) {
+        machine.resetMicroarchitecturalState()
+    }
 
     static func snapshot(_ machine: Machine) -> CounterSnapshot {
-        CounterSnapshot(cycles: Double(machine.functionalModel.cycles), instructions: Double(machine.counters.instructions),
-                        exceptions: Double(machine.counters.exceptions))
+        let counters = machine.timingCounters
+        return CounterSnapshot(cycles: Double(counters.cycles), instructions: Double(counters.instructions),
+                               exceptions: Double(counters.exceptions), branchMispredicts: Double(counters.branchMispredicts),
+                               returnMispredicts: Double(counters.returnMispredicts),
+                               cacheMisses: Double(counters.instructionCacheMisses + counters.dataCacheMisses))
     }
 }

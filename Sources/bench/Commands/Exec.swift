@@ -24,6 +24,9 @@ struct Exec: ParsableCommand {
     @Flag(name: .long, help: "Print counters on standard error, one `name: value` line each.")
     var stats = false
 
+    @Option(name: .long, help: "Time with this CPU profile's cycle model (cortex-a53, cortex-a72, neoverse-n1); default: one cycle per instruction.")
+    var cpu: String?
+
     /// Exit status for a guest that did not exit through semihosting.
     static let abnormalStop: Int32 = 70
 
@@ -36,6 +39,13 @@ struct Exec: ParsableCommand {
             throw ExitCode(Self.abnormalStop)
         }
         let machine = Machine(image: elf)
+        if let cpu {
+            guard let profile = CPUProfile.named(cpu) else {
+                printError("bench exec: unknown CPU profile '\(cpu)' (known: \(CPUProfile.all.map(\.name).joined(separator: ", ")))")
+                throw ExitCode(Self.abnormalStop)
+            }
+            machine.timing = .profile(profile)
+        }
         let symbols = SymbolTable(image: elf)
         let console = ConsoleBuffer()
         machine.consoleOutput = { console.append($0) }
@@ -43,9 +53,14 @@ struct Exec: ParsableCommand {
         let reason = trace ? runTraced(machine, symbols: symbols, console: console) : machine.run(instructionLimit: maxInstructions)
         console.flush()
         if stats {
-            let counters = machine.counters
-            printError("instructions: \(counters.instructions)\nexceptions: \(counters.exceptions)\n"
-                       + "interrupts: \(counters.interrupts)\ncycles: \(machine.functionalModel.cycles)")
+            let timing = machine.timingCounters
+            var lines = ["instructions: \(machine.counters.instructions)", "exceptions: \(machine.counters.exceptions)",
+                         "interrupts: \(machine.counters.interrupts)", "cycles: \(timing.cycles)"]
+            if cpu != nil {
+                lines += ["branch_mispredicts: \(timing.branchMispredicts)", "return_mispredicts: \(timing.returnMispredicts)",
+                          "l1i_misses: \(timing.instructionCacheMisses)", "l1d_misses: \(timing.dataCacheMisses)"]
+            }
+            printError(lines.joined(separator: "\n"))
         }
         switch reason {
         case .exited(let status):
@@ -68,7 +83,7 @@ struct Exec: ParsableCommand {
     private func runTraced(_ machine: Machine, symbols: SymbolTable, console: ConsoleBuffer) -> StopReason {
         let start = machine.counters.instructions
         while machine.counters.instructions - start < maxInstructions {
-            let step = machine.step(cycles: { machine.functionalModel.cycles })
+            let step = machine.step(cycles: { machine.timingCounters.cycles })
             console.flush()
             printError(step.formatted(symbolize: symbols.describe))
             if let stop = step.stop { return stop }

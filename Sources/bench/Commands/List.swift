@@ -1,0 +1,74 @@
+import ArgumentParser
+import Emulator
+import Foundation
+import GuestKernel
+import Harness
+
+/// `bench list`: what can be measured.
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List suites, mechanisms, handler kinds, workloads and CPU profiles.",
+        discussion: "With --cpus, print every parameter of each CPU profile with its source.")
+
+    @Flag(help: "Print each CPU profile's parameters and where each number comes from.")
+    var cpus = false
+
+    @Option(help: "Only this CPU profile (with --cpus).")
+    var cpu: String?
+
+    @Option(help: "The folder holding suite files.")
+    var suites: String = Suite.defaultFolder
+
+    func run() throws {
+        if cpus {
+            try printProfiles()
+            return
+        }
+        print("Suites (\(suites)):")
+        let folder = URL(fileURLWithPath: suites)
+        for name in Suite.availableSuites(in: folder) {
+            let description = (try? Suite.load(named: name, folder: folder, knownCPUs: HarnessProfiles.names,
+                                               defaultCPU: HarnessProfiles.defaultName))
+                .map { "\($0.description) (\($0.scenarios.count) scenarios, \($0.sweeps.count) IRQ sweeps, \($0.curves.count) curves)" }
+                ?? "cannot be loaded: run `bench run --suite \(name)` for the error"
+            print("  \(pad(name, 10)) \(description)")
+        }
+        print("\nMechanisms:")
+        for mechanism in Mechanism.allCases {
+            let note = mechanism == .ftraceArgsNoFrameRecord ? " (test only)" : ""
+            print("  \(pad(mechanism.rawValue, 18)) \(mechanism.summary)\(note)")
+        }
+        print("\nHandler kinds: \(HandlerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        print("\nWorkloads:")
+        for workload in Workload.allCases {
+            print("  \(pad(workload.rawValue, 10)) \(workload.summary)")
+        }
+        print("\nCPU profiles (default \(CPUProfile.default.name)):")
+        for profile in CPUProfile.all {
+            print("  \(pad(profile.name, 12)) \(profile.summary)")
+        }
+    }
+
+    private func printProfiles() throws {
+        var profiles = CPUProfile.all
+        if let cpu {
+            guard let profile = CPUProfile.named(cpu) else {
+                throw ValidationError("unknown CPU profile '\(cpu)' (known: \(CPUProfile.all.map(\.name).joined(separator: ", ")))")
+            }
+            profiles = [profile]
+        }
+        for profile in profiles {
+            print("## \(profile.name): \(profile.summary)\n")
+            print("| parameter | value | source |")
+            print("| --- | ---: | --- |")
+            for row in profile.parameterRows() {
+                print("| \(row.parameter) | \(row.value) | \(row.source) |")
+            }
+            print("")
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
