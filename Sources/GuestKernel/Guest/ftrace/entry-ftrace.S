@@ -253,7 +253,7 @@ return_to_handler:
     str     x29, [sp, #FREGS_FP]
     .cfi_rel_offset x29, FREGS_FP
     add     x10, sp, #(FREGS_SIZE + 16)
-    str     x10, [sp, #FREGS_SP]
+    stp     x30, x10, [sp, #FREGS_LR]       /* lr: the hijacked value; sp: the caller's */
     adr     x9, return_to_handler
     stp     x29, x9, [sp, #FREGS_SIZE]
     add     x29, sp, #FREGS_SIZE

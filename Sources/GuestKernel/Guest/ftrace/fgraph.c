@@ -53,6 +53,7 @@ u64 pb_fgraph_return(struct ftrace_regs *fregs)
     struct pb_ret_stack_entry *e = &t->ret_stack[depth - 1];
     if (e->fp != fregs->fp)
         pb_panic("return_to_handler: frame pointer does not match the shadow stack", NULL);
+    fregs->pc = e->ret; /* exit handlers see where execution continues */
     e->gops->retfunc(e->gops, e, fregs);
     u64 ret = e->ret;
     barrier();

@@ -219,7 +219,7 @@ struct pb_call_args {
                                       bits at `shift`, sign-extend if is_signed, store 8 B   */
 #define PB_FETCH_STORE_STRING   9  /* copy the NUL-terminated string at val, at most imm
                                       bytes, into the record                                 */
-#define PB_FETCH_MAX_OPS 32
+#define PB_FETCH_MAX_OPS 64
 
 #ifndef __ASSEMBLER__
 struct pb_fetch_op {
@@ -323,9 +323,9 @@ _Static_assert(offsetof(struct pb_control, irq_walk) == 192 + 3 * 1088, "control
 _Static_assert(offsetof(struct pb_control, irq_pc) == 192 + 4 * 1088, "control layout");
 _Static_assert(offsetof(struct pb_control, call_args) == 192 + 4 * 1088 + 16, "control layout");
 _Static_assert(offsetof(struct pb_control, fetch_entry) == 4560 + 112, "control layout");
-_Static_assert(offsetof(struct pb_control, fetch_exit) == 4672 + 520, "control layout");
-_Static_assert(offsetof(struct pb_control, ring) == 5192 + 520, "control layout");
-_Static_assert(sizeof(struct pb_control) == 5712 + 32 + PB_FETCH_RING_SIZE, "control layout");
+_Static_assert(offsetof(struct pb_control, fetch_exit) == 4672 + 1032, "control layout");
+_Static_assert(offsetof(struct pb_control, ring) == 5704 + 1032, "control layout");
+_Static_assert(sizeof(struct pb_control) == 6736 + 32 + PB_FETCH_RING_SIZE, "control layout");
 
 extern struct pb_control pb_control;
 #endif /* !__ASSEMBLER__ */

@@ -276,7 +276,6 @@ static void fprobe_return(const struct pb_fgraph_ops *gops, struct pb_ret_stack_
     if (ctx->mech == PB_MECH_FPROBE_PTREGS) {
         struct pt_regs regs;
         partial_regs(fregs, &regs);
-        regs.pc = entry->ret;
         event_from_ptregs(&ev, entry->func, &regs);
         pb_probe_exit(ctx, &ev);
     } else {

@@ -12,10 +12,12 @@ int pb_image_main(void)
 {
     pb_printf("ProbeBench guest self-test (ABI %d)\n", PB_ABI_VERSION);
     st_base();
+    st_unwinder();
     st_take_reference();
     st_matrix();
     st_kprobe_sim_targets();
     st_nesting();
+    st_fetch_edge_cases();
     st_bad_requests();
     return st_summary();
 }

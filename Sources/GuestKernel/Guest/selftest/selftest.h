@@ -5,9 +5,11 @@
 #include "pb/kprobes.h"
 
 void st_base(void);
+void st_unwinder(void);
 void st_matrix(void);
 void st_kprobe_sim_targets(void);
 void st_nesting(void);
+void st_fetch_edge_cases(void);
 void st_bad_requests(void);
 
 /* Tests that borrow a hook give it back to kprobes. */

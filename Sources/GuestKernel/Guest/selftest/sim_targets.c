@@ -21,6 +21,8 @@ static const struct sim_case cases[] = {
     { "b", pb_sim_b, PB_SIM_B_OFFSET, true, { 5, -9 } },
     { "bl", pb_sim_bl, PB_SIM_BL_OFFSET, true, { 5, 1000 } },
     { "b.cond", pb_sim_bcond, PB_SIM_BCOND_OFFSET, true, { 5, 6 } },
+    { "b.lt", pb_sim_blt, PB_SIM_BLT_OFFSET, true, { -3, 5 } },
+    { "b.hi", pb_sim_bhi, PB_SIM_BHI_OFFSET, true, { -3, 5 } },
     { "cbz", pb_sim_cbz, PB_SIM_CBZ_OFFSET, true, { 0, 3 } },
     { "cbnz-w", pb_sim_cbnz_w, PB_SIM_CBNZ_W_OFFSET, true, { 0x100000000L, 7 } },
     { "tbz", pb_sim_tbz, PB_SIM_TBZ_OFFSET, true, { 1L << 33, 4 } },
@@ -74,7 +76,8 @@ void st_kprobe_sim_targets(void)
 {
     st_group_begin("kprobe instruction classes");
     /* The conditions really take both sides unprobed. */
-    CHECK(pb_sim_bcond(5) != pb_sim_bcond(6) && pb_sim_cbz(0) != pb_sim_cbz(3) &&
+    CHECK(pb_sim_bcond(5) != pb_sim_bcond(6) && pb_sim_blt(-3) != pb_sim_blt(5) &&
+          pb_sim_bhi(-3) != pb_sim_bhi(5) && pb_sim_cbz(0) != pb_sim_cbz(3) &&
           pb_sim_cbnz_w(0x100000000L) != pb_sim_cbnz_w(7) && pb_sim_tbz(1L << 33) != pb_sim_tbz(4) &&
           pb_sim_tbnz(8) != pb_sim_tbnz(7));
     CHECK_EQ(pb_sim_ldrsw_lit(0), (long)(int)0x80000001);

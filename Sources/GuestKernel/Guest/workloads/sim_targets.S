@@ -63,6 +63,24 @@ sim_target pb_sim_bcond
     ret
 sim_end pb_sim_bcond
 
+sim_target pb_sim_blt
+    cmp     x0, #5
+    b.lt    1f
+    mov     x0, #300
+    ret
+1:  mov     x0, #400
+    ret
+sim_end pb_sim_blt
+
+sim_target pb_sim_bhi
+    cmp     x0, #5
+    b.hi    1f
+    mov     x0, #500
+    ret
+1:  mov     x0, #600
+    ret
+sim_end pb_sim_bhi
+
 sim_target pb_sim_cbz
     cbz     x0, 1f
     mov     x0, #20

@@ -16,7 +16,8 @@ struct pb_fgraph_ops;
  * return hook will use (ret/func/fp are filled in; data is free). */
 typedef bool (*pb_fgraph_entry_fn)(const struct pb_fgraph_ops *gops,
                                    struct pb_ret_stack_entry *entry, struct ftrace_regs *fregs);
-/* fregs holds the return-value registers x0..x7, fp and sp. */
+/* fregs holds the return-value registers x0..x7, fp, sp, lr (the hijacked
+ * value) and pc (the original return address). */
 typedef void (*pb_fgraph_return_fn)(const struct pb_fgraph_ops *gops,
                                     struct pb_ret_stack_entry *entry, struct ftrace_regs *fregs);
 

@@ -32,6 +32,8 @@ extern char pb_driver_call_site[], pb_driver_return_site[];
 long pb_sim_b(long x);          /* B over a poison instruction: returns x + 1 */
 long pb_sim_bl(long x);         /* BL to a helper: returns x * 2 + 1 */
 long pb_sim_bcond(long x);      /* B.EQ: returns 100 if x == 5 else 200 */
+long pb_sim_blt(long x);        /* B.LT (signed): 400 if x < 5 else 300 */
+long pb_sim_bhi(long x);        /* B.HI (unsigned): 600 if x > 5 else 500 */
 long pb_sim_cbz(long x);        /* CBZ: 10 if x == 0 else 20 */
 long pb_sim_cbnz_w(long x);     /* CBNZ w0: 30 if (u32)x != 0 else 40 */
 long pb_sim_tbz(long x);        /* TBZ x0, #33: 50 if bit 33 clear else 60 */
@@ -49,6 +51,8 @@ long pb_sim_stp(long x);        /* frame record with STP pre-index and a callee 
 #define PB_SIM_B_OFFSET 4
 #define PB_SIM_BL_OFFSET 8
 #define PB_SIM_BCOND_OFFSET 4
+#define PB_SIM_BLT_OFFSET 4
+#define PB_SIM_BHI_OFFSET 4
 #define PB_SIM_CBZ_OFFSET 0
 #define PB_SIM_CBNZ_W_OFFSET 0
 #define PB_SIM_TBZ_OFFSET 0
