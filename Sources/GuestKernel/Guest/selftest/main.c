@@ -17,6 +17,7 @@ int pb_image_main(void)
     st_matrix();
     st_kprobe_sim_targets();
     st_nesting();
+    st_step_sweep();
     st_fetch_edge_cases();
     st_bad_requests();
     return st_summary();

@@ -9,6 +9,7 @@ void st_unwinder(void);
 void st_matrix(void);
 void st_kprobe_sim_targets(void);
 void st_nesting(void);
+void st_step_sweep(void);
 void st_fetch_edge_cases(void);
 void st_bad_requests(void);
 
