@@ -5,8 +5,7 @@
  * boundary. The plain walk must always reach the final record (no
  * intermediate state of a trampoline breaks the chain), the reliable one
  * must always refuse, and the call must still compute the right result.
- * (BRK-based mechanisms run their out-of-line step with debug exceptions
- * masked, as the harness's IRQs are, so they are not swept here.)
+ * kprobe-ss is not swept: it owns the single-step machinery itself.
  */
 #include "check.h"
 #include "pb/probe.h"
@@ -43,9 +42,12 @@ static int sweep_step(struct pt_regs *regs, u64 esr)
         regs->pstate &= ~PSR_SS_BIT;
         return 0;
     }
+    /* The call ends at the return site, or just after it: a return through
+     * kretprobe-brk's BRK trampoline resumes there with the step already
+     * active-not-pending, so the next step exception comes one instruction on. */
     if (regs->pc == (u64)pb_driver_call_site)
         sweep.in_call = true;
-    else if (regs->pc == (u64)pb_driver_return_site)
+    else if (regs->pc >= (u64)pb_driver_return_site && regs->pc < (u64)pb_driver_return_site + 16)
         sweep.in_call = false;
     sweep.steps++;
     pb_stack_walk_pair(&sweep_walks);
@@ -103,7 +105,8 @@ void st_step_sweep(void)
         PB_MECH_NONE, PB_MECH_FTRACE_ARGS, PB_MECH_FTRACE_REGS, PB_MECH_FTRACE_LIST,
         PB_MECH_FTRACE_CALLOPS, PB_MECH_DIRECT_CALLER, PB_MECH_DIRECT_BL, PB_MECH_DIRECT_PLT,
         PB_MECH_FGRAPH, PB_MECH_FPROBE, PB_MECH_FPROBE_PTREGS, PB_MECH_FENTRY_FEXIT,
-        PB_MECH_FTRACE_ARGS_NOFP,
+        PB_MECH_FTRACE_ARGS_NOFP, PB_MECH_KPROBE_XOL, PB_MECH_KPROBE_SIM,
+        PB_MECH_KRETPROBE_BRK, PB_MECH_KRETPROBE_TRAMP,
     };
 
     st_group_begin("single-step sweep");
