@@ -1,14 +1,24 @@
-static long semihost(long op, void *arg)
-{
-    register long x0 asm("x0") = op;
-    register void *x1 asm("x1") = arg;
-    asm volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-    return x0;
-}
+/*
+ * The self-test image: exercises the kernel base and every mechanism x
+ * handler kind x workload, prints one line per check group and the totals
+ * (deterministic: no addresses, no timer values) and exits 0 only if every
+ * check passed.
+ */
+#include "check.h"
+#include "selftest.h"
+#include "util.h"
 
-void kernel_main(void)
+int pb_image_main(void)
 {
-    semihost(0x04, "hello from the guest\n");
-    unsigned long block[2] = { 0x20026, 0 };
-    semihost(0x18, block);
+    pb_printf("ProbeBench guest self-test (ABI %d)\n", PB_ABI_VERSION);
+    st_base();
+    st_unwinder();
+    st_take_reference();
+    st_matrix();
+    st_kprobe_sim_targets();
+    st_nesting();
+    st_step_sweep();
+    st_fetch_edge_cases();
+    st_bad_requests();
+    return st_summary();
 }

@@ -1,0 +1,167 @@
+/*
+ * The harness entry points: attach/detach a mechanism with a handler kind
+ * to a workload function, run a workload through the driver, configure the
+ * ops list, reset the control block.
+ */
+#include "pb/code_alloc.h"
+#include "pb/fgraph.h"
+#include "pb/kernel.h"
+#include "pb/probe.h"
+#include "pb/task.h"
+
+#define PB_MAX_ATTACHMENTS 64
+
+u64 pb_kretprobe_missed_total(void);
+void pb_kretprobe_reset_missed(void);
+long pb_driver(unsigned long fn, long n, long arg0, const struct pb_call_args *args);
+
+static int attach_none(struct pb_attachment *a)
+{
+    return a->param ? PB_EINVAL : 0;
+}
+
+static void detach_none(struct pb_attachment *a)
+{
+    (void)a;
+}
+
+static const struct pb_mechanism mechanisms[PB_MECH_COUNT] = {
+    [PB_MECH_NONE] = { "none", false, attach_none, detach_none },
+    [PB_MECH_FTRACE_ARGS] = { "ftrace-args", false, pb_attach_ftrace, pb_detach_ftrace },
+    [PB_MECH_FTRACE_REGS] = { "ftrace-regs", false, pb_attach_ftrace, pb_detach_ftrace },
+    [PB_MECH_FTRACE_LIST] = { "ftrace-list", false, pb_attach_ftrace, pb_detach_ftrace },
+    [PB_MECH_FTRACE_CALLOPS] = { "ftrace-callops", false, pb_attach_ftrace, pb_detach_ftrace },
+    [PB_MECH_DIRECT_CALLER] = { "direct-caller", false, pb_attach_direct, pb_detach_direct },
+    [PB_MECH_DIRECT_BL] = { "direct-bl", false, pb_attach_direct, pb_detach_direct },
+    [PB_MECH_DIRECT_PLT] = { "direct-plt", false, pb_attach_direct, pb_detach_direct },
+    [PB_MECH_KPROBE_XOL] = { "kprobe-xol", false, pb_attach_kprobe, pb_detach_kprobe },
+    [PB_MECH_KPROBE_SS] = { "kprobe-ss", false, pb_attach_kprobe, pb_detach_kprobe },
+    [PB_MECH_KPROBE_SIM] = { "kprobe-sim", false, pb_attach_kprobe, pb_detach_kprobe },
+    [PB_MECH_KRETPROBE_BRK] = { "kretprobe-brk", true, pb_attach_kretprobe, pb_detach_kretprobe },
+    [PB_MECH_KRETPROBE_TRAMP] = { "kretprobe-tramp", true, pb_attach_kretprobe, pb_detach_kretprobe },
+    [PB_MECH_FGRAPH] = { "fgraph", true, pb_attach_fgraph, pb_detach_fgraph },
+    [PB_MECH_FPROBE] = { "fprobe", true, pb_attach_fprobe, pb_detach_fprobe },
+    [PB_MECH_FPROBE_PTREGS] = { "fprobe-ptregs", true, pb_attach_fprobe, pb_detach_fprobe },
+    [PB_MECH_FENTRY_FEXIT] = { "fentry-fexit", true, pb_attach_fentry, pb_detach_fentry },
+    [PB_MECH_FTRACE_ARGS_NOFP] = { "ftrace-args-nofp", false, pb_attach_ftrace, pb_detach_ftrace },
+};
+
+static struct pb_attachment attachments[PB_MAX_ATTACHMENTS];
+
+const struct pb_mechanism *pb_mechanism_get(long mech)
+{
+    return mech >= 0 && mech < PB_MECH_COUNT ? &mechanisms[mech] : NULL;
+}
+
+static struct pb_attachment *find_attachment(u64 target)
+{
+    for (int i = 0; i < PB_MAX_ATTACHMENTS; i++)
+        if (attachments[i].used && attachments[i].target == target)
+            return &attachments[i];
+    return NULL;
+}
+
+long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned long param)
+{
+    const struct pb_mechanism *m = pb_mechanism_get(mechanism);
+    struct pb_attachment *a = NULL;
+    int err;
+
+    if (!m || handler_kind < 0 || handler_kind >= PB_HANDLER_KIND_COUNT)
+        return PB_EINVAL;
+    if (find_attachment(target))
+        return PB_EBUSY;
+    err = pb_ftrace_check_site(target);
+    if (err)
+        return err;
+    for (int i = 0; i < PB_MAX_ATTACHMENTS; i++) {
+        if (!attachments[i].used) {
+            a = &attachments[i];
+            break;
+        }
+    }
+    if (!a)
+        return PB_ENOMEM;
+    memset(a, 0, sizeof(*a));
+    a->target = target;
+    a->mech = (int)mechanism;
+    a->kind = (int)handler_kind;
+    a->param = param;
+    a->ctx = pb_probe_ctx_of(a->mech, a->kind);
+    err = m->attach(a);
+    if (err)
+        return err;
+    a->used = true;
+    return 0;
+}
+
+long pb_detach(unsigned long target)
+{
+    struct pb_attachment *a = find_attachment(target);
+
+    if (!a)
+        return PB_ENOENT;
+    mechanisms[a->mech].detach(a);
+    a->used = false;
+    return 0;
+}
+
+long pb_detach_all(void)
+{
+    long n = 0;
+
+    for (int i = 0; i < PB_MAX_ATTACHMENTS; i++) {
+        if (attachments[i].used) {
+            pb_detach(attachments[i].target);
+            n++;
+        }
+    }
+    return n;
+}
+
+long pb_attached_count(void)
+{
+    long n = 0;
+
+    for (int i = 0; i < PB_MAX_ATTACHMENTS; i++)
+        n += attachments[i].used;
+    return n;
+}
+
+long pb_set_ops_count(long n)
+{
+    if (n < 1 || n > 64)
+        return PB_EINVAL;
+    pb_ftrace_list_ops_count = n;
+    return 0;
+}
+
+long pb_run(unsigned long workload, long n, long arg0)
+{
+    if (n < 0 || !pb_ftrace_is_recorded_site(workload))
+        return PB_EINVAL;
+    long acc = pb_driver(workload, n, arg0, &pb_control.call_args);
+    pb_control.missed = pb_fgraph_missed + pb_kretprobe_missed_total();
+    return acc;
+}
+
+long pb_reset(void)
+{
+    struct pb_control *c = &pb_control;
+
+    c->entry_hits = c->exit_hits = c->irq_count = c->missed = 0;
+    c->last_entry_func = c->last_exit_func = 0;
+    memset(c->last_args, 0, sizeof(c->last_args));
+    memset(&c->last_big, 0, sizeof(c->last_big));
+    c->last_big_valid = 0;
+    c->last_retval = 0;
+    memset(&c->entry_walk, 0, sizeof(c->entry_walk));
+    memset(&c->exit_walk, 0, sizeof(c->exit_walk));
+    memset(&c->callee_walk, 0, sizeof(c->callee_walk));
+    memset(&c->irq_walk, 0, sizeof(c->irq_walk));
+    c->irq_pc = 0;
+    memset(&c->ring, 0, sizeof(c->ring));
+    pb_fgraph_missed = 0;
+    pb_kretprobe_reset_missed();
+    return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * The handler kinds. Every mechanism reports hits here; what a hit costs
+ * beyond the mechanism itself is decided by the kind:
+ *   count  - increment the hit counter
+ *   args   - also record the arguments (entry) or the return value (exit)
+ *   walk   - also take the plain and the reliable stack walk
+ *   fetch  - also run the host's fetch program and append a ring record
+ */
+#include "pb/probe.h"
+#include "pb/task.h"
+#include "pb/unwind.h"
+
+static struct pb_probe_ctx ctx_table[PB_MECH_COUNT][PB_HANDLER_KIND_COUNT];
+
+const struct pb_probe_ctx *pb_probe_ctx_of(int mech, int kind)
+{
+    struct pb_probe_ctx *ctx = &ctx_table[mech][kind];
+
+    ctx->mech = mech;
+    ctx->kind = kind;
+    return ctx;
+}
+
+/* The by-value struct is a caller-made copy, so its reference must point
+ * into a stack; anything else is not dereferenced. */
+static void record_big_arg(u64 ref)
+{
+    if ((ref & 7) == 0 && pb_stack_of(ref, sizeof(struct pb_big_arg)).type != PB_STACK_NONE) {
+        pb_control.last_big = *(const struct pb_big_arg *)ref;
+        pb_control.last_big_valid = 1;
+    } else {
+        pb_control.last_big_valid = 0;
+    }
+}
+
+static void record_args(const struct pb_probe_event *ev)
+{
+    const u64 *stack = (const u64 *)ev->entry_sp;
+
+    pb_control.last_entry_func = ev->func;
+    for (int i = 0; i < 8; i++)
+        pb_control.last_args[i] = (s64)ev->args[i];
+    pb_control.last_args[8] = (s64)stack[0];
+    pb_control.last_args[9] = (s64)stack[1];
+    record_big_arg(stack[2]);
+}
+
+void pb_probe_entry(const struct pb_probe_ctx *ctx, const struct pb_probe_event *ev)
+{
+    pb_control.entry_hits++;
+    switch (ctx->kind) {
+    case PB_HANDLER_ARGS:
+        record_args(ev);
+        break;
+    case PB_HANDLER_WALK:
+        pb_stack_walk_pair(&pb_control.entry_walk);
+        break;
+    case PB_HANDLER_FETCH:
+        pb_fetch_run(&pb_control.fetch_entry, ev, PB_REC_ENTRY);
+        break;
+    default:
+        break;
+    }
+}
+
+void pb_probe_exit(const struct pb_probe_ctx *ctx, const struct pb_probe_event *ev)
+{
+    pb_control.exit_hits++;
+    switch (ctx->kind) {
+    case PB_HANDLER_ARGS:
+        pb_control.last_exit_func = ev->func;
+        pb_control.last_retval = (s64)ev->retval;
+        break;
+    case PB_HANDLER_WALK:
+        pb_stack_walk_pair(&pb_control.exit_walk);
+        break;
+    case PB_HANDLER_FETCH:
+        pb_fetch_run(&pb_control.fetch_exit, ev, PB_REC_EXIT);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,124 @@
+/*
+ * BRK-based mechanisms. The probe sits on the function's first body
+ * instruction (symbol + 8: `stp x29, x30, [sp, #-N]!` in every workload)
+ * plus an optional offset (kprobe-* only).
+ *   kprobe-xol / kprobe-ss / kprobe-sim: entry handler only
+ *   kretprobe-brk / kretprobe-tramp:     entry and exit handlers
+ */
+#include "pb/kernel.h"
+#include "pb/probe.h"
+
+#define MAX_KRETPROBES 16
+#define MAX_PROBE_OFFSET 1024
+
+static struct pb_kretprobe kretprobe_pool[MAX_KRETPROBES];
+static bool kretprobe_used[MAX_KRETPROBES];
+
+static void event_from_regs(struct pb_probe_event *ev, u64 func, const struct pt_regs *regs)
+{
+    ev->func = func;
+    ev->args = regs->regs;
+    ev->entry_sp = regs->sp;
+    ev->retval = regs->regs[0];
+    ev->regs = regs;
+    ev->regs_kind = PB_REGS_PT;
+}
+
+static void kprobe_entry(struct pb_kprobe *p, struct pt_regs *regs)
+{
+    struct pb_attachment *a = container_of(p, struct pb_attachment, kp);
+    struct pb_probe_event ev;
+
+    event_from_regs(&ev, a->target, regs);
+    pb_probe_entry(a->ctx, &ev);
+}
+
+int pb_attach_kprobe(struct pb_attachment *a)
+{
+    u64 offset = a->param & PB_PARAM_VALUE_MASK;
+
+    if ((a->param & ~PB_PARAM_VALUE_MASK) || (offset & 3) || offset >= MAX_PROBE_OFFSET)
+        return PB_EINVAL;
+    a->kp.addr = a->target + 8 + offset;
+    a->kp.mode = a->mech == PB_MECH_KPROBE_SIM  ? PB_KPROBE_SIM
+                 : a->mech == PB_MECH_KPROBE_SS ? PB_KPROBE_SS
+                                                : PB_KPROBE_XOL;
+    a->kp.pre_handler = kprobe_entry;
+    a->kp.private = a;
+    return pb_register_kprobe(&a->kp);
+}
+
+void pb_detach_kprobe(struct pb_attachment *a)
+{
+    pb_unregister_kprobe(&a->kp);
+}
+
+static void kretprobe_entry(struct pb_kretprobe_instance *ri, struct pt_regs *regs)
+{
+    struct pb_attachment *a = ri->rp->private;
+    struct pb_probe_event ev;
+
+    event_from_regs(&ev, a->target, regs);
+    pb_probe_entry(a->ctx, &ev);
+}
+
+static void kretprobe_exit(struct pb_kretprobe_instance *ri, struct pt_regs *regs)
+{
+    struct pb_attachment *a = ri->rp->private;
+    struct pb_probe_event ev;
+
+    event_from_regs(&ev, a->target, regs);
+    pb_probe_exit(a->ctx, &ev);
+}
+
+int pb_attach_kretprobe(struct pb_attachment *a)
+{
+    int slot = -1;
+
+    if (a->param)
+        return PB_EINVAL;
+    for (int i = 0; i < MAX_KRETPROBES; i++) {
+        if (!kretprobe_used[i]) {
+            slot = i;
+            break;
+        }
+    }
+    if (slot < 0)
+        return PB_ENOMEM;
+    struct pb_kretprobe *rp = &kretprobe_pool[slot];
+    rp->kp.addr = a->target + 8;
+    rp->kp.mode = PB_KPROBE_XOL;
+    rp->variant = a->mech == PB_MECH_KRETPROBE_BRK ? PB_KRETPROBE_VIA_BRK : PB_KRETPROBE_VIA_TRAMP;
+    rp->entry_handler = kretprobe_entry;
+    rp->handler = kretprobe_exit;
+    rp->private = a;
+    int err = pb_register_kretprobe(rp);
+    if (err)
+        return err;
+    kretprobe_used[slot] = true;
+    a->rp = rp;
+    return 0;
+}
+
+void pb_detach_kretprobe(struct pb_attachment *a)
+{
+    pb_unregister_kretprobe(a->rp);
+    kretprobe_used[a->rp - kretprobe_pool] = false;
+    a->rp = NULL;
+}
+
+/* Instances that could not be taken (all in use), for pb_control.missed. */
+u64 pb_kretprobe_missed_total(void)
+{
+    u64 n = 0;
+
+    for (int i = 0; i < MAX_KRETPROBES; i++)
+        n += kretprobe_pool[i].nmissed;
+    return n;
+}
+
+void pb_kretprobe_reset_missed(void)
+{
+    for (int i = 0; i < MAX_KRETPROBES; i++)
+        kretprobe_pool[i].nmissed = 0;
+}

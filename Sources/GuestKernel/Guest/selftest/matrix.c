@@ -1,0 +1,151 @@
+/*
+ * Every mechanism x handler kind x workload: after attach, ST_CALLS calls
+ * give exactly the expected entry (and exit) hits, the same results as with
+ * nothing attached, and what the handler kind records is right; detach
+ * restores the text byte for byte (and frees generated code), and hits stop.
+ */
+#include "check.h"
+#include "pb/code_alloc.h"
+#include "pb/kprobes.h"
+#include "pb/probe.h"
+#include "pb/workloads.h"
+#include "scenario.h"
+#include "util.h"
+
+struct st_workload st_workloads[] = {
+    { "leaf", (unsigned long)pb_wl_leaf, 11, 1, 0, 0, 0 },
+    { "nonleaf", (unsigned long)pb_wl_nonleaf, 12, 1, 0, 0, 0 },
+    { "args", (unsigned long)pb_wl_args, 13, 1, 3, 0, 0 },
+    { "recursive", (unsigned long)pb_wl_recursive, ST_DEPTH, ST_DEPTH + 1, 0, 0, 0 },
+    { "sample", (unsigned long)pb_wl_sample, 15, 1, 0, 0, 0 },
+    { "tailcall", (unsigned long)pb_wl_tailcall, 16, 1, 0, 0, 0 },
+};
+const int st_nr_workloads = ARRAY_SIZE(st_workloads);
+
+bool st_mech_has_exit(int mech)
+{
+    return pb_mechanism_get(mech)->has_exit;
+}
+
+bool st_mech_brk_entry(int mech)
+{
+    return mech == PB_MECH_KPROBE_XOL || mech == PB_MECH_KPROBE_SS || mech == PB_MECH_KPROBE_SIM ||
+           mech == PB_MECH_KRETPROBE_BRK || mech == PB_MECH_KRETPROBE_TRAMP;
+}
+
+bool st_mech_regs_are_pt(int mech)
+{
+    return st_mech_brk_entry(mech) || mech == PB_MECH_FTRACE_REGS || mech == PB_MECH_FPROBE_PTREGS;
+}
+
+const char *st_kind_name(int kind)
+{
+    static const char *const names[] = { "count", "args", "walk", "fetch" };
+    return names[kind];
+}
+
+/* How the probed instruction was completed, per mechanism. */
+static u64 kprobe_completions(int mech)
+{
+    switch (mech) {
+    case PB_MECH_KPROBE_SS:
+        return pb_kprobe_stats.single_steps;
+    case PB_MECH_KPROBE_SIM:
+        return pb_kprobe_stats.simulated;
+    default:
+        return pb_kprobe_stats.xol_completions;
+    }
+}
+
+static void scenario(int mech, int kind, struct st_workload *w)
+{
+    struct st_site_snapshot site;
+    u64 text_before = st_text_checksum();
+    unsigned int code_before = pb_code_live_count();
+    u64 expected_entries = mech == PB_MECH_NONE ? 0 : ST_CALLS * w->entries_per_call;
+    u64 expected_exits = st_mech_has_exit(mech) ? expected_entries : 0;
+    u64 param = mech == PB_MECH_FENTRY_FEXIT ? w->fentry_slots : 0;
+
+    st_set_context(pb_mechanism_get(mech)->name, st_kind_name(kind), w->name);
+    st_snapshot_site(w->fn, &site);
+    pb_reset();
+    if (kind == PB_HANDLER_FETCH)
+        st_fetch_program(mech);
+    pb_control.callee_raise_sgi = kind == PB_HANDLER_WALK && w->fn == (unsigned long)pb_wl_sample;
+
+    if (!CHECK_EQ(pb_attach(mech, kind, w->fn, param), 0))
+        return;
+    CHECK(mech == PB_MECH_NONE ? st_site_unchanged(w->fn, &site) : !st_site_unchanged(w->fn, &site));
+    u64 completions_before = kprobe_completions(mech);
+
+    CHECK_EQ(st_run(w->fn, ST_CALLS, w->arg0), w->acc_none);
+    CHECK_EQ(pb_control.entry_hits, expected_entries);
+    CHECK_EQ(pb_control.exit_hits, expected_exits);
+    CHECK_EQ(pb_control.missed, 0);
+    if (st_mech_brk_entry(mech))
+        CHECK_EQ(kprobe_completions(mech) - completions_before, expected_entries);
+
+    if (mech != PB_MECH_NONE) {
+        switch (kind) {
+        case PB_HANDLER_ARGS:
+            st_check_args(mech, w);
+            break;
+        case PB_HANDLER_WALK:
+            st_check_entry_walk(mech, w);
+            if (st_mech_has_exit(mech))
+                st_check_exit_walk(mech, w);
+            if (w->fn == (unsigned long)pb_wl_sample)
+                st_check_irq_walk(mech, w);
+            break;
+        case PB_HANDLER_FETCH:
+            st_check_fetch(mech, w);
+            break;
+        default:
+            break;
+        }
+    }
+    if (w->fn == (unsigned long)pb_wl_sample)
+        st_check_callee_walk(mech, w);
+    pb_control.callee_raise_sgi = 0;
+
+    CHECK_EQ(pb_detach(w->fn), 0);
+    CHECK(st_site_unchanged(w->fn, &site));
+    CHECK_EQ(st_text_checksum(), text_before);
+    CHECK_EQ(pb_code_live_count(), code_before);
+    pb_reset();
+    CHECK_EQ(st_run(w->fn, ST_CALLS, w->arg0), w->acc_none);
+    CHECK_EQ(pb_control.entry_hits, 0);
+    CHECK_EQ(pb_control.exit_hits, 0);
+}
+
+static void take_baselines(void)
+{
+    for (int i = 0; i < st_nr_workloads; i++) {
+        struct st_workload *w = &st_workloads[i];
+        w->acc_none = st_run(w->fn, ST_CALLS, w->arg0);
+        w->ret_none = st_run(w->fn, 1, w->arg0);
+    }
+}
+
+void st_matrix(void)
+{
+    take_baselines();
+    for (int mech = 0; mech < PB_MECH_COUNT; mech++) {
+        static char group[48];
+        const char *name = pb_mechanism_get(mech)->name;
+        int n = 0;
+        for (const char *p = "mechanism "; *p; p++)
+            group[n++] = *p;
+        for (const char *p = name; *p && n < (int)sizeof(group) - 1; p++)
+            group[n++] = *p;
+        group[n] = '\0';
+
+        st_group_begin(group);
+        if (mech == PB_MECH_NONE)
+            CHECK(st_ref.valid);
+        for (int kind = 0; kind < PB_HANDLER_KIND_COUNT; kind++)
+            for (int i = 0; i < st_nr_workloads; i++)
+                scenario(mech, kind, &st_workloads[i]);
+        st_group_end();
+    }
+}
