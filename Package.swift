@@ -34,5 +34,12 @@ let package = Package(
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
         .testTarget(name: "A64Tests", dependencies: ["A64"], swiftSettings: optimisedInDebug),
+        .target(name: "TestSupport", dependencies: ["A64", "Emulator"], path: "Tests/TestSupport",
+                swiftSettings: optimisedInDebug),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: ["A64", "Emulator", "TestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: optimisedInDebug),
     ]
 )
