@@ -20,6 +20,8 @@ public struct GuestAssembler: Sendable {
 
     /// The load address of `.text` in bare-metal images: 512 KiB into QEMU virt's RAM, like the guest kernel.
     public static let bareMetalTextAddress: UInt64 = 0x4008_0000
+    /// The start of QEMU virt's RAM.
+    public static let ramBase: UInt64 = 0x4000_0000
 
     public let toolchain: Toolchain
     /// Where sources and images are written.
@@ -61,6 +63,10 @@ public struct GuestAssembler: Sendable {
             "--ld-path=" + toolchain.lld.path,
             "-Wl,--no-pie", "-Wl,--build-id=none", "-Wl,-Ttext=0x" + String(textAddress, radix: 16),
         ]
+        if target == .bareMetal {
+            // Keep the ELF headers' segment in RAM too, not at ld.lld's default base (QEMU virt's flash).
+            arguments.append("-Wl,--image-base=0x" + String(Self.ramBase, radix: 16))
+        }
         for (section, address) in sectionAddresses.sorted(by: { $0.value < $1.value }) {
             arguments.append("-Wl,--section-start=\(section)=0x\(String(address, radix: 16))")
         }
