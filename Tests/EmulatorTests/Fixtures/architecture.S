@@ -5,19 +5,24 @@
 // compares the output line by line and the exit status (the number of exceptions taken).
 //
 // Covered: reset values and MRS/MSR round trips of the system registers the machine implements;
-// BRK, SVC and UNDEFINED syndromes; data aborts on an address with nothing behind it; alignment
-// faults of exclusive and acquire/release accesses; software step; an IRQ through the GICv2 (SGI to
-// self) held off by PSTATE.I and taken when unmasked, also right after an ERET that unmasks it;
-// ERET to EL1t and EL1h with different flags, and illegal exception returns; SP_EL0/SP_EL1
-// banking and the vector an exception on SP_EL0 takes; self-modifying code with cache maintenance;
-// DC ZVA; the exclusive monitor.
+// BRK, SVC and UNDEFINED syndromes; data aborts on an address with nothing behind it, instruction
+// aborts and PC alignment faults (BR and ERET to a misaligned address); cache maintenance and
+// prefetch of an address with nothing behind it; alignment faults of exclusive and acquire/release
+// accesses; software step over ordinary instructions, a branch, a load-exclusive, and an SVC and a
+// BRK inside the stepped code; an IRQ through the GICv2 (SGI to self) held off by PSTATE.I and taken
+// when unmasked by MSR DAIFClr, by MSR DAIF and by an ERET, on SP_EL1 and SP_EL0, and WFI waking for
+// a masked one; ERET to EL1t and EL1h with different flags, and illegal exception returns;
+// SP_EL0/SP_EL1 banking and the vector an exception on SP_EL0 takes; self-modifying code with cache
+// maintenance; DC ZVA; the exclusive monitor.
 //
 // Left out on purpose, because the two legitimately differ: CNTVCT_EL0 values (QEMU counts host
 // time, our machine instructions; only monotonicity is printed), ERET to EL0 (our machine runs EL1
 // only), FP/SIMD instructions (UNDEFINED on our machine, a CPACR trap on QEMU), HVC (QEMU's virt
-// board answers it as PSCI), unaligned ordinary accesses (QEMU 7.2 and our machine allow them with
-// the MMU off, newer QEMU releases fault), and a plain store between LDXR and STXR (whether it
-// clears the monitor is IMPLEMENTATION DEFINED).
+// board answers it as PSCI), HLT other than the semihosting call (our machine hands it to the host),
+// SP alignment faults (QEMU does not implement SCTLR_EL1.SA), unaligned ordinary accesses (QEMU 7.2
+// and our machine allow them with the MMU off, newer QEMU releases fault), a misaligned STXR without
+// a matching LDXR (QEMU checks the monitor before alignment, the architecture the other way round),
+// and a plain store between LDXR and STXR (whether it clears the monitor is IMPLEMENTATION DEFINED).
 
     .equ SEMIHOST_WRITE0, 0x04
     .equ SEMIHOST_EXIT, 0x18
@@ -25,7 +30,26 @@
     .equ GICC, 0x08010000
     .equ UNMAPPED, 0x0C000000          // QEMU virt's empty platform bus: nothing answers there
     .equ SGI_ID, 5
-    .equ STEP_COUNT, 6
+    .equ LOG_CAPACITY, 16
+
+// exception_record fields
+    .equ RECORD_ESR, 0
+    .equ RECORD_ELR, 8
+    .equ RECORD_SPSR, 16
+    .equ RECORD_FAR, 24
+    .equ RECORD_VECTOR, 32
+    .equ RECORD_HANDLER_SP, 40
+    .equ RECORD_COUNT, 48
+    .equ RECORD_RESUME, 56
+    .equ RECORD_LOG_COUNT, 64
+    .equ RECORD_LOG_ENABLED, 72
+    .equ RECORD_STEPS_LEFT, 80
+// irq_record fields
+    .equ IRQ_IAR, 0
+    .equ IRQ_ELR, 8
+    .equ IRQ_SPSR, 16
+    .equ IRQ_COUNT, 24
+    .equ IRQ_VECTOR, 32
 
 // PRINT "name", xN: prints `name value` (clobbers x0-x8, x30 and the flags).
     .macro PRINT name, reg
@@ -52,15 +76,106 @@
     str     x9, [x10]
     .endm
 
+// NO_RESUME: forgets a RESUME_AT that no exception used.
+    .macro NO_RESUME
+    adr     x10, exception_resume
+    str     xzr, [x10]
+    .endm
+
+// EXPECT_NO_FAULT name, instruction: runs the instruction and prints how many exceptions it took.
+    .macro EXPECT_NO_FAULT name, instruction:vararg
+    adr     x20, exception_record
+    ldr     x21, [x20, #RECORD_COUNT]
+    RESUME_AT .Lresume\@
+    \instruction
+.Lresume\@:
+    NO_RESUME
+    ldr     x19, [x20, #RECORD_COUNT]
+    sub     x19, x19, x21
+    PRINT   "\name\().exceptions", x19
+    .endm
+
+// STEP_THROUGH label, steps: runs the code at `label` with software step active (EL1h, D clear)
+// for `steps` step exceptions, logging every synchronous exception on the way.
+    .macro STEP_THROUGH label, steps
+    msr     OSLAR_EL1, xzr
+    mov     x0, #((1 << 13) | 1)        // MDSCR_EL1.KDE | SS
+    msr     MDSCR_EL1, x0
+    isb
+    adr     x1, exception_record
+    mov     x0, #\steps
+    str     x0, [x1, #RECORD_STEPS_LEFT]
+    str     xzr, [x1, #RECORD_LOG_COUNT]
+    mov     x0, #1
+    str     x0, [x1, #RECORD_LOG_ENABLED]
+    adr     x0, \label
+    msr     ELR_EL1, x0
+    ldr     x0, =((1 << 21) | 0x1C5)    // SPSR: SS, D clear, A I F masked, EL1h
+    msr     SPSR_EL1, x0
+    eret
+    .endm
+
+// PRINT_LOG prefix: prints the exceptions logged since STEP_THROUGH and stops logging.
+    .macro PRINT_LOG prefix
+    msr     DAIFSet, #0x8               // mask debug exceptions again
+    msr     MDSCR_EL1, xzr
+    isb
+    adr     x20, exception_record
+    str     xzr, [x20, #RECORD_LOG_ENABLED]
+    ldr     x22, [x20, #RECORD_LOG_COUNT]
+    PRINT   "\prefix\().count", x22
+    adr     x21, exception_log
+.Lnext\@:
+    cbz     x22, .Ldone\@
+    ldr     x19, [x21], #8
+    PRINT   "\prefix\().esr", x19
+    ldr     x19, [x21], #8
+    PRINT   "\prefix\().elr", x19
+    ldr     x19, [x21], #16             // and skip the entry's padding
+    PRINT   "\prefix\().spsr", x19
+    sub     x22, x22, #1
+    b       .Lnext\@
+.Ldone\@:
+    .endm
+
 // PRINT_EXCEPTION prefix: prints the ESR, ELR and SPSR of the last synchronous exception.
     .macro PRINT_EXCEPTION prefix
     adr     x20, exception_record
-    ldr     x19, [x20, #0]
+    ldr     x19, [x20, #RECORD_ESR]
     PRINT   "\prefix\().esr", x19
-    ldr     x19, [x20, #8]
+    ldr     x19, [x20, #RECORD_ELR]
     PRINT   "\prefix\().elr", x19
-    ldr     x19, [x20, #16]
+    ldr     x19, [x20, #RECORD_SPSR]
     PRINT   "\prefix\().spsr", x19
+    .endm
+
+// PRINT_IRQ prefix: prints the IAR, ELR, SPSR and vector offset of the last IRQ.
+    .macro PRINT_IRQ prefix
+    adr     x20, irq_record
+    ldr     x19, [x20, #IRQ_IAR]
+    PRINT   "\prefix\().iar", x19
+    ldr     x19, [x20, #IRQ_ELR]
+    PRINT   "\prefix\().elr", x19
+    ldr     x19, [x20, #IRQ_SPSR]
+    PRINT   "\prefix\().spsr", x19
+    ldr     x19, [x20, #IRQ_VECTOR]
+    PRINT   "\prefix\().vector", x19
+    .endm
+
+// SEND_SGI id: makes SGI `id` pending on this CPU (GICD_SGIR, target filter "this CPU only").
+    .macro SEND_SGI id
+    ldr     x1, =GICD
+    ldr     w2, =((2 << 24) | \id)
+    str     w2, [x1, #0xF00]
+    dsb     sy
+    isb
+    .endm
+
+// PRINT_FAR prefix: prints the FAR the last synchronous exception recorded.
+    .macro PRINT_FAR prefix
+    adr     x20, exception_record
+    ldr     x19, [x20, #RECORD_FAR]
+    PRINT   "\prefix\().far", x19
     .endm
 
     .text
@@ -191,23 +306,54 @@ svc_site:
     RESUME_AT 1f
     ldr     x2, [x1, #8]
 1:  PRINT_EXCEPTION "load.abort"
-    adr     x20, exception_record
-    ldr     x19, [x20, #24]
-    PRINT   "load.abort.far", x19
+    PRINT_FAR "load.abort"
     ldr     x1, =UNMAPPED
     RESUME_AT 1f
     strb    w2, [x1, #0x31]
 1:  PRINT_EXCEPTION "store.abort"
-    adr     x20, exception_record
-    ldr     x19, [x20, #24]
-    PRINT   "store.abort.far", x19
+    PRINT_FAR "store.abort"
     ldr     x1, =UNMAPPED
     RESUME_AT 1f
     ldp     x2, x3, [x1]
 1:  PRINT_EXCEPTION "pair.abort"
-    adr     x20, exception_record
-    ldr     x19, [x20, #24]
-    PRINT   "pair.abort.far", x19
+    PRINT_FAR "pair.abort"
+
+    // MARK: Instruction aborts and PC alignment faults
+    ldr     x1, =UNMAPPED
+    RESUME_AT 1f
+    blr     x1
+1:  PRINT_EXCEPTION "fetch.abort"
+    PRINT_FAR "fetch.abort"
+    adr     x1, misaligned_target
+    add     x1, x1, #2
+    RESUME_AT 1f
+    br      x1
+misaligned_target:
+    nop
+    nop
+1:  PRINT_EXCEPTION "br.misaligned"
+    PRINT_FAR "br.misaligned"
+    adr     x1, misaligned_target
+    add     x1, x1, #1
+    msr     ELR_EL1, x1
+    mov     x1, #0x3C5
+    msr     SPSR_EL1, x1
+    RESUME_AT 1f
+    eret
+1:  PRINT_EXCEPTION "eret.misaligned"
+    PRINT_FAR "eret.misaligned"
+
+    // MARK: Cache maintenance and prefetch of an address with nothing behind it
+    ldr     x23, =UNMAPPED
+    EXPECT_NO_FAULT "dc.civac.unmapped", dc civac, x23
+    EXPECT_NO_FAULT "dc.cvac.unmapped", dc cvac, x23
+    EXPECT_NO_FAULT "dc.cvau.unmapped", dc cvau, x23
+    EXPECT_NO_FAULT "dc.ivac.unmapped", dc ivac, x23
+    EXPECT_NO_FAULT "ic.ivau.unmapped", ic ivau, x23
+    EXPECT_NO_FAULT "prfm.unmapped", prfm pldl1keep, [x23]
+    EXPECT_NO_FAULT "dc.zva.unmapped", dc zva, x23
+    PRINT_EXCEPTION "dc.zva.unmapped"
+    PRINT_FAR "dc.zva.unmapped"
 
     // MARK: Alignment faults of exclusive and ordered accesses
     adr     x1, exclusive_area
@@ -216,9 +362,7 @@ svc_site:
     ldr     x1, =exclusive_area + 4
     ldxr    x2, [x1]
 1:  PRINT_EXCEPTION "ldxr.misaligned"
-    adr     x20, exception_record
-    ldr     x19, [x20, #24]
-    PRINT   "ldxr.misaligned.far", x19
+    PRINT_FAR "ldxr.misaligned"
     ldr     x1, =exclusive_area + 2
     RESUME_AT 1f
     ldar    w2, [x1]
@@ -227,9 +371,7 @@ svc_site:
     RESUME_AT 1f
     stlrh   w2, [x1]
 1:  PRINT_EXCEPTION "stlrh.misaligned"
-    adr     x20, exception_record
-    ldr     x19, [x20, #24]
-    PRINT   "stlrh.misaligned.far", x19
+    PRINT_FAR "stlrh.misaligned"
 
     // MARK: Exclusive monitor
     adr     x21, exclusive_area
@@ -243,6 +385,10 @@ svc_site:
     PRINT   "stxr.after.clrex", x19
     stxr    w19, x2, [x21]
     PRINT   "stxr.without.ldxr", x19
+    add     x3, x21, #8
+    ldxr    x2, [x21]
+    stxr    w19, x2, [x3]
+    PRINT   "stxr.other.address", x19
     ldaxr   w2, [x21]
     stlxr   w19, w2, [x21]
     PRINT   "stlxr.after.ldaxr", x19
@@ -259,16 +405,8 @@ svc_site:
     PRINT   "exclusive.word1", x20
 
     // MARK: Software step
-    msr     OSLAR_EL1, xzr
-    mov     x0, #((1 << 13) | 1)        // MDSCR_EL1.KDE | SS
-    msr     MDSCR_EL1, x0
-    isb
-    adr     x0, step_code
-    msr     ELR_EL1, x0
-    ldr     x0, =((1 << 21) | 0x1C5)    // SPSR: SS, D clear, A I F masked, EL1h
-    msr     SPSR_EL1, x0
     adr     x12, exclusive_area
-    eret
+    STEP_THROUGH step_code, 6
 step_code:
     mov     x10, #1
     add     x10, x10, #2
@@ -278,22 +416,28 @@ step_code:
     mov     x13, x10
     nop
     nop
-step_done:
-    msr     DAIFSet, #0x8               // mask debug exceptions again
-    msr     MDSCR_EL1, xzr
-    isb
-    adr     x21, step_log
-    mov     x22, #0
-2:  ldr     x19, [x21], #8
-    PRINT   "step.elr", x19
-    ldr     x19, [x21], #8
-    PRINT   "step.esr", x19
-    add     x22, x22, #1
-    cmp     x22, #STEP_COUNT
-    b.lo    2b
+    PRINT_LOG "step"
     adr     x19, step_code
     PRINT   "step.code", x19
     PRINT   "step.x13", x13
+
+    // An SVC completes the step (SPSR.SS = 0): the step exception follows the handler's ERET at
+    // once. A BRK does not (SPSR.SS = 1): after the handler skips it, the next instruction is stepped.
+    STEP_THROUGH step_exceptions_code, 6
+step_exceptions_code:
+    mov     x10, #5
+    svc     #7
+    brk     #9
+    mov     x11, #6
+    nop
+    nop
+    nop
+    nop
+    nop
+    nop
+    PRINT_LOG "step.exceptions"
+    adr     x19, step_exceptions_code
+    PRINT   "step.exceptions.code", x19
 
     // MARK: IRQ through the GICv2, masked then unmasked
     ldr     x1, =GICD
@@ -306,41 +450,28 @@ step_done:
     str     w2, [x1, #0x004]            // GICC_PMR
     mov     w2, #1
     str     w2, [x1, #0x000]            // GICC_CTLR: enable
-    ldr     x1, =GICD
-    ldr     w2, =((2 << 24) | SGI_ID)   // GICD_SGIR: to this CPU only
-    str     w2, [x1, #0xF00]
-    dsb     sy
-    isb
+    SEND_SGI SGI_ID
     nop
     nop
     adr     x20, irq_record
-    ldr     x19, [x20, #24]
+    ldr     x19, [x20, #IRQ_COUNT]
     PRINT   "irq.count.masked", x19
     msr     DAIFClr, #0x2
 irq_taken_here:
     nop
     msr     DAIFSet, #0x2
-    adr     x20, irq_record
-    ldr     x19, [x20, #0]
-    PRINT   "irq.iar", x19
-    ldr     x19, [x20, #8]
-    PRINT   "irq.elr", x19
+    PRINT_IRQ "irq"
     adr     x19, irq_taken_here
     PRINT   "irq.expected.elr", x19
-    ldr     x19, [x20, #16]
-    PRINT   "irq.spsr", x19
-    ldr     x19, [x20, #24]
+    adr     x20, irq_record
+    ldr     x19, [x20, #IRQ_COUNT]
     PRINT   "irq.count", x19
     ldr     x1, =GICC
     ldr     w19, [x1, #0x00C]           // GICC_IAR with nothing pending: spurious
     PRINT   "irq.spurious", x19
 
     // An SGI pending while masked, unmasked by ERET: taken before the ERET target executes.
-    ldr     x1, =GICD
-    ldr     w2, =((2 << 24) | (SGI_ID + 1))
-    str     w2, [x1, #0xF00]
-    dsb     sy
-    isb
+    SEND_SGI (SGI_ID + 1)
     adr     x0, eret_irq_target
     msr     ELR_EL1, x0
     mov     x0, #0x345                  // D, A, F masked, I clear, EL1h
@@ -348,15 +479,38 @@ irq_taken_here:
     eret
 eret_irq_target:
     msr     DAIFSet, #0xF
-    adr     x20, irq_record
-    ldr     x19, [x20, #0]
-    PRINT   "eret.irq.iar", x19
-    ldr     x19, [x20, #8]
-    PRINT   "eret.irq.elr", x19
+    PRINT_IRQ "eret.irq"
     adr     x19, eret_irq_target
     PRINT   "eret.irq.target", x19
-    ldr     x19, [x20, #16]
-    PRINT   "eret.irq.spsr", x19
+
+    // Unmasked by MSR DAIF (register form) while running on SP_EL0: the SP_EL0 IRQ vector.
+    SEND_SGI (SGI_ID + 2)
+    adr     x0, stack_el0_top
+    msr     SP_EL0, x0
+    msr     SPSel, #0
+    mov     x0, #0x340                  // D, A, F masked, I clear
+    msr     DAIF, x0
+daif_irq_here:
+    nop
+    msr     DAIFSet, #0xF
+    msr     SPSel, #1
+    PRINT_IRQ "daif.irq"
+    adr     x19, daif_irq_here
+    PRINT   "daif.irq.expected.elr", x19
+
+    // WFI wakes for a pending interrupt even while it is masked, and does not take it.
+    SEND_SGI (SGI_ID + 3)
+    wfi
+    adr     x20, irq_record
+    ldr     x19, [x20, #IRQ_COUNT]
+    PRINT   "wfi.irq.count", x19
+    msr     DAIFClr, #0x2
+wfi_irq_here:
+    nop
+    msr     DAIFSet, #0x2
+    PRINT_IRQ "wfi.irq"
+    adr     x19, wfi_irq_here
+    PRINT   "wfi.irq.expected.elr", x19
 
     // MARK: ERET to different PSTATE
     ldr     x0, =0x40000
@@ -425,8 +579,8 @@ illegal_target:
 brk_on_sp_el0:
     brk     #1                          // taken to the SP_EL0 vector (VBAR + 0x000)
 2:  adr     x0, exception_record
-    ldr     x21, [x0, #32]              // the vector offset the handler recorded
-    ldr     x22, [x0, #40]              // the handler's stack pointer
+    ldr     x21, [x0, #RECORD_VECTOR]
+    ldr     x22, [x0, #RECORD_HANDLER_SP]
     msr     SPSel, #1
     mov     x23, sp
     mrs     x24, SP_EL0
@@ -482,9 +636,9 @@ brk_on_sp_el0:
 
     // MARK: Exit with the number of exceptions taken as the status
     adr     x0, exception_record
-    ldr     x19, [x0, #48]
+    ldr     x19, [x0, #RECORD_COUNT]
     adr     x0, irq_record
-    ldr     x20, [x0, #24]
+    ldr     x20, [x0, #IRQ_COUNT]
     add     x19, x19, x20
     PRINT   "exceptions", x19
     adr     x1, exit_block
@@ -527,18 +681,24 @@ print_value:
     .p2align 11
 vectors:
     .p2align 7                          // current EL, SP_EL0: synchronous
+    str     x9, [sp, #-16]!
     mov     x9, #0x000
     b       synchronous_handler
     .p2align 7                          // current EL, SP_EL0: IRQ
+    str     x9, [sp, #-16]!
+    mov     x9, #0x080
     b       irq_handler
     .p2align 7
     b       unexpected_exception
     .p2align 7
     b       unexpected_exception
     .p2align 7                          // current EL, SP_ELx: synchronous
+    str     x9, [sp, #-16]!
     mov     x9, #0x200
     b       synchronous_handler
     .p2align 7                          // current EL, SP_ELx: IRQ
+    str     x9, [sp, #-16]!
+    mov     x9, #0x280
     b       irq_handler
     .p2align 7
     b       unexpected_exception
@@ -547,85 +707,99 @@ vectors:
     .p2align 7
     b       unexpected_exception
 
-// Records ESR, ELR, SPSR, FAR, the vector offset (x9, which exceptions therefore clobber) and SP,
-// counts the exception, logs software steps, and returns to the RESUME_AT address if one is set,
-// otherwise to ELR.
+// Records ESR, ELR, SPSR, FAR, the vector offset (x9, set by the vector) and the SP at entry,
+// counts the exception and logs it if logging is on. Software step exceptions keep stepping while
+// steps are left. Others return to the RESUME_AT address if one is set; a BRK without one is
+// skipped; anything else returns to ELR.
 synchronous_handler:
-    stp     x0, x1, [sp, #-48]!
+    stp     x0, x1, [sp, #-32]!
     stp     x2, x3, [sp, #16]
-    str     x9, [sp, #32]
     adr     x0, exception_record
     mrs     x1, ESR_EL1
-    str     x1, [x0, #0]
+    str     x1, [x0, #RECORD_ESR]
     mrs     x2, ELR_EL1
-    str     x2, [x0, #8]
+    str     x2, [x0, #RECORD_ELR]
     mrs     x2, SPSR_EL1
-    str     x2, [x0, #16]
+    str     x2, [x0, #RECORD_SPSR]
     mrs     x2, FAR_EL1
-    str     x2, [x0, #24]
-    str     x9, [x0, #32]
+    str     x2, [x0, #RECORD_FAR]
+    str     x9, [x0, #RECORD_VECTOR]
     add     x2, sp, #48
-    str     x2, [x0, #40]
-    ldr     x2, [x0, #48]
+    str     x2, [x0, #RECORD_HANDLER_SP]
+    ldr     x2, [x0, #RECORD_COUNT]
     add     x2, x2, #1
-    str     x2, [x0, #48]
-    lsr     x1, x1, #26
+    str     x2, [x0, #RECORD_COUNT]
+    ldr     x2, [x0, #RECORD_LOG_ENABLED]
+    cbz     x2, 1f
+    ldr     x2, [x0, #RECORD_LOG_COUNT]
+    cmp     x2, #LOG_CAPACITY
+    b.hs    1f
+    adr     x3, exception_log
+    add     x3, x3, x2, lsl #5
+    add     x2, x2, #1
+    str     x2, [x0, #RECORD_LOG_COUNT]
+    str     x1, [x3]
+    mrs     x2, ELR_EL1
+    str     x2, [x3, #8]
+    mrs     x2, SPSR_EL1
+    str     x2, [x3, #16]
+1:  lsr     x1, x1, #26
     cmp     x1, #0x33
     b.eq    step_exception
-    ldr     x1, [x0, #56]
-    cbz     x1, 1f
-    msr     ELR_EL1, x1
-    str     xzr, [x0, #56]
-    mrs     x1, SPSR_EL1                // resuming elsewhere leaves an illegal state behind
-    bic     x1, x1, #(1 << 20)
-    msr     SPSR_EL1, x1
-1:  ldr     x9, [sp, #32]
-    ldp     x2, x3, [sp, #16]
-    ldp     x0, x1, [sp], #48
-    eret
+    ldr     x2, [x0, #RECORD_RESUME]
+    cbz     x2, 2f
+    msr     ELR_EL1, x2
+    str     xzr, [x0, #RECORD_RESUME]
+    mrs     x2, SPSR_EL1                // resuming elsewhere leaves an illegal state behind
+    bic     x2, x2, #(1 << 20)
+    msr     SPSR_EL1, x2
+    b       return_from_handler
+2:  cmp     x1, #0x3C
+    b.ne    return_from_handler
+    mrs     x2, ELR_EL1                 // BRK: continue after it
+    add     x2, x2, #4
+    msr     ELR_EL1, x2
+    b       return_from_handler
 
 step_exception:
-    ldr     x1, [x0, #64]               // steps so far
-    adr     x2, step_log
-    add     x2, x2, x1, lsl #4
-    mrs     x3, ELR_EL1
-    str     x3, [x2]
-    mrs     x3, ESR_EL1
-    str     x3, [x2, #8]
-    add     x1, x1, #1
-    str     x1, [x0, #64]
-    cmp     x1, #STEP_COUNT
-    b.hs    1f
+    ldr     x1, [x0, #RECORD_STEPS_LEFT]
+    sub     x1, x1, #1
+    str     x1, [x0, #RECORD_STEPS_LEFT]
+    cbz     x1, 1f
     mrs     x3, SPSR_EL1                // step the next instruction too
     orr     x3, x3, #(1 << 21)
     msr     SPSR_EL1, x3
-    b       2f
+    b       return_from_handler
 1:  mrs     x3, MDSCR_EL1               // enough: stop stepping
     bic     x3, x3, #1
     msr     MDSCR_EL1, x3
-2:  ldr     x9, [sp, #32]
+
+return_from_handler:
     ldp     x2, x3, [sp, #16]
-    ldp     x0, x1, [sp], #48
+    ldp     x0, x1, [sp], #32
+    ldr     x9, [sp], #16
     eret
 
-// Acknowledges the interrupt at the GIC, records IAR, ELR and SPSR, ends it.
+// Acknowledges the interrupt at the GIC, records IAR, ELR, SPSR and the vector offset, ends it.
 irq_handler:
     stp     x0, x1, [sp, #-32]!
     stp     x2, x3, [sp, #16]
     ldr     x1, =GICC
     ldr     w2, [x1, #0x00C]            // GICC_IAR
     adr     x0, irq_record
-    str     x2, [x0, #0]
+    str     x2, [x0, #IRQ_IAR]
     mrs     x3, ELR_EL1
-    str     x3, [x0, #8]
+    str     x3, [x0, #IRQ_ELR]
     mrs     x3, SPSR_EL1
-    str     x3, [x0, #16]
-    ldr     x3, [x0, #24]
+    str     x3, [x0, #IRQ_SPSR]
+    str     x9, [x0, #IRQ_VECTOR]
+    ldr     x3, [x0, #IRQ_COUNT]
     add     x3, x3, #1
-    str     x3, [x0, #24]
+    str     x3, [x0, #IRQ_COUNT]
     str     w2, [x1, #0x010]            // GICC_EOIR
     ldp     x2, x3, [sp, #16]
     ldp     x0, x1, [sp], #32
+    ldr     x9, [sp], #16
     eret
 
 unexpected_exception:
@@ -644,13 +818,13 @@ unexpected_exception:
 
     .data
     .p2align 4
-exception_record:                       // esr, elr, spsr, far, vector, handler sp, count, resume, steps
-    .space  72
+exception_record:                       // see the RECORD_ fields
+    .space  96
     .p2align 4
-irq_record:                             // iar, elr, spsr, count
-    .space  32
-step_log:
-    .space  16 * STEP_COUNT
+irq_record:                             // see the IRQ_ fields
+    .space  48
+exception_log:                          // esr, elr, spsr, padding
+    .space  32 * LOG_CAPACITY
 exit_block:
     .quad   0x20026, 0
     .p2align 4
@@ -669,5 +843,7 @@ unexpected_message:
 stack:
     .space  0x4000
 stack_top:
+    .space  0x1000
+stack_el0_top:
 
-    .equ exception_resume, exception_record + 56
+    .equ exception_resume, exception_record + RECORD_RESUME
