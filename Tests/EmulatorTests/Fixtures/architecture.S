@@ -95,9 +95,10 @@
     PRINT   "\name\().exceptions", x19
     .endm
 
-// STEP_THROUGH label, steps: runs the code at `label` with software step active (EL1h, D clear)
-// for `steps` step exceptions, logging every synchronous exception on the way.
-    .macro STEP_THROUGH label, steps
+// STEP_THROUGH label, steps, spsr: runs the code at `label` with software step active (SPSR.SS
+// set, D clear; by default EL1h with A, I, F masked) for `steps` step exceptions, logging every
+// exception on the way.
+    .macro STEP_THROUGH label, steps, spsr=((1 << 21) | 0x1C5)
     msr     OSLAR_EL1, xzr
     mov     x0, #((1 << 13) | 1)        // MDSCR_EL1.KDE | SS
     msr     MDSCR_EL1, x0
@@ -110,7 +111,7 @@
     str     x0, [x1, #RECORD_LOG_ENABLED]
     adr     x0, \label
     msr     ELR_EL1, x0
-    ldr     x0, =((1 << 21) | 0x1C5)    // SPSR: SS, D clear, A I F masked, EL1h
+    ldr     x0, =\spsr
     msr     SPSR_EL1, x0
     eret
     .endm
@@ -512,6 +513,20 @@ wfi_irq_here:
     adr     x19, wfi_irq_here
     PRINT   "wfi.irq.expected.elr", x19
 
+    // An IRQ pending when a step begins with IRQs unmasked is taken first (SPSR.SS = 1: nothing
+    // was stepped); after its ERET the instruction is stepped.
+    SEND_SGI (SGI_ID + 4)
+    STEP_THROUGH step_irq_code, 3, ((1 << 21) | 0x145)
+step_irq_code:
+    mov     x10, #1
+    mov     x11, #2
+    mov     x12, #3
+    nop
+    msr     DAIFSet, #0x2
+    PRINT_LOG "step.irq"
+    adr     x19, step_irq_code
+    PRINT   "step.irq.code", x19
+
     // MARK: ERET to different PSTATE
     ldr     x0, =0x40000
     msr     SP_EL0, x0
@@ -797,6 +812,23 @@ irq_handler:
     add     x3, x3, #1
     str     x3, [x0, #IRQ_COUNT]
     str     w2, [x1, #0x010]            // GICC_EOIR
+    adr     x0, exception_record        // log it as ESR 0xffffffff0000iiii (not a syndrome: IRQs have none)
+    ldr     x3, [x0, #RECORD_LOG_ENABLED]
+    cbz     x3, 1f
+    ldr     x3, [x0, #RECORD_LOG_COUNT]
+    cmp     x3, #LOG_CAPACITY
+    b.hs    1f
+    add     x1, x3, #1
+    str     x1, [x0, #RECORD_LOG_COUNT]
+    adr     x1, exception_log
+    add     x1, x1, x3, lsl #5
+    orr     x2, x2, #0xFFFFFFFF00000000
+    str     x2, [x1]
+    mrs     x3, ELR_EL1
+    str     x3, [x1, #8]
+    mrs     x3, SPSR_EL1
+    str     x3, [x1, #16]
+1:
     ldp     x2, x3, [sp, #16]
     ldp     x0, x1, [sp], #32
     ldr     x9, [sp], #16
