@@ -43,5 +43,12 @@ let package = Package(
             dependencies: ["DebugInfo"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TimingTests", dependencies: ["A64", "Emulator"], swiftSettings: optimisedInDebug),
+        .target(name: "TestSupport", dependencies: ["A64", "Emulator"], path: "Tests/TestSupport",
+                swiftSettings: optimisedInDebug),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: ["A64", "Emulator", "TestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: optimisedInDebug),
     ]
 )

@@ -7,6 +7,8 @@ public enum SynchronousException: Sendable, Equatable {
     case breakpoint(UInt16)
     case instructionAbort
     case dataAbort(write: Bool)
+    /// A misaligned exclusive, load-acquire or store-release access (a data abort with an alignment fault status).
+    case alignmentFault(write: Bool)
     case pcAlignment
     case stackPointerAlignment
     case illegalExecutionState
@@ -21,7 +23,7 @@ public enum SynchronousException: Sendable, Equatable {
         case .supervisorCall: return 0x15
         case .instructionAbort: return 0x21
         case .pcAlignment: return 0x22
-        case .dataAbort: return 0x25
+        case .dataAbort, .alignmentFault: return 0x25
         case .stackPointerAlignment: return 0x26
         case .softwareStep: return 0x33
         case .breakpoint: return 0x3C
@@ -30,6 +32,8 @@ public enum SynchronousException: Sendable, Equatable {
 
     /// Synchronous external abort: what an access to an address with nothing behind it gives with the MMU off.
     static let externalAbortStatus: UInt64 = 0b01_0000
+    /// The fault status of an alignment fault.
+    static let alignmentFaultStatus: UInt64 = 0b10_0001
     /// The fault status a debug exception reports.
     static let debugEventStatus: UInt64 = 0b10_0010
 
@@ -40,6 +44,7 @@ public enum SynchronousException: Sendable, Equatable {
         case .supervisorCall(let immediate), .breakpoint(let immediate): iss = UInt64(immediate)
         case .instructionAbort: iss = Self.externalAbortStatus
         case .dataAbort(let write): iss = (write ? 1 << 6 : 0) | Self.externalAbortStatus
+        case .alignmentFault(let write): iss = (write ? 1 << 6 : 0) | Self.alignmentFaultStatus
         case .softwareStep(let stepped, let loadExclusive):
             iss = (stepped ? 1 << 24 : 0) | (stepped && loadExclusive ? 1 << 6 : 0) | Self.debugEventStatus
         default: iss = 0
@@ -54,6 +59,8 @@ public enum SynchronousException: Sendable, Equatable {
         case .breakpoint(let immediate): return "BRK #\(immediate)"
         case .instructionAbort: return "instruction fetch from an unmapped address"
         case .dataAbort(let write): return write ? "store to an unmapped address" : "load from an unmapped address"
+        case .alignmentFault(let write):
+            return write ? "misaligned exclusive or store-release access" : "misaligned exclusive or load-acquire access"
         case .pcAlignment: return "misaligned PC"
         case .stackPointerAlignment: return "SP-based access with a misaligned SP (SCTLR_EL1.SA is set)"
         case .illegalExecutionState: return "illegal execution state after an illegal exception return"

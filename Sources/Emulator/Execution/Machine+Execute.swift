@@ -224,6 +224,11 @@ extension Machine {
                 case .loadAcquire: target = base
                 default: target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
                 }
+                // Load-acquire must be aligned whatever SCTLR_EL1.A says.
+                if inst.operation == .loadAcquire && target & UInt64(inst.size &- 1) != 0 {
+                    takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
+                    return
+                }
                 guard let raw = memory.read(target, size: Int(inst.size)) else {
                     takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
                     return
@@ -243,6 +248,11 @@ extension Machine {
                 case .storeRegisterOffset: target = base &+ Arithmetic.extend(x[rm], inst.option, shift: inst.amount)
                 case .storeRelease: target = base
                 default: target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
+                }
+                // Store-release must be aligned whatever SCTLR_EL1.A says.
+                if inst.operation == .storeRelease && target & UInt64(inst.size &- 1) != 0 {
+                    takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
+                    return
                 }
                 currentStorePC = address
                 guard memory.write(target, size: Int(inst.size), value: x[rd]) else {
@@ -304,6 +314,11 @@ extension Machine {
                 }
                 let size = Int(inst.size)
                 let isPair = inst.operation == .loadExclusivePair
+                // Exclusives must be aligned to the whole access (both registers of a pair).
+                guard target & UInt64((isPair ? 2 * size : size) - 1) == 0 else {
+                    takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
+                    return
+                }
                 guard let first = memory.read(target, size: size),
                       let second = isPair ? memory.read(target &+ UInt64(size), size: size) : 0 else {
                     takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
@@ -322,6 +337,11 @@ extension Machine {
                 let size = Int(inst.size)
                 let isPair = inst.operation == .storeExclusivePair
                 let totalSize = isPair ? 2 * size : size
+                // The alignment check comes before the monitor check (ExclusiveMonitorsPass).
+                guard target & UInt64(totalSize - 1) == 0 else {
+                    takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
+                    return
+                }
                 if let monitor = exclusiveMonitor, monitor.address == target, monitor.size == totalSize {
                     currentStorePC = address
                     let first = x[rd], second = x[Int(inst.ra)]
@@ -435,14 +455,9 @@ extension Machine {
                 }
             case .cacheMaintenance:
                 let operation = CacheOperation(rawValue: inst.option) ?? .icIallU
-                if operation.takesAddress {
-                    let target = x[rn]
-                    guard memory.isMapped(target) else {
-                        takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
-                        return
-                    }
-                    dataAddress = target
-                }
+                // With the MMU off there is no translation to fault, and maintenance by address
+                // makes no access that could abort: an address with nothing behind it is fine.
+                if operation.takesAddress { dataAddress = x[rn] }
             case .zeroCacheBlock:
                 let target = x[rn] & ~(CoreIdentification.zeroBlockSize - 1)
                 currentStorePC = address
