@@ -7,7 +7,8 @@ public enum SynchronousException: Sendable, Equatable {
     case breakpoint(UInt16)
     case instructionAbort
     case dataAbort(write: Bool)
-    /// A misaligned exclusive, load-acquire or store-release access (a data abort with an alignment fault status).
+    /// A misaligned access where alignment is required: any access with SCTLR_EL1.A set, and always
+    /// exclusives, load-acquires and store-releases (a data abort with an alignment fault status).
     case alignmentFault(write: Bool)
     case pcAlignment
     case stackPointerAlignment

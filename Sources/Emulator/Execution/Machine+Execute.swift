@@ -224,8 +224,8 @@ extension Machine {
                 case .loadAcquire: target = base
                 default: target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
                 }
-                // Load-acquire must be aligned whatever SCTLR_EL1.A says.
-                if inst.operation == .loadAcquire && target & UInt64(inst.size &- 1) != 0 {
+                // SCTLR_EL1.A checks every access; load-acquire must be aligned whatever it says.
+                if (system.alignmentCheck || inst.operation == .loadAcquire) && target & UInt64(inst.size &- 1) != 0 {
                     takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
                     return
                 }
@@ -249,8 +249,8 @@ extension Machine {
                 case .storeRelease: target = base
                 default: target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
                 }
-                // Store-release must be aligned whatever SCTLR_EL1.A says.
-                if inst.operation == .storeRelease && target & UInt64(inst.size &- 1) != 0 {
+                // SCTLR_EL1.A checks every access; store-release must be aligned whatever it says.
+                if (system.alignmentCheck || inst.operation == .storeRelease) && target & UInt64(inst.size &- 1) != 0 {
                     takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
                     return
                 }
@@ -270,6 +270,10 @@ extension Machine {
                 }
                 let target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
                 let size = UInt64(inst.size)
+                if system.alignmentCheck && target & (size &- 1) != 0 {
+                    takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
+                    return
+                }
                 guard let first = memory.read(target, size: Int(size)) else {
                     takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
                     return
@@ -292,6 +296,10 @@ extension Machine {
                 }
                 let target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
                 let size = UInt64(inst.size)
+                if system.alignmentCheck && target & (size &- 1) != 0 {
+                    takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
+                    return
+                }
                 currentStorePC = address
                 let first = x[rd], second = x[Int(inst.ra)]
                 guard memory.write(target, size: Int(size), value: first) else {

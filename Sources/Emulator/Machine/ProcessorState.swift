@@ -70,6 +70,8 @@ public struct SystemRegisterFile: Sendable, Equatable {
     public var softwareStepEnabled: Bool { mdscr & 1 != 0 }
     /// MDSCR_EL1.KDE: debug exceptions enabled at the exception level they target (EL1).
     public var kernelDebugEnabled: Bool { mdscr >> 13 & 1 != 0 }
+    /// SCTLR_EL1.A: every data access must be aligned to its size.
+    public var alignmentCheck: Bool { sctlr & 0b10 != 0 }
     /// SCTLR_EL1.SA: SP-based accesses must be 16-byte aligned.
     public var stackAlignmentCheck: Bool { sctlr >> 3 & 1 != 0 }
 }

@@ -15,6 +15,10 @@ _start:
     ldr     x0, =SCTLR_EL1_GUEST
     msr     sctlr_el1, x0
     msr     mdscr_el1, xzr
+    /* The OS Lock resets locked and, while locked, disables software step and every debug
+     * exception but BRK (Arm ARM: AArch64.GenerateDebugExceptionsFrom). Unlock it as Linux's
+     * clear_os_lock does; QEMU 7.2 steps regardless, real cores and our emulator do not. */
+    msr     oslar_el1, xzr
     ldr     x0, =pb_vectors
     msr     vbar_el1, x0
     msr     spsel, #1
