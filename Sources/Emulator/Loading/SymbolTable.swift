@@ -21,7 +21,9 @@ public struct SymbolTable: Sendable {
         for entry in all where byName[entry.name] == nil || entry.isFunction { byName[entry.name] = entry }
         self.byName = byName
         entries = all.filter { entry in executable.contains { $0.contains(entry.address) } }
-            .sorted { ($0.address, $0.isFunction ? 0 : 1) < ($1.address, $1.isFunction ? 0 : 1) }
+            // At one address a function sorts after labels, so lookups (which take the last
+            // symbol at or below an address) name the function.
+            .sorted { ($0.address, $0.isFunction ? 1 : 0, $0.name) < ($1.address, $1.isFunction ? 1 : 0, $1.name) }
         functionStarts = Set(entries.filter(\.isFunction).map(\.address))
     }
 

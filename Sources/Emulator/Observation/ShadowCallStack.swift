@@ -13,6 +13,9 @@ public final class ShadowCallStack: ControlFlowObserver {
             case call
             /// Entered by an exception; `site` is the interrupted (preferred return) address.
             case exception
+            /// A return hijacked to a trampoline (kretprobes, the graph tracer): the function has
+            /// returned but its caller resumes only when the trampoline reaches `returnAddress`.
+            case returnTrampoline
         }
 
         public var kind: Kind
@@ -58,26 +61,43 @@ public final class ShadowCallStack: ControlFlowObserver {
     }
 
     /// A RET leaves frames by where it goes and what the stack pointer says:
-    /// 1. to the return address of a call frame whose stack the RET has released: that frame and
-    ///    any above it end (ordinary returns, and trampolines that return for the function they called);
-    /// 2. elsewhere, with the top frame's stack released: the top frame ends (a return hijacked to a
-    ///    trampoline — the function did return);
-    /// 3. elsewhere, with the stack still below the top frame's: no frame ends (a trampoline jumping
-    ///    back into its caller, e.g. return_to_handler's final RET).
+    /// 1. to the return address of a frame whose stack the RET has released: that frame and any
+    ///    above it end (ordinary returns, trampolines returning for the function they called, and
+    ///    return trampolines finally resuming the caller);
+    /// 2. elsewhere, with the top call frame's stack released: the function returned, but to a
+    ///    trampoline — its frame ends and a `returnTrampoline` frame stands for the caller's
+    ///    pending resumption at the real return address;
+    /// 3. elsewhere, with the stack still below the top frame's: no frame ends (a computed jump).
     public func returned(from site: UInt64, to target: UInt64, stackPointer: UInt64) {
+        if resume(at: target, stackPointer: stackPointer) { return }
         guard let top = frames.last, top.kind == .call else {
             anomalies.append("RET at 0x\(String(site, radix: 16)) with no call frame to leave")
             return
         }
-        let boundary = (frames.lastIndex { $0.kind != .call } ?? -1) + 1
-        if let index = frames[boundary...].lastIndex(where: { $0.returnAddress == target && stackPointer >= $0.stackPointer }) {
-            frames.removeSubrange(index...)
-        } else if stackPointer >= top.stackPointer {
+        if stackPointer >= top.stackPointer {
             frames.removeLast()
+            frames.append(Frame(kind: .returnTrampoline, function: target, site: site,
+                                returnAddress: top.returnAddress, stackPointer: stackPointer))
         }
     }
 
+    /// Ends the top-most call or return-trampoline frame (above the last exception) that returns to
+    /// `target` with its stack released, and every frame above it. Returns whether one ended.
+    private func resume(at target: UInt64, stackPointer: UInt64) -> Bool {
+        let boundary = (frames.lastIndex { $0.kind == .exception || $0.kind == .root } ?? -1) + 1
+        guard boundary < frames.count,
+              let index = frames[boundary...].lastIndex(where: { $0.returnAddress == target && stackPointer >= $0.stackPointer })
+        else { return false }
+        frames.removeSubrange(index...)
+        return true
+    }
+
     public func branched(from site: UInt64, to target: UInt64, stackPointer: UInt64) {
+        if let top = frames.last, top.kind == .returnTrampoline, top.returnAddress == target,
+           stackPointer >= top.stackPointer {
+            frames.removeLast()
+            return
+        }
         guard functionStarts.contains(target), var top = frames.last, top.function != target else { return }
         top.function = target
         frames[frames.count - 1] = top
@@ -96,5 +116,11 @@ public final class ShadowCallStack: ControlFlowObserver {
             anomalies.append("ERET at 0x\(String(site, radix: 16)) left \(frames.count - 1 - index) call frame(s) open")
         }
         frames.removeSubrange(index...)
+        // An ERET that lands on the real return address of a hijacked return (kretprobe's BRK
+        // trampoline) also completes that return.
+        if let top = frames.last, top.kind == .returnTrampoline, top.returnAddress == target,
+           stackPointer >= top.stackPointer {
+            frames.removeLast()
+        }
     }
 }

@@ -1,4 +1,5 @@
 import DebugInfo
+import Foundation
 import Emulator
 import GuestKernel
 
@@ -18,12 +19,9 @@ final class WalkRecorder {
     private let libdwProblem: String?
     private let describe: (UInt64) -> String
 
-    /// Functions whose call to `pb_stack_walk_pair` identifies the walk point.
-    static let walkPoints: [String: (WalkPoint, ControlBlock.WalkBuffer)] = [
-        "pb_probe_entry": (.entryHandler, .entry),
-        "pb_probe_exit": (.exitHandler, .exit),
-        "pb_wl_sample_callee": (.calleeWhileHooked, .callee),
-        "sample_irq": (.interrupt, .interrupt),
+    /// The control block's walk buffers and the walk point each one records.
+    static let buffers: [(ControlBlock.WalkBuffer, WalkPoint)] = [
+        (.entry, .entryHandler), (.exit, .exitHandler), (.callee, .calleeWhileHooked), (.interrupt, .interrupt),
     ]
 
     init(driver: HookedCall, shadow: ShadowCallStack, classifier: WalkClassifier, references: WalkReferences) throws {
@@ -45,22 +43,26 @@ final class WalkRecorder {
         tallies[point, default: [:]][walker] = entry
     }
 
+    /// At `pb_stack_walk_pair`'s first instruction: note what the walk must find, walk with libdw,
+    /// and arrange to read the guest's walk once the function returns.
     private func walkStarted(driver: HookedCall) throws {
         let frames = shadow.frames
-        guard let top = frames.last, top.kind == .call,
-              let caller = kernel.symbols.symbol(containing: top.returnAddress &- 1),
-              let (point, buffer) = Self.walkPoints[caller.name] else { return }
+        guard let top = frames.last, top.kind == .call else { return }
         let expected = ExpectedWalk(frames: frames).pcs
-        if point != .interrupt { walkWithLibdw(point: point, expected: expected, dropInnermost: true) }
-
-        let before = kernel.control.walk(buffer, reliable: false).sequence
+        let sequences = Self.buffers.map { kernel.control.walk($0.0, reliable: false).sequence }
+        let libdwSnapshot = unwinder.map { _ in
+            (registers: kernel.machine.generalRegisters, sp: kernel.machine.sp, pc: kernel.machine.pc)
+        }
         var token = 0
         token = driver.on(top.returnAddress) { [unowned self, unowned driver] address in
             driver.remove(token, at: address)
             let control = kernel.control
+            // The buffer whose sequence moved says which walk this was.
+            guard let (buffer, point) = zip(Self.buffers, sequences).first(where: { entry, before in
+                control.walk(entry.0, reliable: false).sequence != before
+            })?.0 else { return }
             let plain = control.walk(buffer, reliable: false)
             let reliable = control.walk(buffer, reliable: true)
-            guard plain.sequence != before else { return }
             let interrupted = point == .interrupt ? describe(control.interruptedPC) : nil
             let plainVerdict = classifier.classify(actual: plain.pcs, expected: expected)
             tally(point, .guest) {
@@ -71,25 +73,34 @@ final class WalkRecorder {
                 $0.record(reliableVerdict, refused: !reliable.succeeded, claimedReliable: reliable.succeeded,
                           example: self.example(expected, reliable.pcs, reliableVerdict, interrupted))
             }
+            // Interrupt samples are walked by libdw from the interrupted context, at the vector.
+            if point != .interrupt, let snapshot = libdwSnapshot {
+                walkWithLibdw(point: point, expected: expected, dropInnermost: true,
+                              registers: AArch64Registers(x: snapshot.registers, sp: snapshot.sp, pc: snapshot.pc))
+            } else if point != .interrupt {
+                tally(point, .libdw) { $0.markUnavailable(libdwProblem ?? "libdw unavailable") }
+            }
         }
     }
 
-    /// Walks the machine's current context with libdw and compares with `expected`.
-    /// `dropInnermost` skips the frame of the function the machine is stopped in.
-    func walkWithLibdw(point: WalkPoint, expected: [UInt64], dropInnermost: Bool, pc: UInt64? = nil) {
+    /// Walks a register snapshot (the machine's current registers by default) with libdw against
+    /// the machine's memory and compares with `expected`. `dropInnermost` skips the frame of the
+    /// function the snapshot was taken in.
+    func walkWithLibdw(point: WalkPoint, expected: [UInt64], dropInnermost: Bool, pc: UInt64? = nil,
+                       registers: AArch64Registers? = nil) {
         guard let unwinder else {
             tally(point, .libdw) { $0.markUnavailable(libdwProblem ?? "libdw unavailable") }
             return
         }
         let machine = kernel.machine
-        let registers = AArch64Registers(x: machine.generalRegisters, sp: machine.sp, pc: pc ?? machine.pc)
+        let state = registers ?? AArch64Registers(x: machine.generalRegisters, sp: machine.sp, pc: pc ?? machine.pc)
         let memory = machine.memory
-        let walk = unwinder.walk(registers: registers, maxFrames: GuestABI.walkMaxFrames + 2) { memory.readUInt64(at: $0) }
+        let walk = unwinder.walk(registers: state, maxFrames: GuestABI.walkMaxFrames + 2) { memory.readUInt64(at: $0) }
         var pcs = walk.frames.map(\.pc)
         if dropInnermost && !pcs.isEmpty { pcs.removeFirst() }
         if let end = pcs.firstIndex(of: kernel.hostReturn) { pcs.removeSubrange(end...) }
         let verdict = classifier.classify(actual: pcs, expected: expected)
-        let interrupted = point == .interrupt ? describe(pc ?? machine.pc) : nil
+        let interrupted = point == .interrupt ? describe(state.pc) : nil
         tally(point, .libdw) { $0.record(verdict, example: self.example(expected, pcs, verdict, interrupted)) }
     }
 
