@@ -27,6 +27,7 @@
  * Symbols the harness needs (all global in the ELF symbol table)
  * ---------------------------------------------------------------------
  *   pb_control                 struct pb_control (below)
+ *   pb_code_map                struct pb_code_map: generated code (below)
  *   pb_host_return             `hlt #0x1`: return address for host calls
  *   pb_task_stack_top          initial SP for host calls (16-byte aligned)
  *   pb_task_stack_base         lowest address of the 16 KiB task stack
@@ -49,6 +50,8 @@
  * Memory the guest allocates trampolines from:
  *   near area   pb_near_area_start .. pb_near_area_end (within BL range of text)
  *   module area PB_MODULE_AREA_BASE .. + PB_MODULE_AREA_SIZE (out of BL range)
+ * Generated code has no ELF symbols; pb_code_map (below) lists every live
+ * piece with its kind and the traced function it belongs to.
  */
 #ifndef PB_ABI_H
 #define PB_ABI_H
@@ -270,6 +273,32 @@ struct pb_fetch_ring {
 };
 
 /* ---------------------------------------------------------------------
+ * Generated code, at symbol pb_code_map (for symbolising walks and the
+ * emulator's shadow call stack)
+ * ------------------------------------------------------------------- */
+#define PB_CODE_TRAMPOLINE 0 /* a function-like trampoline with frame records */
+#define PB_CODE_VENEER     1 /* a PLT veneer (adrp/add/br x16): never a return address */
+#define PB_CODE_XOL_SLOT   2 /* a kprobe slot: the copied instruction, then a BRK */
+#define PB_CODE_MAP_MAX    512
+
+struct pb_code_region {
+    uint64_t start;
+    uint64_t size;       /* bytes reserved (a multiple of 64) */
+    uint64_t kind;       /* PB_CODE_* */
+    uint64_t owner;      /* the traced function it serves (0 while being set up) */
+};
+
+struct pb_code_map {
+    uint64_t count;      /* valid entries, in no particular order */
+    uint64_t reserved;
+    struct pb_code_region regions[PB_CODE_MAP_MAX];
+};
+
+_Static_assert(sizeof(struct pb_code_region) == 32, "pb_code_region layout");
+
+extern struct pb_code_map pb_code_map;
+
+/* ---------------------------------------------------------------------
  * The control block, at symbol pb_control
  * ------------------------------------------------------------------- */
 struct pb_control {
@@ -280,7 +309,8 @@ struct pb_control {
     uint64_t entry_hits;
     uint64_t exit_hits;
     uint64_t irq_count;          /* host-sample IRQs taken */
-    uint64_t missed;             /* return hooks not armed (return stack / instances full) */
+    uint64_t missed;             /* return hooks not armed (return stack / instances full),
+                                    brought up to date at the end of each pb_run */
 
     /* Last values seen by `args` handlers */
     uint64_t last_entry_func;    /* traced function (symbol address) */
