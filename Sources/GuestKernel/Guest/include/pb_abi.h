@@ -44,7 +44,10 @@
  *   workloads                  pb_wl_leaf, pb_wl_nonleaf, pb_wl_args,
  *                              pb_wl_recursive, pb_wl_sample,
  *                              pb_wl_sample_callee (not a target),
- *                              pb_wl_tailcall, pb_wl_tail_target
+ *                              pb_wl_tailcall, pb_wl_tail_target,
+ *                              pb_wl_clones: uint64[32], addresses of 32
+ *                              copies of the leaf (scaling with attached
+ *                              functions)
  *   kprobe-sim targets         pb_sim_* (see workloads/sim_targets.S)
  *
  * Memory the guest allocates trampolines from:
