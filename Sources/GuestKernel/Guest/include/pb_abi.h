@@ -96,6 +96,40 @@
                                        traced function's caller; walks through it miss a frame */
 #define PB_MECH_COUNT           18
 
+/*
+ * What the handlers see, per mechanism (F = the traced function's symbol):
+ *
+ *   mechanism                    exit  regs struct  entry taken at
+ *   none                          -      -          (no handler runs)
+ *   ftrace-args/-list/-callops,   no   ftrace_regs  the site: pc = F + 8, lr = F's return
+ *     -args-nofp, direct-*
+ *   ftrace-regs                   no   pt_regs      the site (synthetic PSTATE)
+ *   kprobe-xol/-ss/-sim           no   pt_regs      the BRK at F + 8 (+ offset): a real
+ *                                                   exception frame
+ *   kretprobe-brk/-tramp          yes  pt_regs      as kprobes; at exit regs->pc is the
+ *                                                   real return address, x0 the result
+ *                                                   (-brk: a real exception frame,
+ *                                                   -tramp: built by hand)
+ *   fgraph, fprobe                yes  ftrace_regs  the site; at exit x0..x7, fp, sp,
+ *                                                   lr (the hijacked value), pc = the
+ *                                                   real return address
+ *   fprobe-ptregs                 yes  pt_regs      as fprobe, copied into a pt_regs
+ *                                                   (x0-x8, fp, lr, sp, pc; PSTATE EL1h)
+ *   fentry-fexit                  yes  ftrace_regs  the trampoline; at exit x0 = result,
+ *                                                   pc still F + 8
+ *
+ * Entry walks from BRK-based mechanisms start at the probed instruction,
+ * before F saved its LR: the plain walk misses F's caller there and the
+ * reliable walk refuses, as in Linux. Exception entry for a kprobe-sim BRK
+ * leaves a 512-byte gap below the interrupted SP (room for the simulated
+ * `stp x29, x30, [sp, #-N]!`), which shows in stack measurements.
+ *
+ * Limits (PB_ENOMEM beyond them): 64 attachments, 64 functions per
+ * (mechanism, handler kind), 64 kprobes, 16 kretprobes with 64 active
+ * instances each, 128 shadow return stack entries (beyond: the return is
+ * not hooked and pb_control.missed counts it).
+ */
+
 /* ---------------------------------------------------------------------
  * Handler kinds
  * ------------------------------------------------------------------- */
