@@ -21,7 +21,12 @@
  * guest unwinder accepts as the final frame.
  *
  * Host-raised IRQs: raise PB_HOST_SAMPLE_INTID; GICC_IAR must return it.
- * The guest takes an IRQ walk (plain and reliable) into control.irq_walk.
+ * The guest takes an IRQ walk (plain and reliable) into control.irq_walk,
+ * from its handler on the IRQ stack across the exception boundary.
+ *
+ * Machine state the guest sets at boot: SCTLR_EL1 = 0x30d0181a (MMU off,
+ * I-cache on, alignment checks on), VBAR_EL1 = pb_vectors, MDSCR_EL1 = 0
+ * (kprobe-ss sets SS/KDE only around a step), DAIF: only F masked.
  *
  * ---------------------------------------------------------------------
  * Symbols the harness needs (all global in the ELF symbol table)
@@ -34,8 +39,12 @@
  *   pb_irq_stack_base/_top     the 16 KiB IRQ stack
  *   pb_driver_call_site        the driver's single `blr` to the workload
  *   pb_driver_return_site      the instruction after it
- *   pb_text_start/pb_text_end  the kernel text (patched only by pb_text_poke*)
- *   pb_text_poke32/64          the only routines that store to text
+ *   pb_text_start/pb_text_end  the kernel text
+ *   pb_text_poke32, pb_text_poke64, pb_text_copy
+ *                              the only routines that store to executable
+ *                              memory (text, trampolines, kprobe slots)
+ *   pb_task_stack_end          the end of the task stack; the boot context's
+ *                              final pt_regs is at [pb_task_stack_top, end)
  *   pb_sizeof_pt_regs          uint64: 336
  *   pb_sizeof_ftrace_regs      uint64: 112
  *   pb_sizeof_control          uint64: sizeof(struct pb_control)
