@@ -7,10 +7,10 @@
 
 static unsigned int slot_of(u64 key)
 {
-    return (unsigned int)(((key >> 2) * 0x9e3779b97f4a7c15ULL) >> 58) & (PB_FTRACE_HASH_SIZE - 1);
+    return (unsigned int)(((key >> 2) * 0x9e3779b97f4a7c15ULL) >> 57) & (PB_FTRACE_HASH_SIZE - 1);
 }
 
-_Static_assert(PB_FTRACE_HASH_SIZE == 64, "slot_of() takes the top 6 bits");
+_Static_assert(PB_FTRACE_HASH_SIZE == 128, "slot_of() takes the top 7 bits");
 
 int pb_hash_add(struct pb_ftrace_hash *h, u64 key, void *val)
 {

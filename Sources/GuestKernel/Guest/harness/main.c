@@ -7,7 +7,8 @@
 
 int pb_image_main(void)
 {
+    /* The boot context parks here for good: pb_host_return loops on its
+     * hlt #0x1, and host calls start afresh at pb_task_stack_top. */
     pb_host_return();
-    /* Only reached if the host resumes the boot context. */
     return 0;
 }

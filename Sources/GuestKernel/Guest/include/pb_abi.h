@@ -21,20 +21,30 @@
  * guest unwinder accepts as the final frame.
  *
  * Host-raised IRQs: raise PB_HOST_SAMPLE_INTID; GICC_IAR must return it.
- * The guest takes an IRQ walk (plain and reliable) into control.irq_walk.
+ * The guest takes an IRQ walk (plain and reliable) into control.irq_walk,
+ * from its handler on the IRQ stack across the exception boundary.
+ *
+ * Machine state the guest sets at boot: SCTLR_EL1 = 0x30d0181a (MMU off,
+ * I-cache on, alignment checks on), VBAR_EL1 = pb_vectors, MDSCR_EL1 = 0
+ * (kprobe-ss sets SS/KDE only around a step), DAIF: only F masked.
  *
  * ---------------------------------------------------------------------
  * Symbols the harness needs (all global in the ELF symbol table)
  * ---------------------------------------------------------------------
  *   pb_control                 struct pb_control (below)
+ *   pb_code_map                struct pb_code_map: generated code (below)
  *   pb_host_return             `hlt #0x1`: return address for host calls
  *   pb_task_stack_top          initial SP for host calls (16-byte aligned)
  *   pb_task_stack_base         lowest address of the 16 KiB task stack
  *   pb_irq_stack_base/_top     the 16 KiB IRQ stack
  *   pb_driver_call_site        the driver's single `blr` to the workload
  *   pb_driver_return_site      the instruction after it
- *   pb_text_start/pb_text_end  the kernel text (patched only by pb_text_poke*)
- *   pb_text_poke32/64          the only routines that store to text
+ *   pb_text_start/pb_text_end  the kernel text
+ *   pb_text_poke32, pb_text_poke64, pb_text_copy
+ *                              the only routines that store to executable
+ *                              memory (text, trampolines, kprobe slots)
+ *   pb_task_stack_end          the end of the task stack; the boot context's
+ *                              final pt_regs is at [pb_task_stack_top, end)
  *   pb_sizeof_pt_regs          uint64: 336
  *   pb_sizeof_ftrace_regs      uint64: 112
  *   pb_sizeof_control          uint64: sizeof(struct pb_control)
@@ -43,12 +53,17 @@
  *   workloads                  pb_wl_leaf, pb_wl_nonleaf, pb_wl_args,
  *                              pb_wl_recursive, pb_wl_sample,
  *                              pb_wl_sample_callee (not a target),
- *                              pb_wl_tailcall, pb_wl_tail_target
+ *                              pb_wl_tailcall, pb_wl_tail_target,
+ *                              pb_wl_clones: uint64[32], addresses of 32
+ *                              copies of the leaf (scaling with attached
+ *                              functions)
  *   kprobe-sim targets         pb_sim_* (see workloads/sim_targets.S)
  *
  * Memory the guest allocates trampolines from:
  *   near area   pb_near_area_start .. pb_near_area_end (within BL range of text)
  *   module area PB_MODULE_AREA_BASE .. + PB_MODULE_AREA_SIZE (out of BL range)
+ * Generated code has no ELF symbols; pb_code_map (below) lists every live
+ * piece with its kind and the traced function it belongs to.
  */
 #ifndef PB_ABI_H
 #define PB_ABI_H
@@ -89,6 +104,40 @@
 #define PB_MECH_FTRACE_ARGS_NOFP 17 /* DELIBERATELY BROKEN ftrace-args: no frame record for the
                                        traced function's caller; walks through it miss a frame */
 #define PB_MECH_COUNT           18
+
+/*
+ * What the handlers see, per mechanism (F = the traced function's symbol):
+ *
+ *   mechanism                    exit  regs struct  entry taken at
+ *   none                          -      -          (no handler runs)
+ *   ftrace-args/-list/-callops,   no   ftrace_regs  the site: pc = F + 8, lr = F's return
+ *     -args-nofp, direct-*
+ *   ftrace-regs                   no   pt_regs      the site (synthetic PSTATE)
+ *   kprobe-xol/-ss/-sim           no   pt_regs      the BRK at F + 8 (+ offset): a real
+ *                                                   exception frame
+ *   kretprobe-brk/-tramp          yes  pt_regs      as kprobes; at exit regs->pc is the
+ *                                                   real return address, x0 the result
+ *                                                   (-brk: a real exception frame,
+ *                                                   -tramp: built by hand)
+ *   fgraph, fprobe                yes  ftrace_regs  the site; at exit x0..x7, fp, sp,
+ *                                                   lr (the hijacked value), pc = the
+ *                                                   real return address
+ *   fprobe-ptregs                 yes  pt_regs      as fprobe, copied into a pt_regs
+ *                                                   (x0-x8, fp, lr, sp, pc; PSTATE EL1h)
+ *   fentry-fexit                  yes  ftrace_regs  the trampoline; at exit x0 = result,
+ *                                                   pc still F + 8
+ *
+ * Entry walks from BRK-based mechanisms start at the probed instruction,
+ * before F saved its LR: the plain walk misses F's caller there and the
+ * reliable walk refuses, as in Linux. Exception entry for a kprobe-sim BRK
+ * leaves a 512-byte gap below the interrupted SP (room for the simulated
+ * `stp x29, x30, [sp, #-N]!`), which shows in stack measurements.
+ *
+ * Limits (PB_ENOMEM beyond them): 64 attachments, 64 functions per
+ * (mechanism, handler kind), 64 kprobes, 16 kretprobes with 64 active
+ * instances each, 128 shadow return stack entries (beyond: the return is
+ * not hooked and pb_control.missed counts it).
+ */
 
 /* ---------------------------------------------------------------------
  * Handler kinds
@@ -270,6 +319,32 @@ struct pb_fetch_ring {
 };
 
 /* ---------------------------------------------------------------------
+ * Generated code, at symbol pb_code_map (for symbolising walks and the
+ * emulator's shadow call stack)
+ * ------------------------------------------------------------------- */
+#define PB_CODE_TRAMPOLINE 0 /* a function-like trampoline with frame records */
+#define PB_CODE_VENEER     1 /* a PLT veneer (adrp/add/br x16): never a return address */
+#define PB_CODE_XOL_SLOT   2 /* a kprobe slot: the copied instruction, then a BRK */
+#define PB_CODE_MAP_MAX    512
+
+struct pb_code_region {
+    uint64_t start;
+    uint64_t size;       /* bytes reserved (a multiple of 64) */
+    uint64_t kind;       /* PB_CODE_* */
+    uint64_t owner;      /* the traced function it serves (0 while being set up) */
+};
+
+struct pb_code_map {
+    uint64_t count;      /* valid entries, in no particular order */
+    uint64_t reserved;
+    struct pb_code_region regions[PB_CODE_MAP_MAX];
+};
+
+_Static_assert(sizeof(struct pb_code_region) == 32, "pb_code_region layout");
+
+extern struct pb_code_map pb_code_map;
+
+/* ---------------------------------------------------------------------
  * The control block, at symbol pb_control
  * ------------------------------------------------------------------- */
 struct pb_control {
@@ -280,7 +355,8 @@ struct pb_control {
     uint64_t entry_hits;
     uint64_t exit_hits;
     uint64_t irq_count;          /* host-sample IRQs taken */
-    uint64_t missed;             /* return hooks not armed (return stack / instances full) */
+    uint64_t missed;             /* return hooks not armed (return stack / instances full),
+                                    brought up to date at the end of each pb_run */
 
     /* Last values seen by `args` handlers */
     uint64_t last_entry_func;    /* traced function (symbol address) */

@@ -1,14 +1,14 @@
 /*
- * A first-fit allocator of 64-byte chunks over the near and module areas,
- * keeping a table of live allocations so the unwinder can tell trampolines
- * (vouchable code) from kprobe slots.
+ * A first-fit allocator of 64-byte chunks over the near and module areas.
+ * The table of live allocations is pb_code_map itself: the unwinder uses it
+ * to tell trampolines (vouchable code) from kprobe slots, and the harness to
+ * symbolise generated code.
  */
 #include "pb/code_alloc.h"
 #include "pb/kernel.h"
 #include "pb_abi.h"
 
 #define CHUNK 64UL
-#define MAX_LIVE 512
 
 struct area {
     u64 base;
@@ -16,16 +16,8 @@ struct area {
     u64 bitmap[(PB_MODULE_AREA_SIZE / CHUNK) / 64];
 };
 
-struct allocation {
-    u64 start;
-    u64 size;
-    enum pb_code_kind kind;
-    struct area *area;
-};
-
 static struct area near_area, module_area;
-static struct allocation live[MAX_LIVE];
-static unsigned int nr_live;
+struct pb_code_map pb_code_map;
 
 static struct area *get_area(enum pb_code_area which)
 {
@@ -60,12 +52,21 @@ static void set_chunks(struct area *a, u64 first, u64 n, bool used)
     }
 }
 
-void *pb_code_alloc(enum pb_code_area which, enum pb_code_kind kind, size_t size)
+static struct area *area_of(u64 addr)
+{
+    struct area *a = &near_area;
+
+    if (addr >= a->base && addr < a->base + a->chunks * CHUNK)
+        return a;
+    return &module_area;
+}
+
+void *pb_code_alloc(enum pb_code_area which, pb_code_kind_t kind, size_t size)
 {
     struct area *a = get_area(which);
     u64 need = (size + CHUNK - 1) / CHUNK;
 
-    if (nr_live == MAX_LIVE || need == 0)
+    if (pb_code_map.count == PB_CODE_MAP_MAX || need == 0)
         return NULL;
     for (u64 first = 0; first + need <= a->chunks; first++) {
         u64 n = 0;
@@ -73,36 +74,49 @@ void *pb_code_alloc(enum pb_code_area which, enum pb_code_kind kind, size_t size
             n++;
         if (n == need) {
             set_chunks(a, first, need, true);
-            struct allocation *al = &live[nr_live++];
-            al->start = a->base + first * CHUNK;
-            al->size = need * CHUNK;
-            al->kind = kind;
-            al->area = a;
-            return (void *)al->start;
+            struct pb_code_region *r = &pb_code_map.regions[pb_code_map.count];
+            r->start = a->base + first * CHUNK;
+            r->size = need * CHUNK;
+            r->kind = kind;
+            r->owner = 0;
+            barrier();
+            pb_code_map.count++;
+            return (void *)r->start;
         }
         first += n;
     }
     return NULL;
 }
 
-void pb_code_free(void *p)
+static struct pb_code_region *find_region(u64 start)
 {
-    for (unsigned int i = 0; i < nr_live; i++) {
-        if (live[i].start == (u64)p) {
-            struct area *a = live[i].area;
-            set_chunks(a, (live[i].start - a->base) / CHUNK, live[i].size / CHUNK, false);
-            live[i] = live[--nr_live];
-            return;
-        }
-    }
-    pb_panic("pb_code_free: not a live allocation", NULL);
+    for (u64 i = 0; i < pb_code_map.count; i++)
+        if (pb_code_map.regions[i].start == start)
+            return &pb_code_map.regions[i];
+    pb_panic("pb_code_map: not a live allocation", NULL);
 }
 
-bool pb_code_lookup(u64 pc, enum pb_code_kind *kind)
+void pb_code_set_owner(void *p, u64 traced_function)
 {
-    for (unsigned int i = 0; i < nr_live; i++) {
-        if (pc >= live[i].start && pc < live[i].start + live[i].size) {
-            *kind = live[i].kind;
+    find_region((u64)p)->owner = traced_function;
+}
+
+void pb_code_free(void *p)
+{
+    struct pb_code_region *r = find_region((u64)p);
+    struct area *a = area_of(r->start);
+
+    set_chunks(a, (r->start - a->base) / CHUNK, r->size / CHUNK, false);
+    *r = pb_code_map.regions[pb_code_map.count - 1];
+    pb_code_map.count--;
+}
+
+bool pb_code_lookup(u64 pc, pb_code_kind_t *kind)
+{
+    for (u64 i = 0; i < pb_code_map.count; i++) {
+        const struct pb_code_region *r = &pb_code_map.regions[i];
+        if (pc >= r->start && pc < r->start + r->size) {
+            *kind = r->kind;
             return true;
         }
     }
@@ -111,5 +125,5 @@ bool pb_code_lookup(u64 pc, enum pb_code_kind *kind)
 
 unsigned int pb_code_live_count(void)
 {
-    return nr_live;
+    return (unsigned int)pb_code_map.count;
 }

@@ -94,9 +94,14 @@ int pb_attach_direct(struct pb_attachment *a)
         break;
     }
     err = pb_ftrace_patch_site(a->target, target, literal);
-    if (err)
+    if (err) {
         free_code(a);
-    return err;
+        return err;
+    }
+    pb_code_set_owner(a->tramp, a->target);
+    if (a->veneer)
+        pb_code_set_owner(a->veneer, a->target);
+    return 0;
 }
 
 void pb_detach_direct(struct pb_attachment *a)
@@ -118,9 +123,12 @@ int pb_attach_fentry(struct pb_attachment *a)
     if (!a->tramp)
         return PB_ENOMEM;
     err = pb_ftrace_patch_site(a->target, (u64)a->tramp, 0);
-    if (err)
+    if (err) {
         free_code(a);
-    return err;
+        return err;
+    }
+    pb_code_set_owner(a->tramp, a->target);
+    return 0;
 }
 
 void pb_detach_fentry(struct pb_attachment *a)

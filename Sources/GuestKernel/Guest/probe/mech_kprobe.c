@@ -5,6 +5,7 @@
  *   kprobe-xol / kprobe-ss / kprobe-sim: entry handler only
  *   kretprobe-brk / kretprobe-tramp:     entry and exit handlers
  */
+#include "pb/code_alloc.h"
 #include "pb/kernel.h"
 #include "pb/probe.h"
 
@@ -45,7 +46,10 @@ int pb_attach_kprobe(struct pb_attachment *a)
                                                 : PB_KPROBE_XOL;
     a->kp.pre_handler = kprobe_entry;
     a->kp.private = a;
-    return pb_register_kprobe(&a->kp);
+    int err = pb_register_kprobe(&a->kp);
+    if (!err && a->kp.slot)
+        pb_code_set_owner(a->kp.slot, a->target);
+    return err;
 }
 
 void pb_detach_kprobe(struct pb_attachment *a)
@@ -97,6 +101,7 @@ int pb_attach_kretprobe(struct pb_attachment *a)
         return err;
     kretprobe_used[slot] = true;
     a->rp = rp;
+    pb_code_set_owner(rp->kp.slot, a->target);
     return 0;
 }
 

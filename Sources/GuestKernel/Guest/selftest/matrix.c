@@ -57,6 +57,42 @@ static u64 kprobe_completions(int mech)
     }
 }
 
+/* What pb_code_map must list for a function attached with mech, as bits
+ * (1 << PB_CODE_*), each kind at most once. */
+static u64 expected_code(int mech)
+{
+    switch (mech) {
+    case PB_MECH_DIRECT_CALLER:
+    case PB_MECH_DIRECT_BL:
+    case PB_MECH_FENTRY_FEXIT:
+        return 1u << PB_CODE_TRAMPOLINE;
+    case PB_MECH_DIRECT_PLT:
+        return (1u << PB_CODE_TRAMPOLINE) | (1u << PB_CODE_VENEER);
+    case PB_MECH_KPROBE_XOL:
+    case PB_MECH_KPROBE_SS:
+    case PB_MECH_KRETPROBE_BRK:
+    case PB_MECH_KRETPROBE_TRAMP:
+        return 1u << PB_CODE_XOL_SLOT;
+    default:
+        return 0;
+    }
+}
+
+static bool code_map_matches(int mech, u64 fn)
+{
+    u64 seen = 0;
+
+    for (u64 i = 0; i < pb_code_map.count; i++) {
+        const struct pb_code_region *r = &pb_code_map.regions[i];
+        if (r->owner != fn)
+            continue;
+        if (seen & (1u << r->kind))
+            return false;
+        seen |= 1u << r->kind;
+    }
+    return seen == expected_code(mech);
+}
+
 static void scenario(int mech, int kind, struct st_workload *w)
 {
     struct st_site_snapshot site;
@@ -76,6 +112,7 @@ static void scenario(int mech, int kind, struct st_workload *w)
     if (!CHECK_EQ(pb_attach(mech, kind, w->fn, param), 0))
         return;
     CHECK(mech == PB_MECH_NONE ? st_site_unchanged(w->fn, &site) : !st_site_unchanged(w->fn, &site));
+    CHECK(code_map_matches(mech, w->fn));
     u64 completions_before = kprobe_completions(mech);
 
     CHECK_EQ(st_run(w->fn, ST_CALLS, w->arg0), w->acc_none);

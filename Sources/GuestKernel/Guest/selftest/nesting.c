@@ -100,6 +100,32 @@ static void many_functions_and_ops(void)
     CHECK_EQ(st_text_checksum(), text_before);
 }
 
+/* Every clone attached at once, with one ops (ftrace-args) and with
+ * kprobes; each clone's hit lands once, results unchanged. */
+static void all_clones(int mech)
+{
+    u64 text_before = st_text_checksum();
+    long expected[PB_WL_NR_CLONES];
+
+    st_set_context(pb_mechanism_get(mech)->name, "args", "32 clones");
+    for (int i = 0; i < PB_WL_NR_CLONES; i++)
+        expected[i] = st_run(pb_wl_clones[i], 1, 5);
+    pb_reset();
+    bool attached = true, results = true;
+    for (int i = 0; i < PB_WL_NR_CLONES; i++)
+        attached &= pb_attach(mech, PB_HANDLER_ARGS, pb_wl_clones[i], 0) == 0;
+    CHECK(attached);
+    CHECK_EQ(pb_attached_count(), PB_WL_NR_CLONES);
+    for (int i = 0; i < PB_WL_NR_CLONES; i++) {
+        results &= st_run(pb_wl_clones[i], 1, 5) == expected[i];
+        results &= pb_control.last_entry_func == pb_wl_clones[i];
+    }
+    CHECK(results);
+    CHECK_EQ(pb_control.entry_hits, PB_WL_NR_CLONES);
+    CHECK_EQ(pb_detach_all(), PB_WL_NR_CLONES);
+    CHECK_EQ(st_text_checksum(), text_before);
+}
+
 static void ops_list_counts(void)
 {
     static const long counts[] = { 1, 2, 8, 64 };
@@ -140,5 +166,9 @@ void st_nesting(void)
     st_group_begin("several functions and ops");
     many_functions_and_ops();
     ops_list_counts();
+    all_clones(PB_MECH_FTRACE_ARGS);
+    all_clones(PB_MECH_FTRACE_CALLOPS);
+    all_clones(PB_MECH_KPROBE_XOL);
+    all_clones(PB_MECH_FENTRY_FEXIT);
     st_group_end();
 }

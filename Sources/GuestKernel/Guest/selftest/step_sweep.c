@@ -1,6 +1,6 @@
 /*
  * A sweep like the harness's IRQ-before-every-instruction sweep, done with
- * hardware single-step: for each non-BRK mechanism, one traced call is
+ * hardware single-step: for each mechanism, one traced call is
  * stepped and both walkers run at every instruction through the exception
  * boundary. The plain walk must always reach the final record (no
  * intermediate state of a trampoline breaks the chain), the reliable one

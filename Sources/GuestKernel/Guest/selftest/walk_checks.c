@@ -26,7 +26,7 @@ extern char el1h_sync[], el1h_irq[];
 
 static bool is_trampoline_pc(u64 pc)
 {
-    enum pb_code_kind kind;
+    pb_code_kind_t kind;
 
     if (pc >= (u64)pb_ftrace_trampolines_start && pc < (u64)pb_ftrace_trampolines_end)
         return true;

@@ -47,7 +47,7 @@ struct unwind_state {
 
 static bool is_unwindable_text(u64 pc)
 {
-    enum pb_code_kind kind;
+    pb_code_kind_t kind;
 
     if (pb_in_text(pc))
         return true;

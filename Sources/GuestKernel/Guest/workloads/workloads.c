@@ -65,4 +65,26 @@ __noinline long pb_wl_tailcall(long a)
     __attribute__((musttail)) return pb_wl_tail_target(a + 1);
 }
 
+/*
+ * Clones of the leaf, for scaling with the number of attached functions
+ * (pb_wl_clones lists them; each returns a * 3 + b + its index).
+ */
+#define CLONE(n)                                                  \
+    __noinline long pb_wl_clone_##n(long a, long b)               \
+    {                                                             \
+        return a * 3 + b + n;                                     \
+    }
+#define CLONES8(t) CLONE(t##0) CLONE(t##1) CLONE(t##2) CLONE(t##3) \
+                   CLONE(t##4) CLONE(t##5) CLONE(t##6) CLONE(t##7)
+CLONES8(1) CLONES8(2) CLONES8(3) CLONES8(4)
+
 #pragma clang attribute pop
+
+#define CLONE_REF(n) (unsigned long)pb_wl_clone_##n
+#define CLONE_REFS8(t) CLONE_REF(t##0), CLONE_REF(t##1), CLONE_REF(t##2), CLONE_REF(t##3), \
+                       CLONE_REF(t##4), CLONE_REF(t##5), CLONE_REF(t##6), CLONE_REF(t##7)
+
+const unsigned long pb_wl_clones[PB_WL_NR_CLONES] = {
+    CLONE_REFS8(1), CLONE_REFS8(2), CLONE_REFS8(3), CLONE_REFS8(4),
+};
+_Static_assert(PB_WL_NR_CLONES == 32, "four groups of eight clones");

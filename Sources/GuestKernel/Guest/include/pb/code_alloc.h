@@ -7,22 +7,22 @@
 #define PB_CODE_ALLOC_H
 
 #include "pb/types.h"
+#include "pb_abi.h"
 
 enum pb_code_area {
     PB_AREA_NEAR,
     PB_AREA_MODULE,
 };
 
-enum pb_code_kind {
-    PB_CODE_TRAMPOLINE,  /* a function-like trampoline with frame records: unwindable */
-    PB_CODE_VENEER,      /* a PLT veneer: never holds a return address */
-    PB_CODE_XOL_SLOT,    /* a kprobe slot: not a function */
-};
+/* PB_CODE_TRAMPOLINE, PB_CODE_VENEER, PB_CODE_XOL_SLOT (pb_abi.h) */
+typedef u64 pb_code_kind_t;
 
-void *pb_code_alloc(enum pb_code_area area, enum pb_code_kind kind, size_t size);
+/* Allocations are published in pb_code_map for the harness. */
+void *pb_code_alloc(enum pb_code_area area, pb_code_kind_t kind, size_t size);
+void pb_code_set_owner(void *p, u64 traced_function);
 void pb_code_free(void *p);
 /* The kind of the live allocation containing pc; false if none. */
-bool pb_code_lookup(u64 pc, enum pb_code_kind *kind);
+bool pb_code_lookup(u64 pc, pb_code_kind_t *kind);
 unsigned int pb_code_live_count(void);
 
 #endif

@@ -22,7 +22,7 @@
 #include "pb/ptrace.h"
 #include "pb/types.h"
 
-#define PB_FTRACE_HASH_SIZE 64
+#define PB_FTRACE_HASH_SIZE 128 /* at most half full: 64 functions per ops */
 #define PB_FTRACE_IP_OFFSET 4 /* ip = func + 4: the BL of the site */
 
 struct pb_ftrace_ops;

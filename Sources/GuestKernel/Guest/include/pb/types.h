@@ -20,10 +20,9 @@ typedef int64_t s64;
 #define __aligned(x) __attribute__((aligned(x)))
 #define __noreturn __attribute__((noreturn))
 #define __section(s) __attribute__((section(s)))
-/* Marks tracing infrastructure. Only workload files are compiled with a
- * patchable entry (see workloads/traced.h), so this is documentation plus a
- * guard should a file ever get the pragma by mistake. */
-#define notrace __attribute__((patchable_function_entry(0, 0)))
+/* notrace: tracing infrastructure has no patch site by construction. Only
+ * workloads/workloads.c gets patchable entries (a pragma there); no build
+ * flag adds them, so no function elsewhere can be attached to. */
 
 #define barrier() __asm__ __volatile__("" ::: "memory")
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))

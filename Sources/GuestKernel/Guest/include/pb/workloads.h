@@ -16,6 +16,12 @@ long pb_wl_sample(long a);
 long pb_wl_tailcall(long a);
 long pb_wl_tail_target(long a);
 
+/* 32 copies of the leaf (pb_wl_clone_10 .. pb_wl_clone_47, octal-like
+ * names: group 1-4, index 0-7), for scaling with attached functions; clone
+ * k of the table returns a * 3 + b + its name's number. */
+#define PB_WL_NR_CLONES 32
+extern const unsigned long pb_wl_clones[PB_WL_NR_CLONES];
+
 /* Not traced: where the deep sample is taken. */
 long pb_wl_sample_callee(long a);
 
