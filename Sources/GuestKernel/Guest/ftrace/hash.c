@@ -1,30 +1,60 @@
-/* The ip -> value hash used by ops filters and the fprobe ip table. */
+/*
+ * The ip -> value maps of ops filters and the fprobe ip table.
+ *
+ * Every map lives in one shared open-addressed table keyed by (map, ip), as if
+ * each ops had a hash that grows on demand: a lookup hashes once and probes a
+ * few slots, whatever the number of maps, and a thousand attached functions fit
+ * without reserving room for a thousand in every map.
+ */
 #include "pb/ftrace.h"
 #include "pb_abi.h"
 
-#define EMPTY 0UL
-#define TOMBSTONE 1UL /* ips are 4-byte aligned, so 1 is never a key */
+#define TABLE_BITS 13
+#define TABLE_SIZE (1u << TABLE_BITS)
+#define MAX_LOAD (TABLE_SIZE / 2)
 
-static unsigned int slot_of(u64 key)
+struct slot {
+    const struct pb_ftrace_hash *owner; /* NULL: empty; &tombstone: deleted */
+    u64 key;
+    void *val;
+};
+
+static struct slot table[TABLE_SIZE];
+static unsigned int used; /* live entries and tombstones */
+static const struct pb_ftrace_hash tombstone;
+
+static unsigned int slot_of(const struct pb_ftrace_hash *h, u64 key)
 {
-    return (unsigned int)(((key >> 2) * 0x9e3779b97f4a7c15ULL) >> 57) & (PB_FTRACE_HASH_SIZE - 1);
+    u64 mixed = ((key >> 2) ^ ((u64)h << 7)) * 0x9e3779b97f4a7c15ULL;
+    return (unsigned int)(mixed >> (64 - TABLE_BITS));
 }
 
-_Static_assert(PB_FTRACE_HASH_SIZE == 128, "slot_of() takes the top 7 bits");
+static struct slot *find(const struct pb_ftrace_hash *h, u64 key)
+{
+    for (unsigned int i = slot_of(h, key), n = 0; n < TABLE_SIZE; i = (i + 1) & (TABLE_SIZE - 1), n++) {
+        struct slot *s = &table[i];
+        if (s->owner == NULL)
+            return NULL;
+        if (s->owner == h && s->key == key)
+            return s;
+    }
+    return NULL;
+}
 
 int pb_hash_add(struct pb_ftrace_hash *h, u64 key, void *val)
 {
-    bool found;
-
-    pb_hash_lookup(h, key, &found);
-    if (found)
+    if (find(h, key))
         return PB_EBUSY;
-    if (h->count >= PB_FTRACE_HASH_SIZE / 2)
+    if (used >= MAX_LOAD)
         return PB_ENOMEM;
-    for (unsigned int i = slot_of(key);; i = (i + 1) & (PB_FTRACE_HASH_SIZE - 1)) {
-        if (h->keys[i] == EMPTY || h->keys[i] == TOMBSTONE) {
-            h->vals[i] = val;
-            h->keys[i] = key;
+    for (unsigned int i = slot_of(h, key);; i = (i + 1) & (TABLE_SIZE - 1)) {
+        struct slot *s = &table[i];
+        if (s->owner == NULL || s->owner == &tombstone) {
+            if (s->owner == NULL)
+                used++;
+            s->key = key;
+            s->val = val;
+            s->owner = h;
             h->count++;
             return 0;
         }
@@ -33,31 +63,19 @@ int pb_hash_add(struct pb_ftrace_hash *h, u64 key, void *val)
 
 void pb_hash_remove(struct pb_ftrace_hash *h, u64 key)
 {
-    for (unsigned int i = slot_of(key), n = 0; n < PB_FTRACE_HASH_SIZE;
-         i = (i + 1) & (PB_FTRACE_HASH_SIZE - 1), n++) {
-        if (h->keys[i] == EMPTY)
-            return;
-        if (h->keys[i] == key) {
-            h->keys[i] = TOMBSTONE;
-            h->vals[i] = NULL;
-            h->count--;
-            return;
-        }
-    }
+    struct slot *s = find(h, key);
+
+    if (!s)
+        return;
+    s->owner = &tombstone;
+    s->val = NULL;
+    h->count--;
 }
 
 void *pb_hash_lookup(const struct pb_ftrace_hash *h, u64 key, bool *found)
 {
-    for (unsigned int i = slot_of(key), n = 0; n < PB_FTRACE_HASH_SIZE;
-         i = (i + 1) & (PB_FTRACE_HASH_SIZE - 1), n++) {
-        u64 k = h->keys[i];
-        if (k == key) {
-            *found = true;
-            return h->vals[i];
-        }
-        if (k == EMPTY)
-            break;
-    }
-    *found = false;
-    return NULL;
+    const struct slot *s = h->count ? find(h, key) : NULL;
+
+    *found = s != NULL;
+    return s ? s->val : NULL;
 }

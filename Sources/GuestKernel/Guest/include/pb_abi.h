@@ -74,6 +74,9 @@
 #define PB_ABI_VERSION 1
 #define PB_CONTROL_MAGIC 0x4c5254434250ULL /* "PBCTRL" */
 
+/* ftrace-list: the most ops pb_set_ops_count accepts. */
+#define PB_MAX_OPS_COUNT 128
+
 /* The INTID of the host's sampling IRQ (an SGI number). */
 #define PB_HOST_SAMPLE_INTID 7
 
@@ -188,7 +191,8 @@ long pb_run(unsigned long workload, long n, long arg0);
      * with x0 = arg0 and x1..x7, stack arguments and the struct taken from
      * pb_control.call_args; returns the accumulated results:
      * acc = acc * 31 + result, starting at 0. */
-long pb_set_ops_count(long n);                 /* ftrace-list: total ops in the list (1..64);
+long pb_set_ops_count(long n);                 /* ftrace-list: total ops in the list
+                                                  (1..PB_MAX_OPS_COUNT);
                                                   applies to the next ftrace-list attach */
 long pb_reset(void);                           /* zero counters, last values, walks, ring */
 long pb_attached_count(void);

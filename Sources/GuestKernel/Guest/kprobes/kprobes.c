@@ -14,7 +14,7 @@
 #include "pb/traps.h"
 #include "pb_abi.h"
 
-#define PB_MAX_KPROBES 64
+#define PB_MAX_KPROBES 1100
 #define SLOT_BYTES 8
 
 struct kprobe_ctlblk {

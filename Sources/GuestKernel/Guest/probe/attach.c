@@ -9,7 +9,7 @@
 #include "pb/probe.h"
 #include "pb/task.h"
 
-#define PB_MAX_ATTACHMENTS 64
+#define PB_MAX_ATTACHMENTS 1100
 
 u64 pb_kretprobe_missed_total(void);
 void pb_kretprobe_reset_missed(void);
@@ -130,7 +130,7 @@ long pb_attached_count(void)
 
 long pb_set_ops_count(long n)
 {
-    if (n < 1 || n > 64)
+    if (n < 1 || n > PB_MAX_OPS_COUNT)
         return PB_EINVAL;
     pb_ftrace_list_ops_count = n;
     return 0;

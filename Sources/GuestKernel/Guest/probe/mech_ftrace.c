@@ -11,7 +11,7 @@
 #include "pb/probe.h"
 #include "pb/sysreg.h"
 
-#define MAX_LIST_OPS 64
+#define MAX_LIST_OPS PB_MAX_OPS_COUNT
 
 long pb_ftrace_list_ops_count = 1;
 

@@ -56,7 +56,7 @@ void st_bad_requests(void)
     CHECK_EQ(pb_detach((unsigned long)pb_run), PB_ENOENT);
     st_set_context("ops count", "", "");
     CHECK_EQ(pb_set_ops_count(0), PB_EINVAL);
-    CHECK_EQ(pb_set_ops_count(65), PB_EINVAL);
+    CHECK_EQ(pb_set_ops_count(PB_MAX_OPS_COUNT + 1), PB_EINVAL);
     st_set_context("run", "", "");
     CHECK_EQ(pb_run((unsigned long)pb_wl_mix, 1, 0), PB_EINVAL);
     CHECK_EQ(pb_run(leaf, -1, 0), PB_EINVAL);

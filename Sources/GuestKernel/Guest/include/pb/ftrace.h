@@ -22,17 +22,15 @@
 #include "pb/ptrace.h"
 #include "pb/types.h"
 
-#define PB_FTRACE_HASH_SIZE 128 /* at most half full: 64 functions per ops */
 #define PB_FTRACE_IP_OFFSET 4 /* ip = func + 4: the BL of the site */
 
 struct pb_ftrace_ops;
 typedef void (*pb_ftrace_func_t)(u64 ip, u64 parent_ip, struct pb_ftrace_ops *op,
                                  struct ftrace_regs *fregs);
 
-/* Open-addressed ip -> value map (ftrace's filter hash, fprobe's ip table). */
+/* An ip -> value map (ftrace's filter hash, fprobe's ip table); its entries live
+ * in a table shared by all maps (hash.c). */
 struct pb_ftrace_hash {
-    u64 keys[PB_FTRACE_HASH_SIZE];
-    void *vals[PB_FTRACE_HASH_SIZE];
     unsigned int count;
 };
 int pb_hash_add(struct pb_ftrace_hash *h, u64 key, void *val);
