@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The ProbeBench command line.
 @main
-struct Bench: AsyncParsableCommand {
+struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure arm64 kernel-tracing paths on a cycle-counting AArch64 emulator.",

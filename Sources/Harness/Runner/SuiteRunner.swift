@@ -56,7 +56,7 @@ public struct SuiteRunner: Sendable {
         case curve([ScalingCurve])
     }
 
-    public func run(_ suite: Suite) async -> Output {
+    public func run(_ suite: Suite) -> Output {
         let plan = CallPlan(warmup: suite.warmupCalls, measured: suite.measuredCalls)
         var baselineKeys: [(Workload, String)] = []
         for key in suite.scenarios.map({ ($0.workload, $0.cpu) }) + suite.sweeps.filter { $0.mechanism == .none }.map({ ($0.workload, $0.cpu) })
@@ -67,7 +67,7 @@ public struct SuiteRunner: Sendable {
         let counter = ProgressCounter(total: total, report: progress)
 
         // Baselines first: every scenario's overhead is relative to `none` on its workload and CPU.
-        let baselineResults = await runTasks(baselineKeys.map { Task.baseline($0.0, $0.1) }, plan: plan, counter: counter, baselines: [:])
+        let baselineResults = runTasks(baselineKeys.map { Task.baseline($0.0, $0.1) }, plan: plan, counter: counter, baselines: [:])
         var baselines: [String: BaselineMeasurement] = [:]
         var failures: [MeasurementFailure] = []
         for (task, result) in baselineResults {
@@ -80,7 +80,7 @@ public struct SuiteRunner: Sendable {
         }
 
         let tasks = suite.scenarios.map(Task.scenario) + suite.sweeps.map(Task.sweep) + suite.curves.map(Task.curve)
-        let results = await runTasks(tasks, plan: plan, counter: counter, baselines: baselines)
+        let results = runTasks(tasks, plan: plan, counter: counter, baselines: baselines)
         var scenarios: [ScenarioResult] = []
         var sweeps: [(SweepSpec, [WalkVerification])] = []
         var curves: [ScalingCurve] = []
@@ -126,35 +126,18 @@ public struct SuiteRunner: Sendable {
     }
 
     private func runTasks(_ tasks: [Task], plan: CallPlan, counter: ProgressCounter,
-                          baselines: [String: BaselineMeasurement]) async -> [(Task, Result<TaskResult, Error>)] {
+                          baselines: [String: BaselineMeasurement]) -> [(Task, Result<TaskResult, Error>)] {
         let environment = self.environment
-        return await withTaskGroup(of: (Int, Result<TaskResult, Error>).self) { group in
-            var results = [Result<TaskResult, Error>?](repeating: nil, count: tasks.count)
-            var next = 0
-            func launch(_ index: Int) {
-                let task = tasks[index]
-                group.addTask {
-                    (index, Result { try Self.execute(task, environment: environment, plan: plan, baselines: baselines) })
-                }
+        let results = ParallelWorkers.map(tasks, jobs: jobs, completed: { index, result in
+            if case .failure(let error) = result {
+                counter.finished(tasks[index].label, failure: "\(error)")
+            } else {
+                counter.finished(tasks[index].label, failure: nil)
             }
-            while next < min(jobs, tasks.count) {
-                launch(next)
-                next += 1
-            }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if case .failure(let error) = result {
-                    counter.finished(tasks[index].label, failure: "\(error)")
-                } else {
-                    counter.finished(tasks[index].label, failure: nil)
-                }
-                if next < tasks.count {
-                    launch(next)
-                    next += 1
-                }
-            }
-            return zip(tasks, results.map { $0! }).map { ($0, $1) }
+        }) { task in
+            try Self.execute(task, environment: environment, plan: plan, baselines: baselines)
         }
+        return Array(zip(tasks, results))
     }
 
     private static func execute(_ task: Task, environment: MeasurementEnvironment, plan: CallPlan,

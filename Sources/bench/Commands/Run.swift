@@ -5,7 +5,7 @@ import Harness
 import Reports
 
 /// `bench run` (the default command): measure a suite and write a run folder.
-struct Run: AsyncParsableCommand {
+struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a suite of scenarios and write results.json, report.md, report.html and results.csv.",
         discussion: """
@@ -38,7 +38,7 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Skip the host-throughput samples (guest results are unaffected).")
     var noHostThroughput = false
 
-    func run() async throws {
+    func run() throws {
         let started = Date()
         let clock = ContinuousClock.now
         var definition: Suite
@@ -75,7 +75,7 @@ struct Run: AsyncParsableCommand {
         display.note("suite \(definition.name): \(definition.scenarios.count) scenarios, \(definition.sweeps.count) IRQ sweeps, "
                      + "\(definition.curves.count) curves on \(definition.cpus.joined(separator: ", ")), \(jobs) workers")
         let runner = SuiteRunner(environment: environment, jobs: jobs) { display.update($0) }
-        let output = await runner.run(definition)
+        let output = runner.run(definition)
         display.finish()
 
         var throughput: [String: [Double]] = [:]
