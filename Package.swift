@@ -3,7 +3,7 @@ import PackageDescription
 
 /// The emulator's hot loop must be optimised even in debug builds, or `swift run bench` is unusable.
 let optimisedInDebug: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"], .when(configuration: .debug)),
+    .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-enforce-exclusivity=unchecked"], .when(configuration: .debug)),
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
