@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(name: "A64", swiftSettings: optimisedInDebug),
@@ -36,6 +37,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
+        // Host throughput of the emulator (guest instructions per second): `swift package benchmark`.
+        .executableTarget(
+            name: "EmulatorThroughput",
+            dependencies: [
+                "A64", "Emulator", "GuestKernel",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/EmulatorThroughput",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
         .testTarget(
