@@ -2,7 +2,8 @@ import A64
 
 /// Predecoded instructions, one `CodePage` per 4 KiB page of guest code.
 ///
-/// A code page holds one decoded slot per instruction word and, for each slot, the length of the
+/// A code page holds one decoded slot per instruction word (the `Instruction`, its executor form
+/// `MicroOp` and its cycle-model digest `TimedInstruction`) and, for each slot, the length of the
 /// basic block that starts there (instructions up to and including the first that ends a block,
 /// the end of the page, or the instruction before a PC hook). Slots are decoded when their block
 /// is first entered. A guest write to a code page resets the written slots and every block length
@@ -14,6 +15,10 @@ final class CodePage {
     let bytes: UnsafeMutableRawPointer
     /// Decoded instructions; a slot not yet decoded holds `.undefined` with `decoded[slot] == false`.
     let instructions: UnsafeMutablePointer<Instruction>
+    /// The executor's form of each slot; `.undecoded` until the slot is decoded.
+    let ops: UnsafeMutablePointer<MicroOp>
+    /// What the cycle models need of each decoded slot.
+    let timing: UnsafeMutablePointer<TimedInstruction>
     /// Block length starting at each slot; 0 = not yet computed.
     let blockLengths: UnsafeMutablePointer<UInt16>
     let decoded: UnsafeMutablePointer<Bool>
@@ -21,10 +26,15 @@ final class CodePage {
     let hooked: UnsafeMutablePointer<Bool>
 
     init(base: UInt64, bytes: UnsafeMutableRawPointer) {
+        precondition(MemoryLayout<MicroOp>.stride == 16, "the executor indexes micro-ops by 16-byte slots")
         self.base = base
         self.bytes = bytes
         instructions = .allocate(capacity: Self.slotCount)
         instructions.initialize(repeating: .undefined(0), count: Self.slotCount)
+        ops = .allocate(capacity: Self.slotCount)
+        ops.initialize(repeating: .undecoded, count: Self.slotCount)
+        timing = .allocate(capacity: Self.slotCount)
+        timing.initialize(repeating: Self.undefinedTiming, count: Self.slotCount)
         blockLengths = .allocate(capacity: Self.slotCount)
         blockLengths.initialize(repeating: 0, count: Self.slotCount)
         decoded = .allocate(capacity: Self.slotCount)
@@ -35,16 +45,22 @@ final class CodePage {
 
     deinit {
         instructions.deallocate()
+        ops.deallocate()
+        timing.deallocate()
         blockLengths.deallocate()
         decoded.deallocate()
         hooked.deallocate()
     }
 
+    static let undefinedTiming = TimedInstruction(.undefined(0))
+
     /// Decodes slot `index` from the page's current bytes.
-    @inline(__always)
     func decode(_ index: Int) {
         let word = bytes.load(fromByteOffset: index * 4, as: UInt32.self)
-        instructions[index] = Decoder.decode(word, at: base &+ UInt64(index * 4))
+        let instruction = Decoder.decode(word, at: base &+ UInt64(index * 4))
+        instructions[index] = instruction
+        ops[index] = MicroOp.translate(instruction)
+        timing[index] = TimedInstruction(instruction)
         decoded[index] = true
     }
 
@@ -77,6 +93,8 @@ final class CodePage {
             for index in first...last {
                 decoded[index] = false
                 instructions[index] = .undefined(0)
+                ops[index] = .undecoded
+                timing[index] = Self.undefinedTiming
             }
         }
         blockLengths.update(repeating: 0, count: Self.slotCount)
@@ -91,6 +109,8 @@ final class CodePage {
 /// The code pages of a machine, with a one-entry cache for the page last executed from.
 final class DecodeCache {
     private var pages: [UInt64: CodePage] = [:]
+    /// Every hooked address, so a page created after its hooks were set still ends blocks before them.
+    private var hookedAddresses: Set<UInt64> = []
     private var lastNumber: UInt64 = .max
     private var lastPage: CodePage?
     /// Pages decoded since creation, for statistics.
@@ -112,6 +132,9 @@ final class DecodeCache {
             let base = number << PhysicalMemory.pageShift
             guard let bytes = memory.pageBytes(containing: base) else { return nil }
             page = CodePage(base: base, bytes: bytes)
+            for address in hookedAddresses where address >> PhysicalMemory.pageShift == number {
+                page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = true
+            }
             pages[number] = page
             pagesDecoded += 1
             memory.markHoldsCode(base, true)
@@ -142,6 +165,7 @@ final class DecodeCache {
 
     /// Marks or unmarks a PC hook at `address`, re-splitting blocks on its page.
     func setHooked(_ address: UInt64, _ hooked: Bool, memory: PhysicalMemory) {
+        if hooked { hookedAddresses.insert(address) } else { hookedAddresses.remove(address) }
         guard let page = page(containing: address, memory: memory) else { return }
         page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = hooked
         page.resetBlockLengths()

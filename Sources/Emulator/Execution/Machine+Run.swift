@@ -60,22 +60,23 @@ extension Machine {
                 continue
             }
             let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
-            var length = page.blockLength(at: index)
-            let remaining = endCount - counters.instructions
-            if UInt64(length) > remaining { length = Int(remaining) }
+            // Instructions until the limit or the next scheduled interrupt, whichever comes first.
+            var budget = endCount - counters.instructions
             if let scheduled = scheduledInterrupt {
                 let untilInterrupt = scheduled.instructionCount &- counters.instructions
-                if UInt64(length) > untilInterrupt { length = Int(untilInterrupt) }
+                if budget > untilInterrupt { budget = untilInterrupt }
             }
-            if stepping { length = 1 }
-            counters.blocksEntered &+= 1
-            recentBlocks.record(start: pc, length: length)
 
+            // Blocks chain into each other unless stepping, or attributing each block to its symbol.
+            let attribution = timingState.attribution
+            let countersBefore = attribution == nil ? TimingCounters() : model.counters
+            let blockStart = pc
             if stepping {
                 let exceptionsBefore = counters.exceptions
+                _ = page.blockLength(at: index) // decodes the slot
                 let operation = page.instructions[index].operation
                 steppedLoadExclusive = operation == .loadExclusive || operation == .loadExclusivePair
-                executeAttributed(page: page, from: index, count: length, model: &model)
+                executeBlocks(page: page, from: index, budget: 1, chain: false, model: &model)
                 // A stepped instruction that completes moves the state machine to active-pending;
                 // exception entry and ERET set PSTATE.SS themselves.
                 if counters.exceptions == exceptionsBefore && operation != .exceptionReturn {
@@ -83,8 +84,9 @@ extension Machine {
                     steppedInstruction = true
                 }
             } else {
-                executeAttributed(page: page, from: index, count: length, model: &model)
+                executeBlocks(page: page, from: index, budget: budget, chain: attribution == nil, model: &model)
             }
+            attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
         }
     }
 

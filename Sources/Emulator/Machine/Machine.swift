@@ -56,7 +56,7 @@ public final class Machine {
     /// PC of the store currently executing, for watch reports.
     var currentStorePC: UInt64 = 0
     /// Recently entered blocks (start, length), for fault reports.
-    var recentBlocks = RecentBlockTrail()
+    let recentBlocks = RecentBlockTrail()
     /// Whether the last single-stepped instruction was a load-exclusive (ESR.EX of the step exception).
     var steppedLoadExclusive = false
     /// Whether an instruction has been stepped since the step state machine became active-not-pending.
@@ -223,26 +223,42 @@ public protocol ControlFlowObserver: AnyObject {
 }
 
 /// A ring of the most recently entered blocks, for "last instructions executed" in fault reports.
-struct RecentBlockTrail {
+final class RecentBlockTrail {
     static let capacity = 16
-    private var starts = [UInt64](repeating: 0, count: capacity)
-    private var lengths = [Int](repeating: 0, count: capacity)
-    private var next = 0
-    private var count = 0
+    /// The ring (the executor writes it directly, keeping `next` in a local while it runs).
+    let starts: UnsafeMutablePointer<UInt64>
+    let lengths: UnsafeMutablePointer<Int>
+    /// The slot the next block goes to.
+    var next = 0
+    /// Blocks recorded (the ring holds the last `capacity`).
+    var count = 0
+
+    init() {
+        starts = .allocate(capacity: Self.capacity)
+        starts.initialize(repeating: 0, count: Self.capacity)
+        lengths = .allocate(capacity: Self.capacity)
+        lengths.initialize(repeating: 0, count: Self.capacity)
+    }
+
+    deinit {
+        starts.deallocate()
+        lengths.deallocate()
+    }
 
     @inline(__always)
-    mutating func record(start: UInt64, length: Int) {
-        starts[next] = start
-        lengths[next] = length
-        next = (next + 1) % Self.capacity
-        count = min(count + 1, Self.capacity)
+    func record(start: UInt64, length: Int) {
+        let slot = next
+        starts[slot] = start
+        lengths[slot] = length
+        next = (slot &+ 1) & (Self.capacity - 1)
+        count &+= 1
     }
 
     /// Up to `limit` instruction addresses ending just before `stop`, oldest first.
     func addresses(endingAt stop: UInt64, limit: Int) -> [UInt64] {
         var result: [UInt64] = []
         var index = (next - 1 + Self.capacity) % Self.capacity
-        for _ in 0..<count {
+        for _ in 0..<min(count, Self.capacity) {
             let start = starts[index]
             var addresses = (0..<lengths[index]).map { start &+ UInt64($0 * 4) }
             if let position = addresses.firstIndex(of: stop), result.isEmpty { addresses = Array(addresses[..<position]) }

@@ -32,11 +32,18 @@ public final class PhysicalMemory {
     public private(set) var ramRegions: [Range<UInt64>] = []
     private var devices: [(range: Range<UInt64>, device: MemoryMappedDevice)] = []
 
-    // Direct-mapped TLBs: tag = page number + 1 (0 = empty), base = the page's bytes.
-    let readTags: UnsafeMutablePointer<UInt64>
-    let readBases: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-    let writeTags: UnsafeMutablePointer<UInt64>
-    let writeBases: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// One entry of a direct-mapped TLB: the page's guest address (`TLBEntry.empty` when unused)
+    /// and its bytes. A tag is page-aligned, so `address & (~pageOffsetMask | (size - 1)) == tag`
+    /// checks the page and the natural alignment of a `size`-byte access in one comparison.
+    struct TLBEntry {
+        static let empty: UInt64 = .max
+        var tag: UInt64 = TLBEntry.empty
+        var base: UnsafeMutableRawPointer?
+    }
+
+    // Direct-mapped TLBs indexed by page number; pages holding code or watched never enter the write TLB.
+    let readTLB: UnsafeMutablePointer<TLBEntry>
+    let writeTLB: UnsafeMutablePointer<TLBEntry>
 
     /// Called for every guest write to a page that holds decoded code: (address, byte count).
     var codeWriteHandler: ((UInt64, Int) -> Void)?
@@ -46,21 +53,15 @@ public final class PhysicalMemory {
     var deviceAccessHandler: (() -> Void)?
 
     public init() {
-        readTags = .allocate(capacity: Self.tlbEntries)
-        readTags.initialize(repeating: 0, count: Self.tlbEntries)
-        readBases = .allocate(capacity: Self.tlbEntries)
-        readBases.initialize(repeating: nil, count: Self.tlbEntries)
-        writeTags = .allocate(capacity: Self.tlbEntries)
-        writeTags.initialize(repeating: 0, count: Self.tlbEntries)
-        writeBases = .allocate(capacity: Self.tlbEntries)
-        writeBases.initialize(repeating: nil, count: Self.tlbEntries)
+        readTLB = .allocate(capacity: Self.tlbEntries)
+        readTLB.initialize(repeating: TLBEntry(), count: Self.tlbEntries)
+        writeTLB = .allocate(capacity: Self.tlbEntries)
+        writeTLB.initialize(repeating: TLBEntry(), count: Self.tlbEntries)
     }
 
     deinit {
-        readTags.deallocate()
-        readBases.deallocate()
-        writeTags.deallocate()
-        writeBases.deallocate()
+        readTLB.deallocate()
+        writeTLB.deallocate()
     }
 
     // MARK: Layout
@@ -117,10 +118,9 @@ public final class PhysicalMemory {
     /// Reads `size` (1, 2, 4 or 8) bytes little-endian, or nil if the access faults.
     @inline(__always)
     func read(_ address: UInt64, size: Int) -> UInt64? {
-        let number = address >> Self.pageShift
-        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        let entry = readTLB[Self.tlbSlot(address)]
         let offset = Int(address & Self.pageOffsetMask)
-        if readTags[slot] == number &+ 1, offset &+ size <= Int(Self.pageSize), let base = readBases[slot] {
+        if entry.tag == address & ~Self.pageOffsetMask, offset &+ size <= Int(Self.pageSize), let base = entry.base {
             switch size {
             case 8: return base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             case 4: return UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
@@ -134,14 +134,29 @@ public final class PhysicalMemory {
     /// Writes the low `size` bytes of `value` little-endian; false if the access faults.
     @inline(__always)
     func write(_ address: UInt64, size: Int, value: UInt64) -> Bool {
-        let number = address >> Self.pageShift
-        let slot = Int(number & UInt64(Self.tlbEntries - 1))
+        let entry = writeTLB[Self.tlbSlot(address)]
         let offset = Int(address & Self.pageOffsetMask)
-        if writeTags[slot] == number &+ 1, offset &+ size <= Int(Self.pageSize), let base = writeBases[slot] {
+        if entry.tag == address & ~Self.pageOffsetMask, offset &+ size <= Int(Self.pageSize), let base = entry.base {
             store(value, size: size, to: base + offset)
             return true
         }
         return slowWrite(address, size: size, value: value)
+    }
+
+    /// The TLB slot of the page holding `address`.
+    @inline(__always)
+    static func tlbSlot(_ address: UInt64) -> Int {
+        Int(truncatingIfNeeded: (address >> pageShift) & UInt64(tlbEntries - 1))
+    }
+
+    /// The host address of a naturally aligned access to `address` (`alignment` = size − 1) if its
+    /// page is in `tlb`; nil for a miss or a misaligned address (the caller takes the slow path).
+    @inline(__always)
+    static func hostAddress(_ tlb: UnsafeMutablePointer<TLBEntry>, _ address: UInt64,
+                            alignment: UInt64) -> UnsafeMutableRawPointer? {
+        let entry = tlb[tlbSlot(address)]
+        guard entry.tag == address & (~pageOffsetMask | alignment) else { return nil }
+        return entry.base.unsafelyUnwrapped + Int(truncatingIfNeeded: address & pageOffsetMask)
     }
 
     @inline(__always)
@@ -208,26 +223,18 @@ public final class PhysicalMemory {
     }
 
     private func fillReadTLB(address: UInt64, page: Page) {
-        let number = address >> Self.pageShift
-        let slot = Int(number & UInt64(Self.tlbEntries - 1))
-        readTags[slot] = number &+ 1
-        readBases[slot] = page.bytes
+        readTLB[Self.tlbSlot(address)] = TLBEntry(tag: address & ~Self.pageOffsetMask, base: page.bytes)
     }
 
     private func fillWriteTLB(address: UInt64, page: Page) {
-        let number = address >> Self.pageShift
-        let slot = Int(number & UInt64(Self.tlbEntries - 1))
-        writeTags[slot] = number &+ 1
-        writeBases[slot] = page.bytes
+        writeTLB[Self.tlbSlot(address)] = TLBEntry(tag: address & ~Self.pageOffsetMask, base: page.bytes)
     }
 
     /// Removes the page holding `address` from the write TLB, so writes to it take the slow path.
     func evictFromWriteTLB(_ address: UInt64) {
-        let number = address >> Self.pageShift
-        let slot = Int(number & UInt64(Self.tlbEntries - 1))
-        if writeTags[slot] == number &+ 1 {
-            writeTags[slot] = 0
-            writeBases[slot] = nil
+        let slot = Self.tlbSlot(address)
+        if writeTLB[slot].tag == address & ~Self.pageOffsetMask {
+            writeTLB[slot] = TLBEntry()
         }
     }
 
@@ -325,8 +332,8 @@ public final class PhysicalMemory {
 
     /// Drops every cached translation (after pages are remapped or flags change wholesale).
     func flushTLBs() {
-        readTags.update(repeating: 0, count: Self.tlbEntries)
-        writeTags.update(repeating: 0, count: Self.tlbEntries)
+        readTLB.update(repeating: TLBEntry(), count: Self.tlbEntries)
+        writeTLB.update(repeating: TLBEntry(), count: Self.tlbEntries)
     }
 }
 

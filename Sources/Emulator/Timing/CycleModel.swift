@@ -10,9 +10,17 @@ public protocol CycleModel {
     /// Cycles elapsed since the model was created or last reset.
     var cycles: UInt64 { get }
 
+    /// Whether the model must see every instruction through `retire(_:pc:nextPC:dataAddress:)`.
+    /// A model that only counts (the atomic model) says false, and the executor reports runs of
+    /// instructions with `retire(count:)` instead.
+    static var timesEachInstruction: Bool { get }
+
     /// One instruction retired at `pc`; `nextPC` is where execution continues (branch outcome) and
     /// `dataAddress` the address it loaded from or stored to (0 if none).
-    mutating func retire(_ instruction: Instruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64)
+    mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64)
+
+    /// `count` instructions retired (only for models whose `timesEachInstruction` is false).
+    mutating func retire(count: UInt64)
 
     /// An exception was taken to the vector at `vector`.
     mutating func exceptionTaken(from pc: UInt64, to vector: UInt64)
@@ -30,9 +38,16 @@ public struct AtomicCycleModel: CycleModel {
 
     public init() {}
 
+    public static var timesEachInstruction: Bool { false }
+
     @inline(__always)
-    public mutating func retire(_ instruction: Instruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
+    public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
         cycles &+= 1
+    }
+
+    @inline(__always)
+    public mutating func retire(count: UInt64) {
+        cycles &+= count
     }
 
     @inline(__always)

@@ -33,15 +33,19 @@ public struct InOrderCycleModel: CycleModel {
         writesBackInOrder = profile.inOrderWriteback.value
     }
 
+    public static var timesEachInstruction: Bool { true }
+
+    public mutating func retire(count: UInt64) {}
+
     public var cycles: UInt64 { core.counters.cycles }
     public var counters: TimingCounters { core.counters }
     public var profile: CPUProfile { core.profile }
 
     @inline(__always)
-    public mutating func retire(_ instruction: Instruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
+    public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
         let timingClass = instruction.timingClass
         let cost = core.costs[Int(timingClass.rawValue)]
-        let use = instruction.registerUse
+        let use = instruction
         core.counters.instructions &+= 1
         core.fetch(pc, at: issueCycle)
 
@@ -92,7 +96,7 @@ public struct InOrderCycleModel: CycleModel {
         }
         completed = max(completed, complete)
         if timingClass.isBranch {
-            core.resolveBranch(instruction, class: timingClass, pc: pc, nextPC: nextPC, resolved: cycle &+ UInt64(cost.latency))
+            core.resolveBranch(class: timingClass, pc: pc, nextPC: nextPC, resolved: cycle &+ UInt64(cost.latency))
         }
         core.counters.cycles = completed
     }

@@ -52,17 +52,4 @@ extension Machine {
             return run(model: &model, instructionLimit: instructionLimit)
         }
     }
-
-    /// Executes a block, charging its counts to its symbol when attribution is on.
-    @inline(__always)
-    func executeAttributed<Model: CycleModel>(page: CodePage, from start: Int, count: Int, model: inout Model) {
-        guard let attribution = timingState.attribution else {
-            execute(page: page, from: start, count: count, model: &model)
-            return
-        }
-        let blockStart = pc
-        let before = model.counters
-        execute(page: page, from: start, count: count, model: &model)
-        attribution.record(blockStart: blockStart, delta: model.counters - before)
-    }
 }

@@ -47,8 +47,8 @@ struct MicroarchitectureCore {
             forwarding[row + 2] = UInt8(path.cycles)
             if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
         }
-        ready = storage.words(RegisterUse.slotCount)
-        producer = storage.bytes(RegisterUse.slotCount)
+        ready = storage.words(TimedInstruction.scoreboardSlots)
+        producer = storage.bytes(TimedInstruction.scoreboardSlots)
         predictor = BranchPredictor(profile: profile, storage: storage)
         instructionCache = CacheModel(geometry: profile.instructionCache.value, storage: storage)
         dataCache = CacheModel(geometry: profile.dataCache.value, storage: storage)
@@ -78,85 +78,77 @@ struct MicroarchitectureCore {
         }
     }
 
-    /// The cycle at which every source of `use` can be read, with the profile's forwarding.
+    /// The cycle at which every source of `instruction` can be read, with the profile's forwarding.
+    /// (Absent sources read a slot that is always ready at 0, so all four are looked at.)
     @inline(__always)
-    func operandsReady(_ use: RegisterUse) -> UInt64 {
-        var latest: UInt64 = 0
-        var index = 0
-        while index < use.sourceCount {
-            let (slot, role) = use.source(index)
-            let early = UInt64(forwarding[Int(role.rawValue) * 3 + Int(producer[Int(slot)])])
+    func operandsReady(_ instruction: TimedInstruction) -> UInt64 {
+        @inline(__always)
+        func usable(_ slot: UInt8, _ row: UInt8) -> UInt64 {
+            let early = UInt64(forwarding[Int(row) &+ Int(producer[Int(slot)])])
             let time = ready[Int(slot)]
-            let usable = time > early ? time - early : 0
-            if usable > latest { latest = usable }
-            index += 1
+            return time > early ? time &- early : 0
         }
-        return latest
+        let a = usable(instruction.source0, instruction.row0)
+        let b = usable(instruction.source1, instruction.row1)
+        let c = usable(instruction.source2, instruction.row2)
+        let d = usable(instruction.source3, instruction.row3)
+        return max(max(a, b), max(c, d))
     }
 
     /// Records when the results of an instruction issued at `issue` become readable; `extra` is
-    /// added to memory results (a data cache miss).
+    /// added to memory results (a data cache miss). Absent results write a slot nothing reads.
     @inline(__always)
-    func writeResults(_ use: RegisterUse, issue: UInt64, cost: PackedClassCost, extra: UInt64) {
+    func writeResults(_ instruction: TimedInstruction, issue: UInt64, cost: PackedClassCost, extra: UInt64) {
         let kind = cost.producerKind
-        if use.result != RegisterUse.none {
-            ready[Int(use.result)] = issue &+ UInt64(cost.latency) &+ extra
-            producer[Int(use.result)] = kind
-        }
-        if use.secondResult != RegisterUse.none {
-            ready[Int(use.secondResult)] = issue &+ UInt64(cost.secondLatency) &+ extra
-            producer[Int(use.secondResult)] = kind
-        }
-        if use.writtenBase != RegisterUse.none {
-            ready[Int(use.writtenBase)] = issue &+ UInt64(cost.writebackLatency)
-            producer[Int(use.writtenBase)] = 0
-        }
-        if use.writesFlags {
-            ready[Int(RegisterUse.flags)] = issue &+ UInt64(cost.latency)
-            producer[Int(RegisterUse.flags)] = 0
-        }
+        ready[Int(instruction.result)] = issue &+ UInt64(cost.latency) &+ extra
+        producer[Int(instruction.result)] = kind
+        ready[Int(instruction.secondResult)] = issue &+ UInt64(cost.secondLatency) &+ extra
+        producer[Int(instruction.secondResult)] = kind
+        ready[Int(instruction.writtenBase)] = issue &+ UInt64(cost.writebackLatency)
+        producer[Int(instruction.writtenBase)] = 0
+        ready[Int(instruction.flagsResult)] = issue &+ UInt64(cost.latency)
+        producer[Int(instruction.flagsResult)] = 0
     }
 
-    /// The latest and earliest cycles (relative to issue) at which `use`'s results are written.
+    /// The latest and earliest cycles (relative to issue) at which `instruction`'s results are written.
     @inline(__always)
-    func writebackSpan(_ use: RegisterUse, cost: PackedClassCost) -> (first: UInt64, last: UInt64) {
+    func writebackSpan(_ instruction: TimedInstruction, cost: PackedClassCost) -> (first: UInt64, last: UInt64) {
         var first = UInt64(cost.latency)
         var last: UInt64 = 0
-        if use.result != RegisterUse.none || use.writesFlags {
+        if instruction.hasResult || instruction.writesFlags {
             first = min(first, UInt64(cost.latency)); last = max(last, UInt64(cost.latency))
         }
-        if use.secondResult != RegisterUse.none {
+        if instruction.hasSecondResult {
             first = min(first, UInt64(cost.secondLatency)); last = max(last, UInt64(cost.secondLatency))
         }
-        if use.writtenBase != RegisterUse.none {
+        if instruction.hasWrittenBase {
             first = min(first, UInt64(cost.writebackLatency)); last = max(last, UInt64(cost.writebackLatency))
         }
         return (first, last)
     }
 
-    /// Looks up the data cache for a memory access of class `timingClass` at `address`; returns the
+    /// Looks up the data cache for a memory access of `instruction` at `address`; returns the
     /// cycles a load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
     @inline(__always)
-    mutating func accessData(_ instruction: Instruction, class timingClass: TimingClass, address: UInt64) -> UInt64 {
+    mutating func accessData(_ instruction: TimedInstruction, class timingClass: TimingClass, address: UInt64) -> UInt64 {
         if timingClass.accessesMemory {
             var hit = dataCache.access(address)
-            let size = UInt64(instruction.size) * (timingClass == .loadPair || timingClass == .loadPairWord
-                || timingClass == .loadPairWriteback || timingClass == .storePair || timingClass == .storePairWord
-                || timingClass == .storePairWriteback ? 2 : 1)
-            let last = address &+ max(size, 1) &- 1
+            let last = address &+ UInt64(instruction.accessBytes) &- 1
             if dataCache.line(of: last) != dataCache.line(of: address) { hit = dataCache.access(last) && hit }
             if hit { return 0 }
             counters.dataCacheMisses &+= 1
             return timingClass.isLoad ? missLatency : 0
         }
-        if timingClass == .dataCacheMaintenance && instruction.operation == .cacheMaintenance {
+        switch instruction.cacheOperation {
+        case .none:
+            break
+        case .dataInvalidateLine:
             dataCache.invalidate(address)
-        } else if timingClass == .instructionCacheMaintenance {
-            if instruction.option == CacheOperation.icIvaU.rawValue {
-                instructionCache.invalidate(address)
-            } else {
-                instructionCache.reset()
-            }
+        case .instructionInvalidateLine:
+            instructionCache.invalidate(address)
+            lastFetchLine = .max
+        case .instructionInvalidateAll:
+            instructionCache.reset()
             lastFetchLine = .max
         }
         return 0
@@ -165,8 +157,7 @@ struct MicroarchitectureCore {
     /// Predicts the branch at `pc` (going to `nextPC`), learns it, counts a misprediction and
     /// redirects the front end to `resolved + penalty` when it was wrong.
     @inline(__always)
-    mutating func resolveBranch(_ instruction: Instruction, class timingClass: TimingClass, pc: UInt64,
-                                nextPC: UInt64, resolved: UInt64) {
+    mutating func resolveBranch(class timingClass: TimingClass, pc: UInt64, nextPC: UInt64, resolved: UInt64) {
         var mispredicted = false
         switch timingClass {
         case .branchConditional, .compareAndBranch:

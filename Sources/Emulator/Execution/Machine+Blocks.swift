@@ -1,0 +1,521 @@
+import A64
+
+extension Machine {
+    /// Executes predecoded blocks from slot `start` of `page`, at most `budget` instructions
+    /// (`budget` ≥ 1). With `chain` it goes on from block to block while nothing needs the run
+    /// loop: it returns after a block that ends in an instruction the general executor handled
+    /// (exceptions, system instructions, device or code writes), before a PC hook, a misaligned
+    /// or unmapped PC, or when the budget is spent. Without `chain` it runs one block.
+    ///
+    /// On return `pc` is the next instruction, `counters.instructions` counts every instruction
+    /// that completed and (for a model that does not time each instruction) the model has been told.
+    ///
+    /// The common instructions run here from their `MicroOp`; anything else, and any case their
+    /// fast paths do not cover, runs in `executeGeneric`. Instruction counts and NZCV are kept in
+    /// locals and handed over before anything outside this loop can look at them (the general
+    /// executor, a control-flow observer, the caller).
+    func executeBlocks<Model: CycleModel>(page startPage: CodePage, from start: Int, budget: UInt64, chain: Bool,
+                                          model: inout Model) {
+        let x = registers
+        let readTLB = memory.readTLB
+        let writeTLB = memory.writeTLB
+        let observing = controlFlowObserver != nil
+        let trail = recentBlocks
+        let trailStarts = trail.starts, trailLengths = trail.lengths
+        var trailNext = trail.next
+        var page = startPage
+        var ops = page.ops
+        var lengths = page.blockLengths
+        var pageBase = page.base
+        var index = start
+        var remaining = budget
+        var nzcv = pstate.nzcv
+        /// Retired instructions and entered blocks not yet added to `counters` (and the model).
+        var pending = 0
+        var blocks = 0
+        defer {
+            counters.instructions &+= UInt64(pending)
+            if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
+            counters.blocksEntered &+= UInt64(blocks)
+            trail.next = trailNext
+            trail.count &+= blocks
+            pstate.nzcv = nzcv
+        }
+
+        while true {
+            var length = Int(lengths[index])
+            if length == 0 { length = page.blockLength(at: index) }
+            if UInt64(length) > remaining { length = Int(remaining) }
+            blocks &+= 1
+            trailStarts[trailNext] = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
+            trailLengths[trailNext] = length
+            trailNext = (trailNext &+ 1) & (RecentBlockTrail.capacity - 1)
+            var op = ops + index
+            let end = op + length
+            /// The first instruction of the block not yet counted.
+            var first = op
+            var nextPC: UInt64
+
+            instructions: while true {
+                guard op != end else {
+                    nextPC = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2)
+                    break instructions
+                }
+                var dataAddress: UInt64 = 0
+                /// Where a branch goes (set by branch kinds, which also set `branches`).
+                var target: UInt64 = 0
+                var branches = false
+                var slow = false
+
+                switch op.pointee.kind {
+                case .undecoded:
+                    page.decode(Self.slot(of: op, in: ops))
+                    continue instructions
+                case .generic:
+                    slow = true
+                case .nop:
+                    break
+
+                // MARK: Data processing
+                case .moveConstant:
+                    x[Int(op.pointee.rd)] = op.pointee.imm
+                case .moveRegister64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rm)]
+                case .moveRegister32:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rm)] & 0xFFFF_FFFF
+                case .addImmediate64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] &+ op.pointee.imm
+                case .addImmediate32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] &+ op.pointee.imm) & 0xFFFF_FFFF
+                case .addImmediateToSP:
+                    let value = x[Int(op.pointee.rn)] &+ op.pointee.imm
+                    x[Int(Self.stackPointerSlot)] = value
+                    noteStackPointer(value)
+                case .addImmediateSetFlags64:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], op.pointee.imm, carry: 0, is64: true)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .addImmediateSetFlags32:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], op.pointee.imm, carry: 0, is64: false)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .subImmediateSetFlags64:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~op.pointee.imm, carry: 1, is64: true)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .subImmediateSetFlags32:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~op.pointee.imm, carry: 1, is64: false)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .andImmediate:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] & op.pointee.imm
+                case .orrImmediate64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] | op.pointee.imm
+                case .orrImmediate32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] | op.pointee.imm) & 0xFFFF_FFFF
+                case .eorImmediate64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] ^ op.pointee.imm
+                case .eorImmediate32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] ^ op.pointee.imm) & 0xFFFF_FFFF
+                case .andImmediateSetFlags64:
+                    let result = x[Int(op.pointee.rn)] & op.pointee.imm
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = Arithmetic.logicalFlags(result, is64: true)
+                case .andImmediateSetFlags32:
+                    let result = x[Int(op.pointee.rn)] & op.pointee.imm
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = Arithmetic.logicalFlags(result, is64: false)
+                case .unsignedBitfieldExtract:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] &>> UInt64(op.pointee.aux8)) & op.pointee.imm
+                case .unsignedBitfieldInsertZero:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] & op.pointee.imm) &<< UInt64(op.pointee.aux8)
+                case .addShifted64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] &+ (x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8))
+                case .addShifted32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] &+ Self.shifted32(x[Int(op.pointee.rm)], op.pointee.aux8)) & 0xFFFF_FFFF
+                case .subShifted64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] &- (x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8))
+                case .subShifted32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] &- Self.shifted32(x[Int(op.pointee.rm)], op.pointee.aux8)) & 0xFFFF_FFFF
+                case .addShiftedSetFlags64:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8), carry: 0, is64: true)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .addShiftedSetFlags32:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], Self.shifted32(x[Int(op.pointee.rm)], op.pointee.aux8), carry: 0, is64: false)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .subShiftedSetFlags64:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~(x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8)), carry: 1, is64: true)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .subShiftedSetFlags32:
+                    let (result, flags) = Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~Self.shifted32(x[Int(op.pointee.rm)], op.pointee.aux8), carry: 1, is64: false)
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = flags
+                case .andShifted64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] & (x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8))
+                case .orrShifted64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] | (x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8))
+                case .orrShifted32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] | Self.shifted32(x[Int(op.pointee.rm)], op.pointee.aux8)) & 0xFFFF_FFFF
+                case .eorShifted64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] ^ (x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8))
+                case .andShiftedSetFlags64:
+                    let result = x[Int(op.pointee.rn)] & (x[Int(op.pointee.rm)] &<< UInt64(op.pointee.aux8))
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = Arithmetic.logicalFlags(result, is64: true)
+                case .andShiftedSetFlags32:
+                    let result = x[Int(op.pointee.rn)] & Self.shifted32(x[Int(op.pointee.rm)], op.pointee.aux8) & 0xFFFF_FFFF
+                    x[Int(op.pointee.rd)] = result
+                    nzcv = Arithmetic.logicalFlags(result, is64: false)
+                case .conditionalCompareRegister64:
+                    nzcv = Self.holds(op.pointee.conditionMask, nzcv)
+                        ? Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~x[Int(op.pointee.rm)], carry: 1, is64: true).1 : UInt32(op.pointee.aux8) << 28
+                case .conditionalCompareRegister32:
+                    nzcv = Self.holds(op.pointee.conditionMask, nzcv)
+                        ? Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~x[Int(op.pointee.rm)], carry: 1, is64: false).1 : UInt32(op.pointee.aux8) << 28
+                case .conditionalCompareImmediate64:
+                    nzcv = Self.holds(op.pointee.conditionMask, nzcv)
+                        ? Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~op.pointee.imm, carry: 1, is64: true).1 : UInt32(op.pointee.aux8) << 28
+                case .conditionalCompareImmediate32:
+                    nzcv = Self.holds(op.pointee.conditionMask, nzcv)
+                        ? Arithmetic.addWithCarry(x[Int(op.pointee.rn)], ~op.pointee.imm, carry: 1, is64: false).1 : UInt32(op.pointee.aux8) << 28
+                case .conditionalSelect64:
+                    x[Int(op.pointee.rd)] = Self.holds(op.pointee.conditionMask, nzcv) ? x[Int(op.pointee.rn)] : x[Int(op.pointee.rm)]
+                case .conditionalSelect32:
+                    x[Int(op.pointee.rd)] = (Self.holds(op.pointee.conditionMask, nzcv) ? x[Int(op.pointee.rn)] : x[Int(op.pointee.rm)]) & 0xFFFF_FFFF
+                case .conditionalSelectIncrement64:
+                    x[Int(op.pointee.rd)] = Self.holds(op.pointee.conditionMask, nzcv) ? x[Int(op.pointee.rn)] : x[Int(op.pointee.rm)] &+ 1
+                case .conditionalSelectIncrement32:
+                    x[Int(op.pointee.rd)] = (Self.holds(op.pointee.conditionMask, nzcv) ? x[Int(op.pointee.rn)] : x[Int(op.pointee.rm)] &+ 1) & 0xFFFF_FFFF
+                case .multiplyAdd64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.ra)] &+ x[Int(op.pointee.rn)] &* x[Int(op.pointee.rm)]
+                case .multiplyAdd32:
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.ra)] &+ x[Int(op.pointee.rn)] &* x[Int(op.pointee.rm)]) & 0xFFFF_FFFF
+
+                // MARK: Loads and stores (naturally aligned, TLB hits; the rest is the general executor's)
+                case .load64:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 7) {
+                        x[Int(op.pointee.rd)] = host.load(as: UInt64.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .load32:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 3) {
+                        x[Int(op.pointee.rd)] = UInt64(host.load(as: UInt32.self))
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .load16:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 1) {
+                        x[Int(op.pointee.rd)] = UInt64(host.load(as: UInt16.self))
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .load8:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 0) {
+                        x[Int(op.pointee.rd)] = UInt64(host.load(as: UInt8.self))
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .loadSigned32To64:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 3) {
+                        x[Int(op.pointee.rd)] = UInt64(bitPattern: Int64(host.load(as: Int32.self)))
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .loadPreIndex64, .loadPostIndex64:
+                    let base = x[Int(op.pointee.rn)]
+                    let updated = base &+ op.pointee.imm
+                    let access = op.pointee.kind == .loadPreIndex64 ? updated : base
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 7) {
+                        x[Int(op.pointee.rd)] = host.load(as: UInt64.self)
+                        x[Int(op.pointee.rn)] = updated
+                        if op.pointee.rn == Self.stackPointerSlot { noteStackPointer(updated) }
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .loadLiteral64:
+                    if let host = PhysicalMemory.hostAddress(readTLB, op.pointee.imm, alignment: 7) {
+                        x[Int(op.pointee.rd)] = host.load(as: UInt64.self)
+                        dataAddress = op.pointee.imm
+                    } else {
+                        slow = true
+                    }
+                case .loadLiteral32:
+                    if let host = PhysicalMemory.hostAddress(readTLB, op.pointee.imm, alignment: 3) {
+                        x[Int(op.pointee.rd)] = UInt64(host.load(as: UInt32.self))
+                        dataAddress = op.pointee.imm
+                    } else {
+                        slow = true
+                    }
+                case .store64:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 7) {
+                        host.storeBytes(of: x[Int(op.pointee.rd)], as: UInt64.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .store32:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 3) {
+                        host.storeBytes(of: UInt32(truncatingIfNeeded: x[Int(op.pointee.rd)]), as: UInt32.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .store16:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 1) {
+                        host.storeBytes(of: UInt16(truncatingIfNeeded: x[Int(op.pointee.rd)]), as: UInt16.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .store8:
+                    let base = x[Int(op.pointee.rn)], access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 0) {
+                        host.storeBytes(of: UInt8(truncatingIfNeeded: x[Int(op.pointee.rd)]), as: UInt8.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .storePreIndex64, .storePostIndex64:
+                    let base = x[Int(op.pointee.rn)]
+                    let updated = base &+ op.pointee.imm
+                    let access = op.pointee.kind == .storePreIndex64 ? updated : base
+                    if base & UInt64(op.pointee.aux8) == 0, let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 7) {
+                        host.storeBytes(of: x[Int(op.pointee.rd)], as: UInt64.self)
+                        x[Int(op.pointee.rn)] = updated
+                        if op.pointee.rn == Self.stackPointerSlot { noteStackPointer(updated) }
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .loadPair64, .loadPairPreIndex64, .loadPairPostIndex64:
+                    let base = x[Int(op.pointee.rn)]
+                    let updated = base &+ op.pointee.imm
+                    let access = op.pointee.kind == .loadPairPostIndex64 ? base : updated
+                    if base & UInt64(op.pointee.aux8) == 0, access & PhysicalMemory.pageOffsetMask <= PhysicalMemory.pageSize - 16,
+                       let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 7) {
+                        let firstValue = host.load(as: UInt64.self)
+                        let secondValue = host.load(fromByteOffset: 8, as: UInt64.self)
+                        x[Int(op.pointee.rd)] = firstValue
+                        x[Int(op.pointee.rm)] = secondValue
+                        if op.pointee.kind != .loadPair64 {
+                            x[Int(op.pointee.rn)] = updated
+                            if op.pointee.rn == Self.stackPointerSlot { noteStackPointer(updated) }
+                        }
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .loadPair32:
+                    let base = x[Int(op.pointee.rn)]
+                    let access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, access & PhysicalMemory.pageOffsetMask <= PhysicalMemory.pageSize - 8,
+                       let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 3) {
+                        let firstValue = UInt64(host.load(as: UInt32.self))
+                        let secondValue = UInt64(host.load(fromByteOffset: 4, as: UInt32.self))
+                        x[Int(op.pointee.rd)] = firstValue
+                        x[Int(op.pointee.rm)] = secondValue
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .storePair64, .storePairPreIndex64, .storePairPostIndex64:
+                    let base = x[Int(op.pointee.rn)]
+                    let updated = base &+ op.pointee.imm
+                    let access = op.pointee.kind == .storePairPostIndex64 ? base : updated
+                    if base & UInt64(op.pointee.aux8) == 0, access & PhysicalMemory.pageOffsetMask <= PhysicalMemory.pageSize - 16,
+                       let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 7) {
+                        let firstValue = x[Int(op.pointee.rd)], secondValue = x[Int(op.pointee.rm)]
+                        host.storeBytes(of: firstValue, as: UInt64.self)
+                        host.storeBytes(of: secondValue, toByteOffset: 8, as: UInt64.self)
+                        if op.pointee.kind != .storePair64 {
+                            x[Int(op.pointee.rn)] = updated
+                            if op.pointee.rn == Self.stackPointerSlot { noteStackPointer(updated) }
+                        }
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .storePair32:
+                    let base = x[Int(op.pointee.rn)]
+                    let access = base &+ op.pointee.imm
+                    if base & UInt64(op.pointee.aux8) == 0, access & PhysicalMemory.pageOffsetMask <= PhysicalMemory.pageSize - 8,
+                       let host = PhysicalMemory.hostAddress(writeTLB, access, alignment: 3) {
+                        let firstValue = x[Int(op.pointee.rd)], secondValue = x[Int(op.pointee.rm)]
+                        host.storeBytes(of: UInt32(truncatingIfNeeded: firstValue), as: UInt32.self)
+                        host.storeBytes(of: UInt32(truncatingIfNeeded: secondValue), toByteOffset: 4, as: UInt32.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+
+                // MARK: Branches
+                case .branch:
+                    target = op.pointee.imm
+                    branches = true
+                case .branchLink:
+                    x[30] = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    target = op.pointee.imm
+                    branches = true
+                case .branchConditional:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if Self.holds(op.pointee.conditionMask, nzcv) { target = op.pointee.imm }
+                    branches = true
+                case .compareBranchZero64:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if x[Int(op.pointee.rn)] == 0 { target = op.pointee.imm }
+                    branches = true
+                case .compareBranchZero32:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if x[Int(op.pointee.rn)] & 0xFFFF_FFFF == 0 { target = op.pointee.imm }
+                    branches = true
+                case .compareBranchNonZero64:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if x[Int(op.pointee.rn)] != 0 { target = op.pointee.imm }
+                    branches = true
+                case .compareBranchNonZero32:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if x[Int(op.pointee.rn)] & 0xFFFF_FFFF != 0 { target = op.pointee.imm }
+                    branches = true
+                case .testBranchZero:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if x[Int(op.pointee.rn)] &>> UInt64(op.pointee.aux8) & 1 == 0 { target = op.pointee.imm }
+                    branches = true
+                case .testBranchNonZero:
+                    target = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    if x[Int(op.pointee.rn)] &>> UInt64(op.pointee.aux8) & 1 == 1 { target = op.pointee.imm }
+                    branches = true
+                case .branchRegister:
+                    target = x[Int(op.pointee.rn)]
+                    branches = true
+                case .branchLinkRegister:
+                    target = x[Int(op.pointee.rn)]
+                    x[30] = pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2) &+ 4
+                    branches = true
+                case .returnFromSubroutine:
+                    target = x[Int(op.pointee.rn)]
+                    branches = true
+                }
+
+
+                if _slowPath(slow) {
+                    // The general executor counts and retires the instruction itself.
+                    pending &+= Self.slot(of: op, in: first)
+                    counters.instructions &+= UInt64(pending)
+                    if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
+                    pending = 0
+                    pstate.nzcv = nzcv
+                    trail.next = trailNext
+                    trail.count &+= blocks
+                    blocks = 0
+                    let index = Self.slot(of: op, in: ops)
+                    let outcome = executeGeneric(page: page, index: index,
+                                                 address: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2), model: &model)
+                    nzcv = pstate.nzcv
+                    guard case .next = outcome else { return }
+                    op += 1
+                    first = op
+                    continue instructions
+                }
+                if branches {
+                    if _slowPath(observing) {
+                        // The observer sees the machine as it is before the branch retires.
+                        pending &+= Self.slot(of: op, in: first)
+                        first = op
+                        counters.instructions &+= UInt64(pending)
+                        if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
+                        pending = 0
+                        pstate.nzcv = nzcv
+                        let index = Self.slot(of: op, in: ops)
+                        notifyObserver(of: op.pointee.kind, at: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2), to: target)
+                    }
+                    if Model.timesEachInstruction {
+                        let index = Self.slot(of: op, in: ops)
+                        model.retire(page.timing[index], pc: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2),
+                                     nextPC: target, dataAddress: 0)
+                    }
+                    op += 1
+                    nextPC = target
+                    break instructions
+                }
+                if Model.timesEachInstruction {
+                    let index = Self.slot(of: op, in: ops)
+                    let address = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
+                    model.retire(page.timing[index], pc: address, nextPC: address &+ 4, dataAddress: dataAddress)
+                }
+                op += 1
+            }
+
+            let executed = Self.slot(of: op, in: ops) &- index
+            pending &+= Self.slot(of: op, in: first)
+            remaining &-= UInt64(executed)
+            // The next block, if nothing needs the run loop first. (The run loop reports a hook
+            // before the first block it runs, so only later blocks need checking here.)
+            guard chain, remaining > 0, nextPC & 3 == 0 else { pc = nextPC; return }
+            if nextPC &- pageBase >= PhysicalMemory.pageSize {
+                guard let next = cache.page(containing: nextPC, memory: memory) else { pc = nextPC; return }
+                page = next
+                ops = next.ops
+                lengths = next.blockLengths
+                pageBase = next.base
+            }
+            index = Int(truncatingIfNeeded: (nextPC &- pageBase) &>> 2)
+            if page.hooked[index] { pc = nextPC; return }
+        }
+    }
+
+    /// Tells the control-flow observer about the branch of kind `kind` at `site` going to `target`.
+    @inline(never)
+    private func notifyObserver(of kind: MicroKind, at site: UInt64, to target: UInt64) {
+        guard let observer = controlFlowObserver else { return }
+        let stackPointer = registers[Int(RegisterSlot.stackPointer)]
+        switch kind {
+        case .branch, .branchRegister:
+            observer.branched(from: site, to: target, stackPointer: stackPointer)
+        case .branchLink, .branchLinkRegister:
+            observer.called(from: site, to: target, returnAddress: site &+ 4, stackPointer: stackPointer)
+        case .returnFromSubroutine:
+            observer.returned(from: site, to: target, stackPointer: stackPointer)
+        default:
+            break
+        }
+    }
+
+    /// The slot of `op` in the array starting at `base` (a `MicroOp` is 16 bytes).
+    @inline(__always)
+    static func slot(of op: UnsafeMutablePointer<MicroOp>, in base: UnsafeMutablePointer<MicroOp>) -> Int {
+        Int(bitPattern: (UInt(bitPattern: op) &- UInt(bitPattern: base)) &>> 4)
+    }
+
+    /// `RegisterSlot.stackPointer`, as a constant of this module.
+    static let stackPointerSlot: UInt8 = 33
+
+    /// Whether the condition whose `conditionMask` is given holds for `nzcv`.
+    @inline(__always)
+    static func holds(_ conditionMask: UInt16, _ nzcv: UInt32) -> Bool {
+        (conditionMask &>> UInt16(truncatingIfNeeded: nzcv &>> 28)) & 1 != 0
+    }
+
+    /// A W register's value shifted left within 32 bits (the LSL of a 32-bit shifted-register operand).
+    @inline(__always)
+    static func shifted32(_ value: UInt64, _ amount: UInt8) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: value) &<< UInt32(amount))
+    }
+}
