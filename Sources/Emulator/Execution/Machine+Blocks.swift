@@ -33,7 +33,14 @@ extension Machine {
         /// Retired instructions and entered blocks not yet added to `counters` (and the model).
         var pending = 0
         var blocks = 0
+        /// Instructions in `retireBuffer` not yet reported to a model that times each one.
+        let retired = retireBuffer
+        var batched = 0
+        var timing = page.timing
         defer {
+            if Model.timesEachInstruction && batched > 0 {
+                model.retire(UnsafeBufferPointer(start: retired, count: batched))
+            }
             counters.instructions &+= UInt64(pending)
             if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
             counters.blocksEntered &+= UInt64(blocks)
@@ -417,6 +424,10 @@ extension Machine {
 
                 if _slowPath(slow) {
                     // The general executor counts and retires the instruction itself.
+                    if Model.timesEachInstruction && batched > 0 {
+                        model.retire(UnsafeBufferPointer(start: retired, count: batched))
+                        batched = 0
+                    }
                     pending &+= Self.slot(of: op, in: first)
                     counters.instructions &+= UInt64(pending)
                     if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
@@ -448,8 +459,14 @@ extension Machine {
                     }
                     if Model.timesEachInstruction {
                         let index = Self.slot(of: op, in: ops)
-                        model.retire(page.timing[index], pc: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2),
-                                     nextPC: target, dataAddress: 0)
+                        retired[batched] = RetiredInstruction(instruction: timing + index,
+                                                              pc: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2),
+                                                              nextPC: target, dataAddress: 0)
+                        batched &+= 1
+                        if batched == Self.retireBufferCapacity {
+                            model.retire(UnsafeBufferPointer(start: retired, count: batched))
+                            batched = 0
+                        }
                     }
                     op += 1
                     nextPC = target
@@ -458,7 +475,13 @@ extension Machine {
                 if Model.timesEachInstruction {
                     let index = Self.slot(of: op, in: ops)
                     let address = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
-                    model.retire(page.timing[index], pc: address, nextPC: address &+ 4, dataAddress: dataAddress)
+                    retired[batched] = RetiredInstruction(instruction: timing + index, pc: address, nextPC: address &+ 4,
+                                                          dataAddress: dataAddress)
+                    batched &+= 1
+                    if batched == Self.retireBufferCapacity {
+                        model.retire(UnsafeBufferPointer(start: retired, count: batched))
+                        batched = 0
+                    }
                 }
                 op += 1
             }
@@ -473,6 +496,7 @@ extension Machine {
                 guard let next = cache.page(containing: nextPC, memory: memory) else { pc = nextPC; return }
                 page = next
                 ops = next.ops
+                timing = next.timing
                 lengths = next.blockLengths
                 pageBase = next.base
             }

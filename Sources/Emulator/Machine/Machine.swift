@@ -12,6 +12,9 @@ public final class Machine {
     public let interruptController: InterruptController
     /// Register file: slots 0–30 are X0–X30, 31 reads zero, 32 absorbs writes, 33 is the current SP.
     let registers: UnsafeMutablePointer<UInt64>
+    /// Instructions retired but not yet reported to a cycle model that times each one.
+    let retireBuffer: UnsafeMutablePointer<RetiredInstruction>
+    static let retireBufferCapacity = 256
 
     /// The address of the next instruction.
     public var pc: UInt64 = 0
@@ -70,6 +73,7 @@ public final class Machine {
         interruptController = InterruptController()
         registers = .allocate(capacity: RegisterSlot.count)
         registers.initialize(repeating: 0, count: RegisterSlot.count)
+        retireBuffer = .allocate(capacity: Self.retireBufferCapacity)
         memory.addDevice(interruptController.distributor,
                          at: InterruptController.distributorBase..<InterruptController.distributorBase + InterruptController.regionSize)
         memory.addDevice(interruptController.cpuInterface,
@@ -89,6 +93,7 @@ public final class Machine {
 
     deinit {
         registers.deallocate()
+        retireBuffer.deallocate()
     }
 
     // MARK: Registers

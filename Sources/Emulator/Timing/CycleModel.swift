@@ -19,6 +19,10 @@ public protocol CycleModel {
     /// `dataAddress` the address it loaded from or stored to (0 if none).
     mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64)
 
+    /// A run of instructions retired, in order (for models whose `timesEachInstruction` is true;
+    /// the same as retiring each in turn).
+    mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>)
+
     /// `count` instructions retired (only for models whose `timesEachInstruction` is false).
     mutating func retire(count: UInt64)
 
@@ -30,6 +34,32 @@ public protocol CycleModel {
 
     /// Everything the model has counted so far.
     var counters: TimingCounters { get }
+}
+
+extension CycleModel {
+    public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
+        for entry in batch {
+            retire(entry.instruction.pointee, pc: entry.pc, nextPC: entry.nextPC, dataAddress: entry.dataAddress)
+        }
+    }
+}
+
+/// One retired instruction as the executor reports it to a cycle model.
+public struct RetiredInstruction {
+    /// What the model needs of the instruction (its decoded slot's digest).
+    public var instruction: UnsafePointer<TimedInstruction>
+    public var pc: UInt64
+    /// Where execution continued (the branch outcome).
+    public var nextPC: UInt64
+    /// The address loaded from or stored to (0 if none).
+    public var dataAddress: UInt64
+
+    public init(instruction: UnsafePointer<TimedInstruction>, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
+        self.instruction = instruction
+        self.pc = pc
+        self.nextPC = nextPC
+        self.dataAddress = dataAddress
+    }
 }
 
 /// One cycle per instruction: the functional fast-forward model.

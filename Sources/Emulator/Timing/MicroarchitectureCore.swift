@@ -154,6 +154,61 @@ struct MicroarchitectureCore {
         return 0
     }
 
+    /// Looks up the data cache for a memory access of `bytes` at `address`; returns the cycles a
+    /// load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
+    @inline(__always)
+    mutating func accessDataCache(bytes: UInt8, isLoad: Bool, address: UInt64) -> UInt64 {
+        var hit = dataCache.access(address)
+        let last = address &+ UInt64(bytes) &- 1
+        if dataCache.line(of: last) != dataCache.line(of: address) { hit = dataCache.access(last) && hit }
+        if hit { return 0 }
+        counters.dataCacheMisses &+= 1
+        return isLoad ? missLatency : 0
+    }
+
+    /// Applies a cache maintenance instruction's effect to the cache models.
+    mutating func applyCacheMaintenance(_ operation: TimedInstruction.CacheEffect, address: UInt64) {
+        switch operation {
+        case .none:
+            break
+        case .dataInvalidateLine:
+            dataCache.invalidate(address)
+        case .instructionInvalidateLine:
+            instructionCache.invalidate(address)
+            lastFetchLine = .max
+        case .instructionInvalidateAll:
+            instructionCache.reset()
+            lastFetchLine = .max
+        }
+    }
+
+    /// Predicts the branch at `pc` (going to `nextPC`), learns it and counts a misprediction;
+    /// returns whether it was mispredicted (the caller redirects the front end).
+    @inline(__always)
+    mutating func branchMispredicted(class timingClass: TimingClass, pc: UInt64, nextPC: UInt64) -> Bool {
+        var mispredicted = false
+        switch timingClass {
+        case .branchConditional, .compareAndBranch:
+            mispredicted = predictor.conditionalMispredicted(pc: pc, taken: nextPC != pc &+ 4)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+        case .call:
+            predictor.pushReturn(pc &+ 4)
+        case .callIndirect:
+            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+            predictor.pushReturn(pc &+ 4)
+        case .branchIndirect:
+            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+        case .functionReturn:
+            mispredicted = predictor.returnMispredicted(target: nextPC)
+            if mispredicted { counters.returnMispredicts &+= 1 }
+        default:
+            break
+        }
+        return mispredicted
+    }
+
     /// Predicts the branch at `pc` (going to `nextPC`), learns it, counts a misprediction and
     /// redirects the front end to `resolved + penalty` when it was wrong.
     @inline(__always)

@@ -44,57 +44,107 @@ public struct OutOfOrderCycleModel: CycleModel {
     public var counters: TimingCounters { core.counters }
     public var profile: CPUProfile { core.profile }
 
-    @inline(__always)
     public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
-        let timingClass = instruction.timingClass
-        let cost = core.costs[Int(timingClass.rawValue)]
-        let use = instruction
-        core.counters.instructions &+= 1
-        core.fetch(pc, at: dispatchCycle)
-
-        // Dispatch: in order, `width` micro-ops per cycle, into a window with room.
-        let microOps = UInt64(cost.microOps)
-        if core.fetchReady > dispatchCycle { dispatchCycle = core.fetchReady; dispatchSlotsUsed = 0 }
-        if dispatchSlotsUsed > 0 && dispatchSlotsUsed + microOps > width {
-            dispatchCycle += 1
-            dispatchSlotsUsed = 0
+        withUnsafePointer(to: instruction) { pointer in
+            var entry = RetiredInstruction(instruction: pointer, pc: pc, nextPC: nextPC, dataAddress: dataAddress)
+            withUnsafePointer(to: &entry) { retire(UnsafeBufferPointer(start: $0, count: 1)) }
         }
-        while windowCount > 0 && (windowMicroOpsInFlight + microOps > window || windowCount == Self.windowCapacity) {
-            let retired = windowRetire[windowHead]
-            windowMicroOpsInFlight -= UInt64(windowMicroOps[windowHead])
-            windowHead = (windowHead + 1) & (Self.windowCapacity - 1)
-            windowCount -= 1
-            if retired > dispatchCycle { dispatchCycle = retired; dispatchSlotsUsed = 0 }
-        }
-        dispatchSlotsUsed += microOps
-        let dispatched = dispatchCycle
-        while dispatchSlotsUsed > width { dispatchCycle += 1; dispatchSlotsUsed -= width }
-        schedule.forget(before: dispatched > 64 ? dispatched - 64 : 0)
+    }
 
-        // Issue: operands ready, pipes free.
-        var earliest = max(dispatched &+ 1, core.operandsReady(use))
-        if cost.serialisation > 0 { earliest = max(earliest, lastRetire) }
-        let issue = schedule.reserve(cost, earliest: earliest)
-        let extra = core.accessData(instruction, class: timingClass, address: dataAddress)
-        core.writeResults(use, issue: issue, cost: cost, extra: extra)
-
-        // Complete and retire in order.
-        var complete = issue &+ UInt64(cost.latency) &+ extra
-        if cost.serialisation > 0 {
-            complete = issue &+ UInt64(cost.serialisation)
-            core.fetchReady = max(core.fetchReady, complete)
+    /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
+    public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
+        let costs = core.costs
+        let windowRetire = self.windowRetire, windowMicroOps = self.windowMicroOps
+        let width = self.width, window = self.window
+        let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
+        var dispatchCycle = self.dispatchCycle, slotsUsed = dispatchSlotsUsed
+        var head = windowHead, count = windowCount, inFlight = windowMicroOpsInFlight
+        var lastRetire = self.lastRetire
+        var fetchReady = core.fetchReady
+        var lastFetchLine = core.lastFetchLine
+        var instructions = core.counters.instructions
+        defer {
+            self.dispatchCycle = dispatchCycle
+            dispatchSlotsUsed = slotsUsed
+            windowHead = head
+            windowCount = count
+            windowMicroOpsInFlight = inFlight
+            self.lastRetire = lastRetire
+            core.fetchReady = fetchReady
+            core.lastFetchLine = lastFetchLine
+            core.counters.instructions = instructions
+            core.counters.cycles = lastRetire
         }
-        lastRetire = max(lastRetire, complete)
-        let tail = (windowHead + windowCount) & (Self.windowCapacity - 1)
-        windowRetire[tail] = lastRetire
-        windowMicroOps[tail] = cost.microOps
-        windowCount += 1
-        windowMicroOpsInFlight += microOps
 
-        if timingClass.isBranch {
-            core.resolveBranch(class: timingClass, pc: pc, nextPC: nextPC, resolved: issue &+ UInt64(cost.latency))
+        for entry in batch {
+            let instruction = entry.instruction
+            let timingClass = instruction.pointee.timingClass
+            // The class cost is read where needed, through a pointer (not copied into registers up front).
+            let cost = costs + Int(timingClass.rawValue)
+            instructions &+= 1
+
+            // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
+            let line = core.instructionCache.line(of: entry.pc)
+            if line != lastFetchLine {
+                lastFetchLine = line
+                if !core.instructionCache.accessLine(line) {
+                    core.counters.instructionCacheMisses &+= 1
+                    fetchReady = max(fetchReady, dispatchCycle) &+ missLatency
+                }
+            }
+
+            // Dispatch: in order, `width` micro-ops per cycle, into a window with room.
+            let microOps = UInt64(cost.pointee.microOps)
+            if fetchReady > dispatchCycle { dispatchCycle = fetchReady; slotsUsed = 0 }
+            if slotsUsed > 0 && slotsUsed &+ microOps > width {
+                dispatchCycle &+= 1
+                slotsUsed = 0
+            }
+            while count > 0 && (inFlight &+ microOps > window || count == Self.windowCapacity) {
+                let retired = windowRetire[head]
+                inFlight &-= UInt64(windowMicroOps[head])
+                head = (head &+ 1) & (Self.windowCapacity - 1)
+                count &-= 1
+                if retired > dispatchCycle { dispatchCycle = retired; slotsUsed = 0 }
+            }
+            slotsUsed &+= microOps
+            let dispatched = dispatchCycle
+            while slotsUsed > width { dispatchCycle &+= 1; slotsUsed &-= width }
+            schedule.forget(before: dispatched > 64 ? dispatched &- 64 : 0)
+
+            // Issue: operands ready, pipes free.
+            var earliest = max(dispatched &+ 1, core.operandsReady(instruction.pointee))
+            if cost.pointee.serialisation > 0 { earliest = max(earliest, lastRetire) }
+            let issue = schedule.reserve(cost, earliest: earliest)
+            var extra: UInt64 = 0
+            if timingClass.accessesMemory {
+                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
+                                             address: entry.dataAddress)
+            } else if instruction.pointee.cacheOperation != .none {
+                let operation = instruction.pointee.cacheOperation
+                core.applyCacheMaintenance(operation, address: entry.dataAddress)
+                if operation != .dataInvalidateLine { lastFetchLine = .max }
+            }
+            core.writeResults(instruction.pointee, issue: issue, cost: cost.pointee, extra: extra)
+
+            // Complete and retire in order.
+            var complete = issue &+ UInt64(cost.pointee.latency) &+ extra
+            if cost.pointee.serialisation > 0 {
+                complete = issue &+ UInt64(cost.pointee.serialisation)
+                fetchReady = max(fetchReady, complete)
+            }
+            lastRetire = max(lastRetire, complete)
+            let tail = (head &+ count) & (Self.windowCapacity - 1)
+            windowRetire[tail] = lastRetire
+            windowMicroOps[tail] = cost.pointee.microOps
+            count &+= 1
+            inFlight &+= microOps
+
+            if timingClass.isBranch,
+               core.branchMispredicted(class: timingClass, pc: entry.pc, nextPC: entry.nextPC) {
+                fetchReady = max(fetchReady, issue &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
+            }
         }
-        core.counters.cycles = lastRetire
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {

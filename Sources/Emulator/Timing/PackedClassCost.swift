@@ -16,6 +16,18 @@ struct PackedClassCost {
     /// What a result of this class forwards as: 0 none, 1 integer pipeline, 2 multiply.
     var producerKind: UInt8 = 0
 
+    /// When every use takes one cycle and the uses fall into at most two groups of identical pipe
+    /// kinds (at most three pipes each), disjoint from each other, each group one use (any free
+    /// pipe of its kinds will do) or as many uses as it has pipes (all must be free), a cycle
+    /// suits the class exactly when each group's condition holds. `PipeSchedule` then evaluates
+    /// the condition for 64 cycles at once without branching: `directRows` are the groups' pipes
+    /// (three per group, repeated to fill, the schedule's always-free row for an absent group)
+    /// and `directNeedsAll0/1` are all ones for a group that needs all its pipes.
+    var isDirect = false
+    var directRows: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+    var directNeedsAll0: UInt64 = 0
+    var directNeedsAll1: UInt64 = 0
+
     @inline(__always)
     func pipeMask(_ index: Int) -> UInt16 {
         switch index {
@@ -39,6 +51,7 @@ struct PackedClassCost {
     init() {}
 
     init(_ cost: ClassCost, timingClass: TimingClass, profile: CPUProfile) {
+        let freeRow = UInt8(profile.pipes.count) // PipeSchedule's row that is never busy
         microOps = cost.microOps
         latency = cost.latency
         secondLatency = cost.secondLatency
@@ -58,6 +71,36 @@ struct PackedClassCost {
         case .exceptionReturn: serialisation = UInt16(profile.exceptionReturn.value)
         case .systemRegisterRead: latency = UInt8(profile.systemRegisterRead.value)
         default: break
+        }
+        // Group the uses by pipe kinds for direct placement (see `isDirect`).
+        if !cost.uses.isEmpty, cost.uses.count <= 4, cost.uses.allSatisfy({ $0.cycles == 1 && $0.pipes != 0 }) {
+            var groups: [(mask: UInt16, count: Int)] = []
+            for use in cost.uses {
+                if let index = groups.firstIndex(where: { $0.mask == use.pipes }) {
+                    groups[index].count += 1
+                } else {
+                    groups.append((use.pipes, 1))
+                }
+            }
+            var disjoint = true
+            for a in groups.indices {
+                for b in groups.indices where a < b && groups[a].mask & groups[b].mask != 0 { disjoint = false }
+            }
+            let expressible = groups.count <= 2
+                && groups.allSatisfy { ($0.count == 1 || $0.count == $0.mask.nonzeroBitCount) && $0.mask.nonzeroBitCount <= 3 }
+            if disjoint && expressible {
+                func rows(_ mask: UInt16) -> [UInt8] {
+                    var pipes = (0..<16).filter { mask & (1 << UInt16($0)) != 0 }.map(UInt8.init)
+                    while pipes.count < 3 { pipes.append(pipes.last ?? freeRow) }
+                    return pipes
+                }
+                let first = rows(groups[0].mask)
+                let second = groups.count > 1 ? rows(groups[1].mask) : [freeRow, freeRow, freeRow]
+                directRows = (first[0], first[1], first[2], second[0], second[1], second[2])
+                directNeedsAll0 = groups[0].count > 1 ? ~0 : 0
+                directNeedsAll1 = groups.count > 1 && groups[1].count > 1 ? ~0 : 0
+                isDirect = true
+            }
         }
         if timingClass.isMultiply {
             producerKind = 2

@@ -15,7 +15,8 @@ struct PipeSchedule {
 
     init(pipeCount: Int, storage: TimingStorage) {
         self.pipeCount = pipeCount
-        bits = storage.words(pipeCount * Self.wordsPerPipe)
+        // One more row than pipes: a row that is never busy, for absent groups of a direct placement.
+        bits = storage.words((pipeCount + 1) * Self.wordsPerPipe)
     }
 
     /// Forgets everything (a fresh pipeline).
@@ -42,39 +43,129 @@ struct PipeSchedule {
         baseWord = newBase
     }
 
+    /// The occupancy word holding `cycle` for `pipe`.
     @inline(__always)
-    private func isFree(_ pipe: Int, from cycle: UInt64, for span: UInt8) -> Bool {
-        let limit = (baseWord << 6) &+ Self.horizon
+    private func word(_ pipe: Int, _ cycle: UInt64) -> UInt64 {
+        bits[pipe &* Self.wordsPerPipe &+ Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))]
+    }
+
+    /// The bits of cycles `cycle ..< cycle + count` within `cycle`'s word (`count` ≤ 64 − cycle % 64).
+    @inline(__always)
+    private static func span(from cycle: UInt64, count: UInt64) -> UInt64 {
+        let ones: UInt64 = count >= 64 ? ~0 : (1 &<< count) &- 1
+        return ones &<< (cycle & 63)
+    }
+
+    /// Whether `pipe` is free in every cycle of `cycle ..< cycle + span` before the horizon `limit`.
+    @inline(__always)
+    private func isFree(_ pipe: Int, from cycle: UInt64, for span: UInt8, limit: UInt64) -> Bool {
         var c = cycle
-        let end = cycle &+ UInt64(span)
-        while c < end && c < limit {
-            let word = bits[pipe * Self.wordsPerPipe + Int((c >> 6) & UInt64(Self.wordsPerPipe - 1))]
-            if word & (1 << (c & 63)) != 0 { return false }
-            c += 1
+        let end = min(cycle &+ UInt64(span), limit)
+        while c < end {
+            let count = min(end &- c, 64 &- (c & 63))
+            if word(pipe, c) & Self.span(from: c, count: count) != 0 { return false }
+            c &+= count
         }
         return true
     }
 
+    /// Marks `pipe` busy in `cycle ..< cycle + span` before the horizon `limit`.
     @inline(__always)
-    private mutating func mark(_ pipe: Int, from cycle: UInt64, for span: UInt8) {
-        let limit = (baseWord << 6) &+ Self.horizon
+    private mutating func mark(_ pipe: Int, from cycle: UInt64, for span: UInt8, limit: UInt64) {
         var c = cycle
-        let end = cycle &+ UInt64(span)
-        while c < end && c < limit {
-            bits[pipe * Self.wordsPerPipe + Int((c >> 6) & UInt64(Self.wordsPerPipe - 1))] |= 1 << (c & 63)
-            c += 1
+        let end = min(cycle &+ UInt64(span), limit)
+        while c < end {
+            let count = min(end &- c, 64 &- (c & 63))
+            bits[pipe &* Self.wordsPerPipe &+ Int(truncatingIfNeeded: (c &>> 6) & UInt64(Self.wordsPerPipe - 1))]
+                |= Self.span(from: c, count: count)
+            c &+= count
         }
     }
 
+    /// The first cycle in `cycle ..< limit` that suits a class placed directly (see
+    /// `PackedClassCost.isDirect`), or `limit`.
+    @inline(__always)
+    private func firstDirectFit(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
+        let rows = cost.pointee.directRows
+        let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
+        var c = cycle
+        while c < limit {
+            let a = word(Int(rows.0), c), b = word(Int(rows.1), c), d = word(Int(rows.2), c)
+            let e = word(Int(rows.3), c), f = word(Int(rows.4), c), g = word(Int(rows.5), c)
+            let first = ((a | b | d) & all0) | ((a & b & d) & ~all0)
+            let second = ((e | f | g) & all1) | ((e & f & g) & ~all1)
+            let suitable = ~(first | second) &>> (c & 63)
+            if suitable != 0 { return min(c &+ UInt64(suitable.trailingZeroBitCount), limit) }
+            c = (c | 63) &+ 1
+        }
+        return limit
+    }
+
     /// The first cycle at or after `earliest` in which every pipe use of `cost` finds a distinct
-    /// free pipe; the pipes are then marked busy.
+    /// free pipe (each use, in order, taking the lowest-numbered free pipe of its kinds); the
+    /// pipes are then marked busy. Cycles past the horizon are not searched: the search stops there.
     @inline(__always)
     mutating func reserve(_ cost: PackedClassCost, earliest: UInt64) -> UInt64 {
-        let useCount = Int(cost.useCount)
-        var cycle = max(earliest, baseWord << 6)
+        withUnsafePointer(to: cost) { reserve($0, earliest: earliest) }
+    }
+
+    /// `reserve` with the class cost read through `cost`.
+    mutating func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest: UInt64) -> UInt64 {
+        let useCount = Int(cost.pointee.useCount)
+        let cycle = max(earliest, baseWord << 6)
         if useCount == 0 { return cycle }
         let limit = (baseWord << 6) &+ Self.horizon
+        guard cycle < limit else { return cycle }
+        guard cost.pointee.isDirect else { return reserveSearching(cost.pointee, from: cycle, limit: limit) }
+
+        let found = firstDirectFit(cost, from: cycle, limit: limit)
+        if found >= limit { return limit }
+        // Place each use as the search would: the lowest-numbered free pipe of its kinds (one
+        // exists for each: the cycle suits the class).
+        let bit: UInt64 = 1 &<< (found & 63)
+        let slot = Int(truncatingIfNeeded: (found &>> 6) & UInt64(Self.wordsPerPipe - 1))
+        var taken: UInt16 = 0
+        var use = 0
+        while use < useCount {
+            var candidates = cost.pointee.pipeMask(use) & ~taken
+            while candidates != 0 {
+                let pipe = Int(candidates.trailingZeroBitCount)
+                let index = pipe &* Self.wordsPerPipe &+ slot
+                if bits[index] & bit == 0 {
+                    bits[index] |= bit
+                    taken |= 1 << UInt16(pipe)
+                    break
+                }
+                candidates &= candidates &- 1
+            }
+            use &+= 1
+        }
+        return found
+    }
+
+    /// `reserve` for classes that need the search: cycle by cycle from `cycle`, skipping cycles in
+    /// which the first use finds no pipe free even for its first cycle.
+    @inline(never)
+    private mutating func reserveSearching(_ cost: PackedClassCost, from start: UInt64, limit: UInt64) -> UInt64 {
+        let useCount = Int(cost.useCount)
+        var cycle = start
+        let firstMask = cost.pipes.0
         while cycle < limit {
+            // The first use needs a pipe free at least in `cycle`: skip to the first such cycle.
+            var allBusy: UInt64 = ~0
+            var pipes = firstMask
+            while pipes != 0 {
+                allBusy &= word(Int(pipes.trailingZeroBitCount), cycle)
+                pipes &= pipes &- 1
+            }
+            let free = ~allBusy &>> (cycle & 63)
+            if free == 0 {
+                cycle = (cycle | 63) &+ 1
+                continue
+            }
+            cycle &+= UInt64(free.trailingZeroBitCount)
+            if cycle >= limit { return limit }
+
             var chosen: (Int, Int, Int, Int) = (0, 0, 0, 0)
             var taken: UInt16 = 0
             var placed = 0
@@ -83,7 +174,7 @@ struct PipeSchedule {
                 var found = -1
                 while candidates != 0 {
                     let pipe = candidates.trailingZeroBitCount
-                    if isFree(pipe, from: cycle, for: cost.busy(placed)) { found = pipe; break }
+                    if isFree(pipe, from: cycle, for: cost.busy(placed), limit: limit) { found = pipe; break }
                     candidates &= candidates - 1
                 }
                 if found < 0 { break }
@@ -97,14 +188,14 @@ struct PipeSchedule {
                 placed += 1
             }
             if placed == useCount {
-                if useCount > 0 { mark(chosen.0, from: cycle, for: cost.busy(0)) }
-                if useCount > 1 { mark(chosen.1, from: cycle, for: cost.busy(1)) }
-                if useCount > 2 { mark(chosen.2, from: cycle, for: cost.busy(2)) }
-                if useCount > 3 { mark(chosen.3, from: cycle, for: cost.busy(3)) }
+                if useCount > 0 { mark(chosen.0, from: cycle, for: cost.busy(0), limit: limit) }
+                if useCount > 1 { mark(chosen.1, from: cycle, for: cost.busy(1), limit: limit) }
+                if useCount > 2 { mark(chosen.2, from: cycle, for: cost.busy(2), limit: limit) }
+                if useCount > 3 { mark(chosen.3, from: cycle, for: cost.busy(3), limit: limit) }
                 return cycle
             }
-            cycle += 1
+            cycle &+= 1
         }
-        return cycle
+        return limit
     }
 }
