@@ -21,7 +21,7 @@ extension Machine {
             memory.writeBytes(segment.fileBytes, at: segment.address)
             let tail = segment.memorySize - UInt64(segment.fileBytes.count)
             if tail > 0 {
-                memory.writeBytes(repeatElement(0, count: Int(tail)), at: segment.address + UInt64(segment.fileBytes.count))
+                memory.writeZeros(count: Int(tail), at: segment.address + UInt64(segment.fileBytes.count))
             }
         }
         pc = image.entry

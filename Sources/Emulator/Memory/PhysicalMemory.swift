@@ -278,15 +278,46 @@ public final class PhysicalMemory {
     }
 
     /// Writes bytes from the host. Decoded code in those pages is invalidated like a guest write;
-    /// watches are not triggered (the host is not the guest). Returns false if any byte is unmapped.
+    /// watches are not triggered (the host is not the guest). Returns false if any byte is unmapped
+    /// (the bytes before it are written).
     @discardableResult
     public func writeBytes<Bytes: Collection>(_ bytes: Bytes, at address: UInt64) -> Bool where Bytes.Element == UInt8 {
         var cursor = address
-        for byte in bytes {
+        var source = bytes.startIndex
+        var remaining = bytes.count
+        // A page at a time: one page lookup and one invalidation per page, not per byte.
+        while remaining > 0 {
             guard let page = page(containing: cursor) else { return false }
-            page.bytes.storeBytes(of: byte, toByteOffset: Int(cursor & Self.pageOffsetMask), as: UInt8.self)
-            if page.holdsCode { codeWriteHandler?(cursor, 1) }
-            cursor &+= 1
+            let offset = Int(cursor & Self.pageOffsetMask)
+            let chunk = min(remaining, Int(Self.pageSize) - offset)
+            let end = bytes.index(source, offsetBy: chunk)
+            let destination = page.bytes + offset
+            var written = 0
+            for byte in bytes[source..<end] {
+                destination.storeBytes(of: byte, toByteOffset: written, as: UInt8.self)
+                written += 1
+            }
+            if page.holdsCode { codeWriteHandler?(cursor, chunk) }
+            source = end
+            cursor &+= UInt64(chunk)
+            remaining -= chunk
+        }
+        return true
+    }
+
+    /// Writes `count` zero bytes from the host, as `writeBytes` does.
+    @discardableResult
+    public func writeZeros(count: Int, at address: UInt64) -> Bool {
+        var cursor = address
+        var remaining = count
+        while remaining > 0 {
+            guard let page = page(containing: cursor) else { return false }
+            let offset = Int(cursor & Self.pageOffsetMask)
+            let chunk = min(remaining, Int(Self.pageSize) - offset)
+            (page.bytes + offset).initializeMemory(as: UInt8.self, repeating: 0, count: chunk)
+            if page.holdsCode { codeWriteHandler?(cursor, chunk) }
+            cursor &+= UInt64(chunk)
+            remaining -= chunk
         }
         return true
     }
