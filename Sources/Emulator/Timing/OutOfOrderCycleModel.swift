@@ -100,13 +100,16 @@ public struct OutOfOrderCycleModel: CycleModel {
                 dispatchCycle &+= 1
                 slotsUsed = 0
             }
+            // Entries retire in nondecreasing cycles (each is the running maximum), so the last one
+            // freed is the latest: dispatch waits for it alone.
+            var latestFreed: UInt64 = 0
             while count > 0 && (inFlight &+ microOps > window || count == Self.windowCapacity) {
-                let retired = windowRetire[head]
+                latestFreed = windowRetire[head]
                 inFlight &-= UInt64(windowMicroOps[head])
                 head = (head &+ 1) & (Self.windowCapacity - 1)
                 count &-= 1
-                if retired > dispatchCycle { dispatchCycle = retired; slotsUsed = 0 }
             }
+            if latestFreed > dispatchCycle { dispatchCycle = latestFreed; slotsUsed = 0 }
             slotsUsed &+= microOps
             let dispatched = dispatchCycle
             while slotsUsed > width { dispatchCycle &+= 1; slotsUsed &-= width }

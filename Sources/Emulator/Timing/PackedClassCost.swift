@@ -24,7 +24,8 @@ struct PackedClassCost {
     /// (three per group, repeated to fill, the schedule's always-free row for an absent group)
     /// and `directNeedsAll0/1` are all ones for a group that needs all its pipes.
     var isDirect = false
-    var directRows: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+    /// The rows' offsets in the schedule's bit array (pipe × `PipeSchedule.wordsPerPipe`).
+    var directRows: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0)
     var directNeedsAll0: UInt64 = 0
     var directNeedsAll1: UInt64 = 0
 
@@ -89,13 +90,14 @@ struct PackedClassCost {
             let expressible = groups.count <= 2
                 && groups.allSatisfy { ($0.count == 1 || $0.count == $0.mask.nonzeroBitCount) && $0.mask.nonzeroBitCount <= 3 }
             if disjoint && expressible {
-                func rows(_ mask: UInt16) -> [UInt8] {
-                    var pipes = (0..<16).filter { mask & (1 << UInt16($0)) != 0 }.map(UInt8.init)
-                    while pipes.count < 3 { pipes.append(pipes.last ?? freeRow) }
-                    return pipes
+                func rows(_ mask: UInt16) -> [UInt16] {
+                    var pipes = (0..<16).filter { mask & (1 << UInt16($0)) != 0 }.map(UInt16.init)
+                    while pipes.count < 3 { pipes.append(pipes.last ?? UInt16(freeRow)) }
+                    return pipes.map { $0 * UInt16(PipeSchedule.wordsPerPipe) }
                 }
                 let first = rows(groups[0].mask)
-                let second = groups.count > 1 ? rows(groups[1].mask) : [freeRow, freeRow, freeRow]
+                let free = UInt16(freeRow) * UInt16(PipeSchedule.wordsPerPipe)
+                let second = groups.count > 1 ? rows(groups[1].mask) : [free, free, free]
                 directRows = (first[0], first[1], first[2], second[0], second[1], second[2])
                 directNeedsAll0 = groups[0].count > 1 ? ~0 : 0
                 directNeedsAll1 = groups.count > 1 && groups[1].count > 1 ? ~0 : 0

@@ -82,34 +82,11 @@ struct PipeSchedule {
         }
     }
 
-    /// The first cycle in `cycle ..< limit` that suits a class placed directly (see
-    /// `PackedClassCost.isDirect`), or `limit`.
+    /// `reserve` with the class cost read through `cost`. A class placed directly (see
+    /// `PackedClassCost.isDirect`) has the suitable cycles of a whole 64-cycle word computed with
+    /// ANDs and ORs of its pipes' occupancy words; each use then takes the lowest-numbered pipe of
+    /// its kinds free in the first suitable cycle, as the search would.
     @inline(__always)
-    private func firstDirectFit(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
-        let rows = cost.pointee.directRows
-        let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
-        var c = cycle
-        while c < limit {
-            let a = word(Int(rows.0), c), b = word(Int(rows.1), c), d = word(Int(rows.2), c)
-            let e = word(Int(rows.3), c), f = word(Int(rows.4), c), g = word(Int(rows.5), c)
-            let first = ((a | b | d) & all0) | ((a & b & d) & ~all0)
-            let second = ((e | f | g) & all1) | ((e & f & g) & ~all1)
-            let suitable = ~(first | second) &>> (c & 63)
-            if suitable != 0 { return min(c &+ UInt64(suitable.trailingZeroBitCount), limit) }
-            c = (c | 63) &+ 1
-        }
-        return limit
-    }
-
-    /// The first cycle at or after `earliest` in which every pipe use of `cost` finds a distinct
-    /// free pipe (each use, in order, taking the lowest-numbered free pipe of its kinds); the
-    /// pipes are then marked busy. Cycles past the horizon are not searched: the search stops there.
-    @inline(__always)
-    mutating func reserve(_ cost: PackedClassCost, earliest: UInt64) -> UInt64 {
-        withUnsafePointer(to: cost) { reserve($0, earliest: earliest) }
-    }
-
-    /// `reserve` with the class cost read through `cost`.
     mutating func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest: UInt64) -> UInt64 {
         let useCount = Int(cost.pointee.useCount)
         let cycle = max(earliest, baseWord << 6)
@@ -118,29 +95,47 @@ struct PipeSchedule {
         guard cycle < limit else { return cycle }
         guard cost.pointee.isDirect else { return reserveSearching(cost.pointee, from: cycle, limit: limit) }
 
-        let found = firstDirectFit(cost, from: cycle, limit: limit)
-        if found >= limit { return limit }
-        // Place each use as the search would: the lowest-numbered free pipe of its kinds (one
-        // exists for each: the cycle suits the class).
-        let bit: UInt64 = 1 &<< (found & 63)
-        let slot = Int(truncatingIfNeeded: (found &>> 6) & UInt64(Self.wordsPerPipe - 1))
-        var taken: UInt16 = 0
-        var use = 0
-        while use < useCount {
-            var candidates = cost.pointee.pipeMask(use) & ~taken
-            while candidates != 0 {
-                let pipe = Int(candidates.trailingZeroBitCount)
-                let index = pipe &* Self.wordsPerPipe &+ slot
-                if bits[index] & bit == 0 {
-                    bits[index] |= bit
-                    taken |= 1 << UInt16(pipe)
-                    break
+        let rows = cost.pointee.directRows
+        let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
+        var c = cycle
+        while true {
+            let words = bits + Int(truncatingIfNeeded: (c &>> 6) & UInt64(Self.wordsPerPipe - 1))
+            let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
+            let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
+            let first = ((a | b | d) & all0) | ((a & b & d) & ~all0)
+            let second = ((e | f | g) & all1) | ((e & f & g) & ~all1)
+            let suitable = ~(first | second) &>> (c & 63)
+            if suitable != 0 {
+                c &+= UInt64(suitable.trailingZeroBitCount)
+                if c >= limit { return limit }
+                let bit: UInt64 = 1 &<< (c & 63)
+                if useCount == 1 {
+                    // The lowest-numbered free pipe among the first group's (rows are in pipe order).
+                    let row = a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2
+                    words[Int(row)] |= bit
+                    return c
                 }
-                candidates &= candidates &- 1
+                var taken: UInt16 = 0
+                var use = 0
+                while use < useCount {
+                    var candidates = cost.pointee.pipeMask(use) & ~taken
+                    while candidates != 0 {
+                        let pipe = Int(candidates.trailingZeroBitCount)
+                        let index = pipe &* Self.wordsPerPipe
+                        if words[index] & bit == 0 {
+                            words[index] |= bit
+                            taken |= 1 << UInt16(pipe)
+                            break
+                        }
+                        candidates &= candidates &- 1
+                    }
+                    use &+= 1
+                }
+                return c
             }
-            use &+= 1
+            c = (c | 63) &+ 1
+            if c >= limit { return limit }
         }
-        return found
     }
 
     /// `reserve` for classes that need the search: cycle by cycle from `cycle`, skipping cycles in
