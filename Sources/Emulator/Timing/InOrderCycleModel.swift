@@ -41,64 +41,115 @@ public struct InOrderCycleModel: CycleModel {
     public var counters: TimingCounters { core.counters }
     public var profile: CPUProfile { core.profile }
 
-    @inline(__always)
     public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
-        let timingClass = instruction.timingClass
-        let cost = core.costs[Int(timingClass.rawValue)]
-        let use = instruction
-        core.counters.instructions &+= 1
-        core.fetch(pc, at: issueCycle)
+        withUnsafePointer(to: instruction) { pointer in
+            var entry = RetiredInstruction(instruction: pointer, pc: pc, nextPC: nextPC, dataAddress: dataAddress)
+            withUnsafePointer(to: &entry) { retire(UnsafeBufferPointer(start: $0, count: 1)) }
+        }
+    }
 
-        var cycle = max(issueCycle, core.fetchReady)
-        if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
-        let microOps = UInt64(cost.microOps)
-        if slotsLeft < microOps && microOps <= width {
-            issueCycle += 1
-            slotsLeft = width
-            cycle = issueCycle
-        }
-        cycle = max(cycle, core.operandsReady(use))
-        if cost.serialisation > 0 { cycle = max(cycle, completed) }
-        var use0 = 0, use1 = 0
-        for index in 0..<Int(cost.useCount) {
-            let (pipe, free) = earliestPipe(cost.pipeMask(index), excluding: index == 1 ? use0 : -1)
-            if index == 0 { use0 = pipe } else if index == 1 { use1 = pipe }
-            cycle = max(cycle, free)
-        }
-        if writesBackInOrder {
-            let first = core.writebackSpan(use, cost: cost).first
-            if lastWriteBack > cycle &+ first { cycle = lastWriteBack - first }
-        }
-        let extra = core.accessData(instruction, class: timingClass, address: dataAddress)
-
-        if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
-        if microOps <= slotsLeft {
-            slotsLeft -= microOps
-        } else {
-            let over = microOps - slotsLeft
-            let extraCycles = (over + width - 1) / width
-            issueCycle += extraCycles
-            slotsLeft = extraCycles * width - over
-        }
-        for index in 0..<Int(cost.useCount) {
-            let pipe = index == 0 ? use0 : index == 1 ? use1 : earliestPipe(cost.pipeMask(index), excluding: -1).pipe
-            pipeFreeAt[pipe] = cycle &+ UInt64(cost.busy(index))
+    /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
+    public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
+        let costs = core.costs
+        let width = self.width
+        let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
+        var issueCycle = self.issueCycle, slotsLeft = self.slotsLeft
+        var lastWriteBack = self.lastWriteBack, completed = self.completed
+        var fetchReady = core.fetchReady
+        var lastFetchLine = core.lastFetchLine
+        var instructions = core.counters.instructions
+        defer {
+            self.issueCycle = issueCycle
+            self.slotsLeft = slotsLeft
+            self.lastWriteBack = lastWriteBack
+            self.completed = completed
+            core.fetchReady = fetchReady
+            core.lastFetchLine = lastFetchLine
+            core.counters.instructions = instructions
+            core.counters.cycles = completed
         }
 
-        core.writeResults(use, issue: cycle, cost: cost, extra: extra)
-        // The issuing instruction's full latency, results or not, bounds the next one's writeback.
-        let span = core.writebackSpan(use, cost: cost)
-        lastWriteBack = max(lastWriteBack, cycle &+ max(UInt64(cost.latency), span.last) &+ extra)
-        var complete = cycle &+ UInt64(cost.latency) &+ extra
-        if cost.serialisation > 0 {
-            complete = cycle &+ UInt64(cost.serialisation)
-            core.fetchReady = max(core.fetchReady, complete)
+        for entry in batch {
+            let instruction = entry.instruction
+            let timingClass = instruction.pointee.timingClass
+            // The class cost is read where needed, through a pointer (not copied into registers up front).
+            let cost = costs + Int(timingClass.rawValue)
+            instructions &+= 1
+
+            // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
+            let line = core.instructionCache.line(of: entry.pc)
+            if line != lastFetchLine {
+                lastFetchLine = line
+                if !core.instructionCache.accessLine(line) {
+                    core.counters.instructionCacheMisses &+= 1
+                    fetchReady = max(fetchReady, issueCycle) &+ missLatency
+                }
+            }
+
+            var cycle = max(issueCycle, fetchReady)
+            if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
+            let microOps = UInt64(cost.pointee.microOps)
+            if slotsLeft < microOps && microOps <= width {
+                issueCycle &+= 1
+                slotsLeft = width
+                cycle = issueCycle
+            }
+            cycle = max(cycle, core.operandsReady(instruction.pointee))
+            if cost.pointee.serialisation > 0 { cycle = max(cycle, completed) }
+            let useCount = Int(cost.pointee.useCount)
+            var use0 = 0, use1 = 0
+            var index = 0
+            while index < useCount {
+                let (pipe, free) = earliestPipe(cost.pointee.pipeMask(index), excluding: index == 1 ? use0 : -1)
+                if index == 0 { use0 = pipe } else if index == 1 { use1 = pipe }
+                cycle = max(cycle, free)
+                index &+= 1
+            }
+            if writesBackInOrder {
+                let first = core.writebackSpan(instruction.pointee, cost: cost.pointee).first
+                if lastWriteBack > cycle &+ first { cycle = lastWriteBack &- first }
+            }
+            var extra: UInt64 = 0
+            if timingClass.accessesMemory {
+                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
+                                             address: entry.dataAddress)
+            } else if instruction.pointee.cacheOperation != .none {
+                let operation = instruction.pointee.cacheOperation
+                core.applyCacheMaintenance(operation, address: entry.dataAddress)
+                if operation != .dataInvalidateLine { lastFetchLine = .max }
+            }
+
+            if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
+            if microOps <= slotsLeft {
+                slotsLeft &-= microOps
+            } else {
+                let over = microOps &- slotsLeft
+                let extraCycles = (over &+ width &- 1) / width
+                issueCycle &+= extraCycles
+                slotsLeft = extraCycles &* width &- over
+            }
+            index = 0
+            while index < useCount {
+                let pipe = index == 0 ? use0 : index == 1 ? use1 : earliestPipe(cost.pointee.pipeMask(index), excluding: -1).pipe
+                pipeFreeAt[pipe] = cycle &+ UInt64(cost.pointee.busy(index))
+                index &+= 1
+            }
+
+            core.writeResults(instruction.pointee, issue: cycle, cost: cost.pointee, extra: extra)
+            // The issuing instruction's full latency, results or not, bounds the next one's writeback.
+            let span = core.writebackSpan(instruction.pointee, cost: cost.pointee)
+            lastWriteBack = max(lastWriteBack, cycle &+ max(UInt64(cost.pointee.latency), span.last) &+ extra)
+            var complete = cycle &+ UInt64(cost.pointee.latency) &+ extra
+            if cost.pointee.serialisation > 0 {
+                complete = cycle &+ UInt64(cost.pointee.serialisation)
+                fetchReady = max(fetchReady, complete)
+            }
+            completed = max(completed, complete)
+            if timingClass.isBranch,
+               core.branchMispredicted(class: timingClass, pc: entry.pc, nextPC: entry.nextPC) {
+                fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
+            }
         }
-        completed = max(completed, complete)
-        if timingClass.isBranch {
-            core.resolveBranch(class: timingClass, pc: pc, nextPC: nextPC, resolved: cycle &+ UInt64(cost.latency))
-        }
-        core.counters.cycles = completed
     }
 
     /// The pipe of `mask` (other than `excluded`) that frees up first, and when.
