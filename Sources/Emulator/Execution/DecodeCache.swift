@@ -106,24 +106,51 @@ final class CodePage {
     }
 }
 
-/// The code pages of a machine, with a one-entry cache for the page last executed from.
+/// The code pages of a machine, with a direct-mapped table of recently executed pages in front of
+/// the dictionary (so execution that moves between pages neither hashes nor counts references).
 final class DecodeCache {
     private var pages: [UInt64: CodePage] = [:]
+    static let recentEntries = 256
+    /// Page number + 1 (0 = empty) and the page, per slot `number % recentEntries`; the dictionary
+    /// keeps the pages alive (pages are dropped only by `removeAll`, which empties this too).
+    private let recentTags: UnsafeMutablePointer<UInt64>
+    private let recentPages: UnsafeMutablePointer<Unmanaged<CodePage>?>
     /// Every hooked address, so a page created after its hooks were set still ends blocks before them.
     private var hookedAddresses: Set<UInt64> = []
-    private var lastNumber: UInt64 = .max
-    private var lastPage: CodePage?
     /// Pages decoded since creation, for statistics.
     private(set) var pagesDecoded = 0
+
+    init() {
+        recentTags = .allocate(capacity: Self.recentEntries)
+        recentTags.initialize(repeating: 0, count: Self.recentEntries)
+        recentPages = .allocate(capacity: Self.recentEntries)
+        recentPages.initialize(repeating: nil, count: Self.recentEntries)
+    }
+
+    deinit {
+        recentTags.deallocate()
+        recentPages.deallocate()
+    }
+
+    /// `page(containing:memory:)` without counting a reference (the cache keeps the page alive).
+    @inline(__always)
+    func unmanagedPage(containing address: UInt64, memory: PhysicalMemory) -> Unmanaged<CodePage>? {
+        let number = address >> PhysicalMemory.pageShift
+        let slot = Int(truncatingIfNeeded: number) & (Self.recentEntries - 1)
+        if recentTags[slot] == number &+ 1, let page = recentPages[slot] { return page }
+        return slowPage(number: number, memory: memory).map { Unmanaged.passUnretained($0) }
+    }
 
     /// The code page holding `address`, created on first use; nil if the memory there is unmapped.
     @inline(__always)
     func page(containing address: UInt64, memory: PhysicalMemory) -> CodePage? {
         let number = address >> PhysicalMemory.pageShift
-        if number == lastNumber, let page = lastPage { return page }
+        let slot = Int(truncatingIfNeeded: number) & (Self.recentEntries - 1)
+        if recentTags[slot] == number &+ 1, let page = recentPages[slot] { return page.takeUnretainedValue() }
         return slowPage(number: number, memory: memory)
     }
 
+    @inline(never)
     private func slowPage(number: UInt64, memory: PhysicalMemory) -> CodePage? {
         let page: CodePage
         if let existing = pages[number] {
@@ -139,8 +166,9 @@ final class DecodeCache {
             pagesDecoded += 1
             memory.markHoldsCode(base, true)
         }
-        lastNumber = number
-        lastPage = page
+        let slot = Int(truncatingIfNeeded: number) & (Self.recentEntries - 1)
+        recentTags[slot] = number &+ 1
+        recentPages[slot] = Unmanaged.passUnretained(page)
         return page
     }
 
@@ -175,7 +203,7 @@ final class DecodeCache {
     func removeAll(memory: PhysicalMemory) {
         for page in pages.values { memory.markHoldsCode(page.base, false) }
         pages.removeAll()
-        lastNumber = .max
-        lastPage = nil
+        recentTags.update(repeating: 0, count: Self.recentEntries)
+        recentPages.update(repeating: nil, count: Self.recentEntries)
     }
 }

@@ -23,10 +23,12 @@ extension Machine {
         let trail = recentBlocks
         let trailStarts = trail.starts, trailLengths = trail.lengths
         var trailNext = trail.next
-        var page = startPage
-        var ops = page.ops
-        var lengths = page.blockLengths
-        var pageBase = page.base
+        // Pages live as long as the decode cache: no reference counting while moving between them.
+        var page = Unmanaged.passUnretained(startPage)
+        var ops = startPage.ops
+        var lengths = startPage.blockLengths
+        var hooked = startPage.hooked
+        var pageBase = startPage.base
         var index = start
         var remaining = budget
         var nzcv = pstate.nzcv
@@ -36,7 +38,7 @@ extension Machine {
         /// Instructions in `retireBuffer` not yet reported to a model that times each one.
         let retired = retireBuffer
         var batched = 0
-        var timing = page.timing
+        var timing = startPage.timing
         defer {
             if Model.timesEachInstruction && batched > 0 {
                 model.retire(UnsafeBufferPointer(start: retired, count: batched))
@@ -51,7 +53,7 @@ extension Machine {
 
         while true {
             var length = Int(lengths[index])
-            if length == 0 { length = page.blockLength(at: index) }
+            if length == 0 { length = page._withUnsafeGuaranteedRef { $0.blockLength(at: index) } }
             if UInt64(length) > remaining { length = Int(remaining) }
             blocks &+= 1
             trailStarts[trailNext] = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
@@ -76,7 +78,7 @@ extension Machine {
 
                 switch op.pointee.kind {
                 case .undecoded:
-                    page.decode(Self.slot(of: op, in: ops))
+                    page._withUnsafeGuaranteedRef { $0.decode(Self.slot(of: op, in: ops)) }
                     continue instructions
                 case .generic:
                     slow = true
@@ -198,6 +200,34 @@ extension Machine {
                     x[Int(op.pointee.rd)] = (Self.holds(op.pointee.conditionMask, nzcv) ? x[Int(op.pointee.rn)] : x[Int(op.pointee.rm)] &+ 1) & 0xFFFF_FFFF
                 case .multiplyAdd64:
                     x[Int(op.pointee.rd)] = x[Int(op.pointee.ra)] &+ x[Int(op.pointee.rn)] &* x[Int(op.pointee.rm)]
+                case .moveKeep64:
+                    let shift = UInt64(op.pointee.aux8)
+                    x[Int(op.pointee.rd)] = (x[Int(op.pointee.rn)] & ~(0xFFFF &<< shift)) | (op.pointee.imm &<< shift)
+                case .shiftLeftVariable64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)] &<< (x[Int(op.pointee.rm)] & 63)
+                case .addExtended64:
+                    x[Int(op.pointee.rd)] = x[Int(op.pointee.rn)]
+                        &+ Arithmetic.extend(x[Int(op.pointee.rm)], op.pointee.ra, shift: op.pointee.aux8)
+                case .loadRegisterOffset64:
+                    let base = x[Int(op.pointee.rn)]
+                    let access = base &+ Arithmetic.extend(x[Int(op.pointee.rm)], op.pointee.ra, shift: op.pointee.aux8)
+                    if base & UInt64(op.pointee.conditionMask) == 0,
+                       let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 7) {
+                        x[Int(op.pointee.rd)] = host.load(as: UInt64.self)
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
+                case .loadRegisterOffset32:
+                    let base = x[Int(op.pointee.rn)]
+                    let access = base &+ Arithmetic.extend(x[Int(op.pointee.rm)], op.pointee.ra, shift: op.pointee.aux8)
+                    if base & UInt64(op.pointee.conditionMask) == 0,
+                       let host = PhysicalMemory.hostAddress(readTLB, access, alignment: 3) {
+                        x[Int(op.pointee.rd)] = UInt64(host.load(as: UInt32.self))
+                        dataAddress = access
+                    } else {
+                        slow = true
+                    }
                 case .multiplyAdd32:
                     x[Int(op.pointee.rd)] = (x[Int(op.pointee.ra)] &+ x[Int(op.pointee.rn)] &* x[Int(op.pointee.rm)]) & 0xFFFF_FFFF
 
@@ -437,8 +467,10 @@ extension Machine {
                     trail.count &+= blocks
                     blocks = 0
                     let index = Self.slot(of: op, in: ops)
-                    let outcome = executeGeneric(page: page, index: index,
-                                                 address: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2), model: &model)
+                    let address = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
+                    let outcome = page._withUnsafeGuaranteedRef {
+                        executeGeneric(page: $0, index: index, address: address, model: &model)
+                    }
                     nzcv = pstate.nzcv
                     guard case .next = outcome else { return }
                     op += 1
@@ -493,15 +525,18 @@ extension Machine {
             // before the first block it runs, so only later blocks need checking here.)
             guard chain, remaining > 0, nextPC & 3 == 0 else { pc = nextPC; return }
             if nextPC &- pageBase >= PhysicalMemory.pageSize {
-                guard let next = cache.page(containing: nextPC, memory: memory) else { pc = nextPC; return }
+                guard let next = cache.unmanagedPage(containing: nextPC, memory: memory) else { pc = nextPC; return }
                 page = next
-                ops = next.ops
-                timing = next.timing
-                lengths = next.blockLengths
-                pageBase = next.base
+                next._withUnsafeGuaranteedRef { next in
+                    ops = next.ops
+                    timing = next.timing
+                    lengths = next.blockLengths
+                    hooked = next.hooked
+                    pageBase = next.base
+                }
             }
             index = Int(truncatingIfNeeded: (nextPC &- pageBase) &>> 2)
-            if page.hooked[index] { pc = nextPC; return }
+            if hooked[index] { pc = nextPC; return }
         }
     }
 

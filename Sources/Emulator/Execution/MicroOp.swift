@@ -127,6 +127,21 @@ struct MicroOp {
                            rn: inst.rn, rm: inst.rm, conditionMask: conditionMask(inst.option))
         case .multiplyAdd:
             return MicroOp(kind: is64 ? .multiplyAdd64 : .multiplyAdd32, rd: inst.rd, rn: inst.rn, rm: inst.rm, ra: inst.ra)
+        case .moveKeep:
+            guard is64 else { return generic }
+            return MicroOp(kind: .moveKeep64, rd: inst.rd, rn: inst.rn, aux8: inst.amount, imm: inst.imm)
+        case .shiftLeftVariable:
+            guard is64 else { return generic }
+            return MicroOp(kind: .shiftLeftVariable64, rd: inst.rd, rn: inst.rn, rm: inst.rm)
+        case .addExtended:
+            guard is64, inst.rd != sp else { return generic }
+            // ra carries the extend type, aux8 the shift.
+            return MicroOp(kind: .addExtended64, rd: inst.rd, rn: inst.rn, rm: inst.rm, aux8: inst.amount, ra: inst.option)
+        case .loadRegisterOffset:
+            guard !f.contains(.signed), inst.size == 8 || inst.size == 4 else { return generic }
+            // ra carries the extend type, aux8 the shift; the SP check is made on the base in the kind.
+            return MicroOp(kind: inst.size == 8 ? .loadRegisterOffset64 : .loadRegisterOffset32, rd: inst.rd, rn: inst.rn,
+                           rm: inst.rm, aux8: inst.amount, ra: inst.option, conditionMask: UInt16(spCheck))
 
         // Loads and stores: plain unsigned/unscaled offsets, pre/post-index of X registers, literals.
         case .load:
@@ -235,6 +250,9 @@ enum MicroKind: UInt8 {
     case conditionalCompareImmediate64, conditionalCompareImmediate32
     case conditionalSelect64, conditionalSelect32, conditionalSelectIncrement64, conditionalSelectIncrement32
     case multiplyAdd64, multiplyAdd32
+    case moveKeep64, shiftLeftVariable64, addExtended64
+    /// `ra` = extend type, `aux8` = shift, `conditionMask` = the SP alignment check mask.
+    case loadRegisterOffset64, loadRegisterOffset32
     case load64, load32, load16, load8, loadSigned32To64, loadPreIndex64, loadPostIndex64
     case loadLiteral64, loadLiteral32
     case store64, store32, store16, store8, storePreIndex64, storePostIndex64
