@@ -7,8 +7,12 @@ struct CacheModel {
     private let lastUse: UnsafeMutablePointer<UInt64>
     private let ways: Int
     private let setMask: UInt64
-    private let lineShift: UInt64
+    let lineShift: UInt64
     private var clock: UInt64 = 0
+    /// The line looked up last and the entry holding it: it is still there (every lookup leaves its
+    /// line in the cache; only `invalidate` and `reset` remove lines, and they forget this).
+    private var lastLine: UInt64 = .max
+    private var lastEntry = 0
 
     init(geometry: CacheGeometry, storage: TimingStorage) {
         let sets = geometry.sets
@@ -27,6 +31,7 @@ struct CacheModel {
         tags.update(repeating: 0, count: Int(setMask + 1) * ways)
         lastUse.update(repeating: 0, count: Int(setMask + 1) * ways)
         clock = 0
+        lastLine = .max
     }
 
     /// The line number of `address`.
@@ -43,6 +48,11 @@ struct CacheModel {
     @inline(__always)
     mutating func accessLine(_ line: UInt64) -> Bool {
         clock &+= 1
+        if line == lastLine {
+            lastUse[lastEntry] = clock
+            return true
+        }
+        lastLine = line
         let base = Int(line & setMask) * ways
         let tag = line &+ 1
         var victim = base
@@ -50,6 +60,7 @@ struct CacheModel {
         for way in base..<(base + ways) {
             if tags[way] == tag {
                 lastUse[way] = clock
+                lastEntry = way
                 return true
             }
             if lastUse[way] < oldest {
@@ -59,11 +70,13 @@ struct CacheModel {
         }
         tags[victim] = tag
         lastUse[victim] = clock
+        lastEntry = victim
         return false
     }
 
     /// Drops the line holding `address`, if present (cache maintenance by address).
     mutating func invalidate(_ address: UInt64) {
+        lastLine = .max
         let line = address >> lineShift
         let base = Int(line & setMask) * ways
         for way in base..<(base + ways) where tags[way] == line &+ 1 {

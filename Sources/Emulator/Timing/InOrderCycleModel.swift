@@ -58,6 +58,7 @@ public struct InOrderCycleModel: CycleModel {
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
         var instructions = core.counters.instructions
+        let fetchLineShift = core.instructionCache.lineShift
         defer {
             self.issueCycle = issueCycle
             self.slotsLeft = slotsLeft
@@ -77,7 +78,7 @@ public struct InOrderCycleModel: CycleModel {
             instructions &+= 1
 
             // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = core.instructionCache.line(of: entry.pc)
+            let line = entry.pc &>> fetchLineShift
             if line != lastFetchLine {
                 lastFetchLine = line
                 if !core.instructionCache.accessLine(line) {

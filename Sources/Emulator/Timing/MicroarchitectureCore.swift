@@ -9,10 +9,10 @@ struct MicroarchitectureCore {
     let costs: UnsafeMutablePointer<PackedClassCost>
     /// Forwarding cycles per (operand role × 3 + producer kind).
     let forwarding: UnsafeMutablePointer<UInt8>
-    /// Cycle at which each register slot's latest value can be read at full latency.
-    let ready: UnsafeMutablePointer<UInt64>
-    /// Producer kind of each slot's latest value (see `PackedClassCost.producerKind`).
-    let producer: UnsafeMutablePointer<UInt8>
+    /// Per register slot: the cycle its latest value can be read at full latency, shifted left by
+    /// two, with the producer kind of that value (see `PackedClassCost.producerKind`) in the low
+    /// two bits: one word read and written per operand.
+    let scoreboard: UnsafeMutablePointer<UInt64>
 
     var predictor: BranchPredictor
     var instructionCache: CacheModel
@@ -47,8 +47,7 @@ struct MicroarchitectureCore {
             forwarding[row + 2] = UInt8(path.cycles)
             if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
         }
-        ready = storage.words(TimedInstruction.scoreboardSlots)
-        producer = storage.bytes(TimedInstruction.scoreboardSlots)
+        scoreboard = storage.words(TimedInstruction.scoreboardSlots)
         predictor = BranchPredictor(profile: profile, storage: storage)
         instructionCache = CacheModel(geometry: profile.instructionCache.value, storage: storage)
         dataCache = CacheModel(geometry: profile.dataCache.value, storage: storage)
@@ -84,8 +83,9 @@ struct MicroarchitectureCore {
     func operandsReady(_ instruction: TimedInstruction) -> UInt64 {
         @inline(__always)
         func usable(_ slot: UInt8, _ row: UInt8) -> UInt64 {
-            let early = UInt64(forwarding[Int(row) &+ Int(producer[Int(slot)])])
-            let time = ready[Int(slot)]
+            let entry = scoreboard[Int(slot)]
+            let early = UInt64(forwarding[Int(row) &+ Int(truncatingIfNeeded: entry & 3)])
+            let time = entry &>> 2
             return time > early ? time &- early : 0
         }
         let a = usable(instruction.source0, instruction.row0)
@@ -99,15 +99,11 @@ struct MicroarchitectureCore {
     /// added to memory results (a data cache miss). Absent results write a slot nothing reads.
     @inline(__always)
     func writeResults(_ instruction: TimedInstruction, issue: UInt64, cost: PackedClassCost, extra: UInt64) {
-        let kind = cost.producerKind
-        ready[Int(instruction.result)] = issue &+ UInt64(cost.latency) &+ extra
-        producer[Int(instruction.result)] = kind
-        ready[Int(instruction.secondResult)] = issue &+ UInt64(cost.secondLatency) &+ extra
-        producer[Int(instruction.secondResult)] = kind
-        ready[Int(instruction.writtenBase)] = issue &+ UInt64(cost.writebackLatency)
-        producer[Int(instruction.writtenBase)] = 0
-        ready[Int(instruction.flagsResult)] = issue &+ UInt64(cost.latency)
-        producer[Int(instruction.flagsResult)] = 0
+        let kind = UInt64(cost.producerKind)
+        scoreboard[Int(instruction.result)] = (issue &+ UInt64(cost.latency) &+ extra) &<< 2 | kind
+        scoreboard[Int(instruction.secondResult)] = (issue &+ UInt64(cost.secondLatency) &+ extra) &<< 2 | kind
+        scoreboard[Int(instruction.writtenBase)] = (issue &+ UInt64(cost.writebackLatency)) &<< 2
+        scoreboard[Int(instruction.flagsResult)] = (issue &+ UInt64(cost.latency)) &<< 2
     }
 
     /// The latest and earliest cycles (relative to issue) at which `instruction`'s results are written.

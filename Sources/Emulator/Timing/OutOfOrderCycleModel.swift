@@ -63,6 +63,7 @@ public struct OutOfOrderCycleModel: CycleModel {
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
         var instructions = core.counters.instructions
+        let fetchLineShift = core.instructionCache.lineShift
         defer {
             self.dispatchCycle = dispatchCycle
             dispatchSlotsUsed = slotsUsed
@@ -84,7 +85,7 @@ public struct OutOfOrderCycleModel: CycleModel {
             instructions &+= 1
 
             // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = core.instructionCache.line(of: entry.pc)
+            let line = entry.pc &>> fetchLineShift
             if line != lastFetchLine {
                 lastFetchLine = line
                 if !core.instructionCache.accessLine(line) {
