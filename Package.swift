@@ -37,7 +37,8 @@ let package = Package(
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
         .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Reports", "TestSupport"]),
+        .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "Emulator", "DebugInfo", "TestSupport"]),
         .testTarget(
             name: "DebugInfoTests",
             dependencies: ["DebugInfo"],

@@ -68,10 +68,15 @@ public enum GuestABI {
         public static let irqPC: UInt64 = 192 + 4 * walkPairSize
         public static let calleeRaiseSGI: UInt64 = irqPC + 8
         public static let callArguments: UInt64 = irqPC + 16
-        public static let fetchEntry: UInt64 = 4672
-        public static let fetchExit: UInt64 = 5192
-        public static let ring: UInt64 = 5712
-        public static let size: UInt64 = 5712 + 32 + UInt64(fetchRingSize)
+        public static let fetchEntry: UInt64 = callArguments + callArgumentsSize
+        public static let fetchExit: UInt64 = fetchEntry + fetchProgramSize
+        public static let ring: UInt64 = fetchExit + fetchProgramSize
+        public static let size: UInt64 = ring + 32 + UInt64(fetchRingSize)
+
+        /// `struct pb_call_args`: ten registers' worth of arguments and a 32-byte struct.
+        public static let callArgumentsSize: UInt64 = 10 * 8 + 32
+        /// `struct pb_fetch_prog`: an op count and `fetchMaxOps` 16-byte ops.
+        public static let fetchProgramSize: UInt64 = 8 + 16 * UInt64(GuestABI.fetchMaxOps)
 
         public static let walkSize: UInt64 = 32 + 8 * UInt64(GuestABI.walkMaxFrames)
         public static let walkPairSize: UInt64 = 2 * walkSize
@@ -83,7 +88,7 @@ public enum GuestABI {
     }
 
     public static let fetchRingSize = 4096
-    public static let fetchMaxOps = 32
+    public static let fetchMaxOps = 64
 }
 
 /// A tracing path of DESIGN.md's table, with its id in the guest ABI.
