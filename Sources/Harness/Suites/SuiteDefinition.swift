@@ -69,6 +69,13 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var workload: Workload
     public var cpu: String
 
+    public init(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String) {
+        self.mechanism = mechanism
+        self.handler = handler
+        self.workload = workload
+        self.cpu = cpu
+    }
+
     public var id: String { "\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)" }
 }
 
