@@ -291,7 +291,16 @@ public enum DesignReport {
             : " Walks taken from handlers lose or mangle frames on \(realPlainErrors.joined(separator: ", "))."
         let irqPlain = tally(withWalks.filter { $0.mechanism != verifierControl }, .guest, [.interrupt])
         if let irqPlain, irqPlain.total > 0 {
-            verdict += " From an interrupt, the plain walker is right \(irqPlain.correct) of \(irqPlain.total) times: it loses the caller wherever the interrupted function has not saved its link register yet, which is why the reliable walker refuses at exception boundaries."
+            verdict += " From an interrupt, the plain walker is right \(irqPlain.correct) of \(irqPlain.total) times"
+            var causes: [String] = []
+            if irqPlain.missingFrame > 0 { causes.append("\(irqPlain.missingFrame) miss a frame (the interrupted code had not saved its link register in a frame record yet)") }
+            if irqPlain.unrecoveredTrampoline > 0 { causes.append("\(irqPlain.unrecoveredTrampoline) show an unrecovered return trampoline") }
+            if irqPlain.extraFrame > 0 { causes.append("\(irqPlain.extraFrame) have an extra frame") }
+            if irqPlain.truncated > 0 { causes.append("\(irqPlain.truncated) stop short") }
+            verdict += causes.isEmpty ? "." : ": " + causes.joined(separator: ", ") + "."
+            if let irqReliable = tally(withWalks.filter { $0.mechanism != verifierControl }, .guestReliable, [.interrupt]) {
+                verdict += " The reliable walker refused \(irqReliable.refused) of those \(irqReliable.total) interrupt walks."
+            }
         }
         let libdwAll = tally(withWalks.filter { $0.mechanism != verifierControl }, .libdw, handlerPoints.union([.interrupt]))
         if let libdwAll, libdwAll.unavailable == nil, libdwAll.total > 0 {
