@@ -329,7 +329,7 @@ struct pb_fetch_ring {
 #define PB_CODE_TRAMPOLINE 0 /* a function-like trampoline with frame records */
 #define PB_CODE_VENEER     1 /* a PLT veneer (adrp/add/br x16): never a return address */
 #define PB_CODE_XOL_SLOT   2 /* a kprobe slot: the copied instruction, then a BRK */
-#define PB_CODE_MAP_MAX    512
+#define PB_CODE_MAP_MAX    2048
 
 struct pb_code_region {
     uint64_t start;
