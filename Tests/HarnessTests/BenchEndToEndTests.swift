@@ -154,6 +154,33 @@ import TestSupport
         #expect(runs == [previous.lastPathComponent], "an interrupted run left a run folder: \(runs)")
     }
 
+    @Test func guestNumbersAreIdenticalWhateverTheNumberOfWorkers() throws {
+        let shared = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+        let out = try Self.temporaryFolder("jobs")
+        let single = try Self.bench(["run", "--suite", "quick", "--suites", Self.packageRoot.appending(path: "Benchmarks/Suites").path,
+                                     "--out", out.path, "--quiet", "--no-host-throughput", "--jobs", "1"])
+        #expect(single.succeeded, "\(single.summary)")
+        let serial = try RunResults.load(from: out.appending(path: "latest/results.json"))
+        #expect(shared.run.jobs != serial.run.jobs || ProcessInfo.processInfo.activeProcessorCount == 1)
+        let deterministic = { (results: RunResults) in results.namedMetrics.filter { $0.kind == .deterministic } }
+        #expect(deterministic(shared) == deterministic(serial), "guest numbers depend on --jobs")
+    }
+
+    @Test func tracingEffectsShowUpWhereTheyMust() throws {
+        let results = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+        let fgraph = try #require(results.scenarios.first { $0.mechanism == "fgraph" && $0.handler == "count" })
+        #expect(fgraph.metrics.exit.steady.measured.returnMispredicts >= 1,
+                "a hijacked return must cost a return mispredict: \(fgraph.metrics.exit.steady.measured)")
+        let kprobe = try #require(results.scenarios.first { $0.mechanism == "kprobe-xol" && $0.handler == "count" })
+        #expect(kprobe.metrics.entry.steady.measured.exceptions == 2, "XOL takes two BRK exceptions per hit")
+        #expect(kprobe.metrics.entry.steady.overhead.cycles > fgraph.metrics.entry.steady.overhead.cycles)
+        for scenario in results.scenarios where scenario.mechanism != "none" {
+            #expect(scenario.metrics.entry.firstHit.measured.cycles > scenario.metrics.entry.steady.measured.cycles,
+                    "\(scenario.id): the first call after attach costs more than the steady state")
+            #expect(scenario.metrics.attachCycles > 0 && scenario.metrics.detachCycles > 0, "\(scenario.id)")
+        }
+    }
+
     @Test func aBadSuiteIsRejectedWithItsFileAndField() throws {
         let folder = try Self.temporaryFolder("suites")
         try Data("""
