@@ -111,17 +111,7 @@ extension Array where Element == CallTrace {
 
     private func average(_ window: KeyPath<CallTrace, CounterSnapshot>) -> WindowCounters {
         guard !isEmpty else { return WindowCounters() }
-        var sum = CounterSnapshot()
-        for trace in self {
-            let value = trace[keyPath: window]
-            sum.cycles += value.cycles
-            sum.instructions += value.instructions
-            sum.exceptions += value.exceptions
-            sum.branchMispredicts += value.branchMispredicts
-            sum.returnMispredicts += value.returnMispredicts
-            sum.cacheMisses += value.cacheMisses
-        }
-        return sum.windowCounters.divided(by: Double(count))
+        return reduce(CounterSnapshot()) { $0 + $1[keyPath: window] }.windowCounters.divided(by: Double(count))
     }
 
     /// The deepest stack any call reached.
