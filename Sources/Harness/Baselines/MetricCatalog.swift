@@ -25,6 +25,16 @@ public struct NamedMetric: Sendable, Equatable {
 }
 
 extension RunResults {
+    /// Key prefixes of walk metrics this run could not produce because the walker was unavailable
+    /// (e.g. libdw could not be loaded), with the reason: comparisons skip them rather than call them lost.
+    public var unavailableMetricPrefixes: [(prefix: String, reason: String)] {
+        scenarios.flatMap { scenario in
+            scenario.walks.compactMap { walk in
+                walk.unavailable.map { ("\(scenario.id) · \(walk.point.rawValue) walks by \(walk.walker.rawValue)", $0) }
+            }
+        }
+    }
+
     /// Every metric of the run, flattened to named values with their direction.
     public var namedMetrics: [NamedMetric] {
         var metrics: [NamedMetric] = []
