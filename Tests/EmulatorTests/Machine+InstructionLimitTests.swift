@@ -39,4 +39,27 @@ struct MachineInstructionLimitTests {
         #expect(machine.pc == (try program.require("_start")) + UInt64(4 * limit))
         #expect(machine.counters.instructions == UInt64(limit))
     }
+
+    @Test("straight-line code across a page boundary runs every instruction once, and a limit can stop at the boundary")
+    func straightLineAcrossAPage() throws {
+        let source = """
+            _start:
+                .rept   1100
+                add     x0, x0, #1
+                .endr
+            done:
+                hlt     #1
+            """
+        let (machine, program) = try TestProgram.machine(source)
+        #expect(machine.run(instructionLimit: 10_000) == .halted(immediate: 1, pc: try program.require("done")))
+        #expect(machine[x: 0] == 1_100)
+
+        let (limited, _) = try TestProgram.machine(source)
+        let start = try program.require("_start")
+        let toBoundary = Int((((start >> 12) + 1) << 12 - start) / 4)
+        #expect(limited.run(instructionLimit: UInt64(toBoundary)) == .instructionLimit)
+        #expect(limited.pc == ((start >> 12) + 1) << 12 && limited[x: 0] == UInt64(toBoundary))
+        #expect(limited.run(instructionLimit: 10_000) == .halted(immediate: 1, pc: try program.require("done")))
+        #expect(limited[x: 0] == 1_100)
+    }
 }
