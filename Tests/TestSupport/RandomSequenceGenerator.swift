@@ -46,6 +46,11 @@ public struct RandomSequence: Sendable {
 ///   never fault.
 /// - Architecturally UNPREDICTABLE forms are excluded: a load pair with Rt == Rt2, writeback with
 ///   Rt == Rn. Load-acquire and store-release addresses are aligned (unaligned ones fault on Armv8.0).
+///
+/// With `forwardBranches`, B.cond, B, BL, CBZ, CBNZ, TBZ and TBNZ join in, each branching forward
+/// to a later instruction of the sequence or to its end, so every path ends at the end. Which path
+/// runs depends on the data, so inside a branch's shadow (between it and its target) tracked
+/// registers may only be forgotten, not updated, and SP may not change.
 public struct RandomSequenceGenerator {
     public static let baseRegister: UInt32 = 28
     /// Holds 0…255 for register-offset forms.
@@ -61,6 +66,8 @@ public struct RandomSequenceGenerator {
     public static let excludedEncodings: Set<Encoding> = [
         .STXR, .STLXR, .LDXR, .LDAXR, .STXP, .STLXP, .LDXP, .LDAXP,
     ]
+    /// The branches `forwardBranches` adds.
+    public static let forwardBranchEncodings: [Encoding] = [.B_cond, .B, .BL, .CBZ, .CBNZ, .TBZ, .TBNZ]
     /// Rows whose Rd = 31 names SP rather than the zero register.
     static let stackPointerDestinations: Set<Encoding> = [
         .ADD_imm, .SUB_imm, .AND_imm, .ORR_imm, .EOR_imm, .ADD_ext, .SUB_ext,
@@ -76,10 +83,11 @@ public struct RandomSequenceGenerator {
     /// Candidate words the constraints rejected.
     public private(set) var constrainedCandidates = 0
 
-    public init(environment: SequenceEnvironment) {
+    public init(environment: SequenceEnvironment, forwardBranches: Bool = false) {
         self.environment = environment
         rows = EncodingTable.rows.filter {
-            Self.groups.contains($0.group) && !Self.excludedEncodings.contains($0.encoding)
+            (Self.groups.contains($0.group) && !Self.excludedEncodings.contains($0.encoding))
+                || (forwardBranches && Self.forwardBranchEncodings.contains($0.encoding))
         }
     }
 
@@ -89,6 +97,10 @@ public struct RandomSequenceGenerator {
         var stackPointer: UInt64
         /// Which of x26–x28 still hold a value the generator knows (SP always does).
         var known = RandomSequenceGenerator.reservedRegisters
+        /// The address just past the sequence, where every branch path ends.
+        var end: UInt64
+        /// Instructions below this address may be skipped by a branch before them.
+        var shadowEnd: UInt64 = 0
 
         func value(of register: UInt32, stackPointerForThirtyOne: Bool) -> UInt64 {
             if register == 31 { return stackPointerForThirtyOne ? stackPointer : 0 }
@@ -103,6 +115,8 @@ public struct RandomSequenceGenerator {
                 if register == 31 { stackPointer = value } else { registers[Int(register)] = value }
             case .forget(let register):
                 known.remove(register)
+            case .shadow(let target):
+                shadowEnd = max(shadowEnd, target)
             }
         }
     }
@@ -111,6 +125,8 @@ public struct RandomSequenceGenerator {
     enum RegisterEffect {
         case set(UInt32, UInt64)
         case forget(UInt32)
+        /// A forward branch to this address: the instructions before it may not run.
+        case shadow(UInt64)
     }
 
     /// A random sequence of `length` instructions starting at `address`, with random initial state.
@@ -126,7 +142,8 @@ public struct RandomSequenceGenerator {
         if Bool.random(using: &generator) { baseOffset &= ~7 }
         registers[Int(Self.baseRegister)] = scratch.lowerBound + baseOffset
         let stackOffset = UInt64.random(in: margin..<(UInt64(scratch.count) - margin), using: &generator) & ~15
-        var state = TrackedState(registers: registers, stackPointer: scratch.lowerBound + stackOffset)
+        var state = TrackedState(registers: registers, stackPointer: scratch.lowerBound + stackOffset,
+                                 end: address + UInt64(length * 4))
         let initial = state
 
         var words: [UInt32] = [], encodings: [Encoding] = []
@@ -165,7 +182,7 @@ public struct RandomSequenceGenerator {
             let row = rows.randomElement(using: &generator)!
             // Retry within the row first, so rows that are hard to satisfy still get their share.
             for _ in 0..<256 {
-                let word = randomWord(for: row, state: state, using: &generator)
+                let word = randomWord(for: row, at: pc, state: state, using: &generator)
                 guard Decoder.decode(word, at: pc).isDefined else {
                     undefinedCandidates += 1
                     continue
@@ -181,11 +198,17 @@ public struct RandomSequenceGenerator {
         }
     }
 
-    /// The row's fixed bits with random fields; memory rows get a known base and index register.
-    func randomWord(for row: EncodingRow, state: TrackedState, using generator: inout some RandomNumberGenerator) -> UInt32 {
+    /// The row's fixed bits with random fields; memory rows get a known base and index register,
+    /// branches a forward offset that stays within the sequence.
+    func randomWord(
+        for row: EncodingRow, at pc: UInt64, state: TrackedState, using generator: inout some RandomNumberGenerator
+    ) -> UInt32 {
         var word = row.pattern.value
         for (letter, field) in row.pattern.fields {
             var value = UInt32(truncatingIfNeeded: generator.next()) & (field.mask >> UInt32(field.low))
+            if Self.forwardBranchEncodings.contains(row.encoding) && letter == "i" {
+                value = UInt32.random(in: 1...UInt32((state.end - pc) / 4), using: &generator)
+            }
             if row.group == .loadStore && letter == "n" {
                 value = [Self.baseRegister, Self.stackPointer].filter(state.isKnown).randomElement(using: &generator)!
             }
@@ -207,6 +230,28 @@ public struct RandomSequenceGenerator {
 
     /// Whether `word` satisfies the constraints, and how it changes the tracked registers.
     func verdict(on word: UInt32, row: EncodingRow, at pc: UInt64, state: TrackedState) -> Verdict {
+        if Self.forwardBranchEncodings.contains(row.encoding) {
+            let bits = row.pattern.fields["i"]!.width
+            let target = pc &+ BitMasks.signExtend(UInt64(row.pattern.field("i", in: word)) << 2, bits: Int(bits) + 2)
+            return target > pc && target <= state.end ? .accepted([.shadow(target)]) : .rejected
+        }
+        let verdict = unshadowedVerdict(on: word, row: row, at: pc, state: state)
+        guard pc < state.shadowEnd, case .accepted(let effects) = verdict else { return verdict }
+        // In a branch's shadow the instruction may not run: a register it updates becomes unknown.
+        var shadowed: [RegisterEffect] = []
+        for effect in effects {
+            guard case .set(let register, _) = effect else {
+                shadowed.append(effect)
+                continue
+            }
+            if register == Self.stackPointer { return .rejected }
+            shadowed.append(.forget(register))
+        }
+        return .accepted(shadowed)
+    }
+
+    /// The verdict for straight-line code, ignoring branch shadows.
+    func unshadowedVerdict(on word: UInt32, row: EncodingRow, at pc: UInt64, state: TrackedState) -> Verdict {
         func field(_ letter: Character) -> UInt32 { row.pattern.field(letter, in: word) }
         if let access = MemoryAccess(word: word, row: row, pc: pc, state: state) {
             return verdict(on: access)
