@@ -1,10 +1,11 @@
 import Emulator
 import Testing
 
-/// `scheduleInterrupt(_:afterInstructions:)` raises an interrupt once that many more instructions
-/// have retired; the guest takes it before the next instruction if IRQs are unmasked.
-@Suite("Machine host-scheduled interrupts", .enabled(if: TestProgram.isAvailable, "the toolchain's clang and ld.lld were not found"))
-struct MachineScheduledInterruptTests {
+/// Exactly when interrupts are taken: `scheduleInterrupt(_:afterInstructions:)` raises one once that
+/// many more instructions have retired, and the guest takes it before the next instruction if IRQs
+/// are unmasked; an SGI the guest sends itself is taken right after the sending store.
+@Suite("Machine interrupt timing", .enabled(if: TestProgram.isAvailable, "the toolchain's clang and ld.lld were not found"))
+struct MachineInterruptTimingTests {
     static let interruptID = 40
 
     /// Enables the GIC and SPI 40, then stops with `hlt #1` just before `body`: 64 ADDs counting in
@@ -95,5 +96,45 @@ struct MachineScheduledInterruptTests {
         machine.cancelScheduledInterrupt()
         #expect(machine.run(instructionLimit: 1_000) == .halted(immediate: 3, pc: try program.require("unmask") - 4))
         #expect(machine.counters.interrupts == 0)
+    }
+
+    @Test("an SGI the guest sends itself with IRQs unmasked is taken right after the store that sends it")
+    func guestSGIIsTakenAfterTheStore() throws {
+        let (machine, program) = try TestProgram.machine("""
+            _start:
+                adr     x0, vectors
+                msr     VBAR_EL1, x0
+                ldr     x1, =0x08000000
+                mov     w2, #1
+                str     w2, [x1]                    // GICD_CTLR
+                ldr     x3, =0x08010000
+                mov     w2, #0xF0
+                str     w2, [x3, #4]                // GICC_PMR
+                mov     w2, #1
+                str     w2, [x3]                    // GICC_CTLR
+                msr     DAIFClr, #2
+                ldr     w2, =0x02000003             // GICD_SGIR: SGI 3 to this CPU
+                str     w2, [x1, #0xF00]
+            after_store:
+                add     x4, x4, #1
+                add     x4, x4, #1
+                hlt     #3
+                .ltorg
+
+                .p2align 11
+            vectors:
+                .space  0x280
+                mrs     x20, ELR_EL1
+                ldr     w21, [x3, #0xC]             // GICC_IAR
+                hlt     #2
+            """)
+        let stop = machine.run(instructionLimit: 1_000)
+        guard case .halted(immediate: 2, _) = stop else {
+            Issue.record("expected the IRQ handler's hlt #2, got \(stop)")
+            return
+        }
+        #expect(machine[x: 20] == (try program.require("after_store")), "ELR \(hex(machine[x: 20]))")
+        #expect(machine[x: 4] == 0, "no instruction after the store may run before the interrupt")
+        #expect(machine[x: 21] == 3)
     }
 }
