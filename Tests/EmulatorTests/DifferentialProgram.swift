@@ -34,7 +34,7 @@ struct DifferentialProgram {
     static let nzcvOffset = 256
 
     let sequences: [RandomSequence]
-    /// The global index of the first case, for names and seeds in reports.
+    /// The run-wide index of the first case, named in the assembly for readers of a kept program.
     let firstCaseIndex: Int
 
     static func slotAddress(ofCase position: Int) -> UInt64 {
@@ -90,6 +90,8 @@ struct DifferentialProgram {
     private func caseAssembly(position: Int, sequence: RandomSequence, isLast: Bool) -> String {
         let name = "case_\(position)"
         var lines: [String] = [
+            "",
+            "// case \(firstCaseIndex + position) of the run (\(name) of this program)",
             "    .p2align 10",
             "\(name):",
             "    ldr     x0, \(name)_seed",
