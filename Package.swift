@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(
             name: "EmulatorTests",
             dependencies: ["A64", "Emulator", "TestSupport"],
+            exclude: ["README.md"],
             resources: [.copy("Fixtures")],
             swiftSettings: optimisedInDebug),
     ]
