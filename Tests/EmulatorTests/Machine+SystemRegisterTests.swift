@@ -17,9 +17,7 @@ struct MachineSystemRegisterTests {
             """)
         let stop = machine.run(instructionLimit: 100)
         let done = try program.require("done")
-        withKnownIssue("CNTFRQ_EL0 needs storage in SystemRegisterFile (Sources/Emulator/Machine/ProcessorState.swift, outside this branch's remit); until then the MSR is UNDEFINED") {
-            #expect(stop == .halted(immediate: 1, pc: done), "MSR CNTFRQ_EL0 must not fault: \(stop)")
-            #expect(machine[x: 1] == 100_000_000, "CNTFRQ_EL0 reads \(machine[x: 1]) after writing 100000000")
-        }
+        #expect(stop == .halted(immediate: 1, pc: done), "MSR CNTFRQ_EL0 must not fault: \(stop)")
+        #expect(machine[x: 1] == 100_000_000, "CNTFRQ_EL0 reads \(machine[x: 1]) after writing 100000000")
     }
 }
