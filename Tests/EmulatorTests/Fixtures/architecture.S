@@ -19,9 +19,7 @@
 // time, our machine instructions; only monotonicity is printed), ERET to EL0 (our machine runs EL1
 // only), FP/SIMD instructions (UNDEFINED on our machine, a CPACR trap on QEMU), HVC (QEMU's virt
 // board answers it as PSCI), HLT other than the semihosting call (our machine hands it to the host),
-// SP alignment faults (QEMU does not implement SCTLR_EL1.SA), writes to CNTFRQ_EL0 (allowed at EL1
-// as the highest exception level, but our machine has nowhere to keep the value yet: a unit test
-// tracks it as a known issue), unaligned ordinary accesses (QEMU 7.2
+// SP alignment faults (QEMU does not implement SCTLR_EL1.SA), unaligned ordinary accesses (QEMU 7.2
 // and our machine allow them with the MMU off, newer QEMU releases fault), a misaligned STXR without
 // a matching LDXR (QEMU checks the monitor before alignment, the architecture the other way round),
 // and a plain store between LDXR and STXR (whether it clears the monitor is IMPLEMENTATION DEFINED).
@@ -198,6 +196,11 @@ _start:
     PRINT_SYSREG MDSCR_EL1
     PRINT_SYSREG OSLSR_EL1
     PRINT_SYSREG OSDLR_EL1
+
+    // CNTFRQ_EL0 is writable at the highest implemented exception level, EL1 here.
+    ldr     x0, =100000000
+    msr     CNTFRQ_EL0, x0
+    PRINT_SYSREG CNTFRQ_EL0
     PRINT_SYSREG CurrentEL
     PRINT_SYSREG SPSel
     PRINT_SYSREG DAIF
