@@ -68,7 +68,7 @@ public enum DesignReport {
         let results = index.results
         var blocks: [ReportBlock] = [
             .paragraph("Every figure is a deterministic cycle count from the emulator's \(results.run.cpuProfiles.joined(separator: ", ")) model: the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
-            .table(ReportTable(caption: "Run", headers: ["", ""], rows: [
+            .table(ReportTable(caption: "Run", headers: ["", "value"], rows: [
                 ["suite", results.run.suite], ["commit", results.run.commit], ["started", results.run.startedAt],
                 ["scenarios", String(results.scenarios.count)], ["scaling curves", String(results.scaling.count)],
                 ["guest image SHA-256", String(results.environment.guestImageSHA256.prefix(16)) + "…"],
