@@ -273,6 +273,11 @@ struct pb_call_args {
 #define PB_FETCH_STORE_STRING   9  /* copy the NUL-terminated string at val, at most imm
                                       bytes, into the record                                 */
 #define PB_FETCH_MAX_OPS 64
+/* Per record: at most this many payload bytes (values and strings; a record
+ * that would need more is cut short and flagged PB_RECF_FAULT), and at most
+ * this many bytes of one string (STORE_STRING's imm is capped to it). */
+#define PB_FETCH_MAX_PAYLOAD 512
+#define PB_FETCH_MAX_STRING 64
 
 #ifndef __ASSEMBLER__
 struct pb_fetch_op {
