@@ -6,6 +6,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure arm64 kernel-tracing paths on a cycle-counting AArch64 emulator.",
-        subcommands: [Run.self, Compare.self, List.self, Exec.self],
+        subcommands: [Run.self, Compare.self, List.self, Exec.self, Probe.self],
         defaultSubcommand: Run.self)
 }
