@@ -38,6 +38,7 @@ let package = Package(
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
         .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Harness", "GuestKernel", "DebugInfo", "Emulator"]),
         .testTarget(
             name: "DebugInfoTests",
             dependencies: ["DebugInfo"],

@@ -31,6 +31,13 @@ __noinline struct pb_typed_result *pb_wl_typed(struct pb_typed_object *obj, long
     return r;
 }
 
+/* A traced function returning void (nothing calls it): `$retval` has nothing to fetch here. */
+__noinline void pb_wl_typed_clear(struct pb_typed_result *r)
+{
+    r->status = 0;
+    r->checksum = 0;
+}
+
 #pragma clang attribute pop
 
 char pb_typed_tag[] TYPED_DATA = "typed-tag";

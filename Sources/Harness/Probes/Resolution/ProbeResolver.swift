@@ -98,7 +98,8 @@ public struct ProbeResolver: Sendable {
         let body = function.address + GuestABI.patchSiteBytes
         switch definition.kind {
         case .fprobe:
-            return ProbePoint(mechanism: .fprobe, attachParameter: 0, probeAddress: function.address, atFunctionEntry: true)
+            return ProbePoint(mechanism: .fprobe, attachParameter: 0, probeAddress: function.address,
+                              atFunctionEntry: !definition.isReturnProbe)
         case .kretprobe:
             return ProbePoint(mechanism: .kretprobeBRK, attachParameter: 0, probeAddress: body, atFunctionEntry: false)
         case .kprobe where definition.isReturnProbe:

@@ -81,7 +81,7 @@ public enum ProbeWorkload: Equatable, Sendable, CustomStringConvertible {
             ]
             for (index, value) in values { kernel.setCallArgument(index, to: value) }
             return (try kernel.address(of: TypedSymbol.object),
-                    values.map { ($0.0, UInt64(bitPattern: previous[$0.0 - 1])) })
+                    values.map { ($0.0, UInt64(bitPattern: previous[$0.0])) })
         }
     }
 

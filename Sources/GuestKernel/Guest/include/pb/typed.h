@@ -61,5 +61,7 @@ extern char pb_typed_tag[];
 
 struct pb_typed_result *pb_wl_typed(struct pb_typed_object *obj, long count, int delta, unsigned char mode,
                                     const char *tag);
+/* Traced, returns void, called by nothing: for probes that must refuse $retval. */
+void pb_wl_typed_clear(struct pb_typed_result *r);
 
 #endif
