@@ -79,6 +79,38 @@ struct ProbeResolverTests {
             == "f:fprobes/pb_wl_typed__exit pb_wl_typed%return status=$retval->status:s64")
     }
 
+    /// Random combinations of heads, bases, member chains and types either resolve and compile
+    /// within the guest's limits or are refused with a definition error: nothing else, no crash.
+    @Test func randomDefinitionsResolveOrAreRefused() throws {
+        let heads = ["p pb_wl_typed", "f pb_wl_typed", "r pb_wl_typed", "p pb_wl_typed+12", "f pb_wl_args", "f pb_wl_typed_clear",
+                     "p pb_wl_leaf%return"]
+        let bases = ["obj", "count", "$retval", "$arg3", "$arg11", "%x1", "$stack2", "$stack", "@pb_typed_object", "tag", "big",
+                     "r", "+8(obj)", "-4($retval)", "\\5", "a9", "@pb_typed_tag+3"]
+        let names = ["next", "name", "label", "inner", "tag", "word", "bytes", "balance", "level", "state", "id", "nope", "status",
+                     "object", "message", "a", "peer"]
+        let types = ["", ":string", ":u8", ":s64", ":x32", ":symbol", ":b3@2/32", ":b64@0/64"]
+        var generator = SplitMix(seed: 0xD1CE)
+        func pick(_ choices: [String]) -> String { choices[Int(generator.next() % UInt64(choices.count))] }
+        var resolved = 0
+        for _ in 0..<3000 {
+            var arguments: [String] = []
+            for _ in 0..<Int(generator.next() % 4) {
+                var argument = pick(bases)
+                for _ in 0..<Int(generator.next() % 4) { argument += pick(["->", "."]) + pick(names) }
+                arguments.append(argument + pick(types))
+            }
+            let definition = ([pick(heads)] + arguments).joined(separator: " ")
+            do {
+                let compiled = try runner.compile(definition)
+                #expect(compiled.entryProgram.count <= GuestABI.Fetch.maxOps && compiled.exitProgram.count <= GuestABI.Fetch.maxOps)
+                resolved += 1
+            } catch let error as ProbeDefinitionError {
+                #expect(error.span.end <= Array(definition.unicodeScalars).count + 1, "\(error)")
+            }
+        }
+        #expect(resolved > 100)
+    }
+
     @Test func programsEndTheirReturnRecordsWithTheReturnAddress() throws {
         let compiled = try runner.compile("r pb_wl_typed $retval->status")
         #expect(compiled.entryProgram.isEmpty)
