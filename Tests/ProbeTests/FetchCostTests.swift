@@ -20,6 +20,8 @@ struct FetchCostTests {
             #expect(cost.withFetch.cycles > cost.withCount.cycles)
             #expect(cost.withFetch.instructions > cost.withCount.instructions)
             #expect(cost.cyclesPerArgument == (cost.withFetch.cycles - cost.withCount.cycles) / 6)
+            #expect(cost.withCount.cycles < cost.withEmptyRecord.cycles && cost.withEmptyRecord.cycles < cost.withFetch.cycles)
+            #expect(cost.marginalCyclesPerArgument > 0 && cost.recordCycles > 0)
         }
         // The BRK path's window is the more expensive one before anything is fetched.
         #expect(comparison.kprobe.withCount.cycles > comparison.fprobe.withCount.cycles)

@@ -75,8 +75,9 @@ struct ProbeResolverTests {
         #expect(try resolve("f:mine/ pb_wl_typed").event == "pb_wl_typed__entry")
         #expect(try resolve("f pb_wl_typed").group == "fprobes")
         #expect(try resolve("p pb_wl_typed").group == "kprobes")
-        #expect(try resolve("f pb_wl_typed $retval->status").canonicalDefinition
-            == "f:fprobes/pb_wl_typed__exit pb_wl_typed%return status=$retval->status:s64")
+        #expect(try resolve("f pb_wl_typed $retval->status m=$retval->message:string").canonicalDefinition
+            == "f:fprobes/pb_wl_typed__exit pb_wl_typed%return status=$retval->status m=$retval->message:string")
+        #expect(try resolve("p:g/e pb_wl_typed+12 %x1:u8").canonicalDefinition == "p:g/e pb_wl_typed+12 arg1=%x1:u8")
     }
 
     /// Random combinations of heads, bases, member chains and types either resolve and compile

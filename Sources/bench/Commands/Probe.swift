@@ -103,6 +103,9 @@ struct Probe: ParsableCommand {
         print(probe.canonicalDefinition)
         let at = probe.isReturn ? "the return of \(probe.function.name)" : "\(probe.function.name)+0x\(String(probe.probeAddress - probe.function.address, radix: 16))"
         print("  \(probe.mechanism.rawValue) at \(at), reading \(probe.registers.rawValue); \(compiled.argumentProgram.count) fetch ops; workload \(workload.name), \(calls) call\(calls == 1 ? "" : "s")")
+        if !probe.arguments.isEmpty {
+            print("  fetched as " + probe.arguments.map { "\($0.name):\($0.type)" }.joined(separator: " "))
+        }
         if let debugInfoProblem { print("  (no DWARF: \(debugInfoProblem))") }
         guard program else { return }
         for (argument, ops) in zip(probe.arguments, compiled.argumentOps) {
@@ -117,6 +120,6 @@ struct Probe: ParsableCommand {
         return "fetch cost on \(cost.cpu) (\(cost.mechanism), \(cost.registers), \(cost.window) window, \(cost.measuredCalls) calls): "
             + "\(cycles(cost.withFetch.cycles)) cycles with fetch, \(cycles(cost.withCount.cycles)) with count: "
             + "+\(cycles(cost.fetchCycles)) cycles (+\(cycles(cost.fetchInstructions)) instructions) for \(cost.arguments) argument\(cost.arguments == 1 ? "" : "s"), "
-            + "\(cycles(cost.cyclesPerArgument)) per argument"
+            + "\(cycles(cost.cyclesPerArgument)) per argument (an empty record \(cycles(cost.recordCycles)), then \(cycles(cost.marginalCyclesPerArgument)) per value)"
     }
 }

@@ -22,6 +22,9 @@ public struct FetchCost: Codable, Equatable, Sendable {
     public var measuredCalls: Int
     /// The window per call with the `fetch` handler.
     public var withFetch: WindowCounters
+    /// The window per call with the `fetch` handler running a program that fetches nothing: the
+    /// handler still appends a record (with no values), so this is the record's fixed cost.
+    public var withEmptyRecord: WindowCounters
     /// The window per call with the `count` handler.
     public var withCount: WindowCounters
 
@@ -31,6 +34,12 @@ public struct FetchCost: Codable, Equatable, Sendable {
     public var cyclesPerArgument: Double { arguments > 0 ? fetchCycles / Double(arguments) : 0 }
     /// Instructions the fetch adds per call.
     public var fetchInstructions: Double { withFetch.instructions - withCount.instructions }
+    /// Cycles an empty record adds per call: the handler, the interpreter's set-up and the ring commit.
+    public var recordCycles: Double { withEmptyRecord.cycles - withCount.cycles }
+    /// Cycles per argument beyond the empty record: what fetching and storing one value costs.
+    public var marginalCyclesPerArgument: Double {
+        arguments > 0 ? (withFetch.cycles - withEmptyRecord.cycles) / Double(arguments) : 0
+    }
 }
 
 /// The same arguments fetched through a kprobe (pt_regs, BRK exception) and an fprobe (ftrace_regs).
@@ -38,7 +47,8 @@ public struct FetchCostComparison: Codable, Equatable, Sendable {
     public var kprobe: FetchCost
     public var fprobe: FetchCost
 
-    /// How many times what one argument costs on the kprobe path it costs on the fprobe path.
+    /// Cycles per argument on the kprobe path divided by the same on the fprobe path (nan when the
+    /// fprobe figure is 0).
     public var kprobeToFprobeRatio: Double {
         fprobe.cyclesPerArgument != 0 ? kprobe.cyclesPerArgument / fprobe.cyclesPerArgument : .nan
     }

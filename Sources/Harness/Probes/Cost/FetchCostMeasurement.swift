@@ -6,7 +6,8 @@ import GuestKernel
 /// for each definition, on a fresh guest each time, the average call window (entry for entry
 /// probes, exit for return probes) with the `fetch` handler running the compiled program, minus
 /// the same window with the `count` handler on the same mechanism, divided by the number of
-/// arguments. `p` definitions take the kprobe path (BRK, pt_regs), `f` definitions the fprobe
+/// arguments. A third measurement with a program that fetches nothing separates the record's
+/// fixed cost from the marginal cost of each value. `p` definitions take the kprobe path (BRK, pt_regs), `f` definitions the fprobe
 /// path (ftrace trampoline, ftrace_regs); ``comparePaths(function:arguments:cpu:plan:environment:)``
 /// measures the same arguments on both.
 ///
@@ -82,7 +83,7 @@ public enum FetchCostMeasurement {
                                        definition: definition.text, span: definition.offsetSpan ?? definition.probePointSpan)
         }
         guard !probe.arguments.isEmpty else {
-            throw ProbeDefinitionError(.costNeedsFunctionEntry, "fetch cost is per argument: the definition fetches none",
+            throw ProbeDefinitionError(.costNeedsArguments, "fetch cost is per argument: the definition fetches none",
                                        definition: definition.text, span: definition.probePointSpan)
         }
         let workload = requested ?? ProbeWorkload.calling(probe.function.name)
@@ -92,17 +93,28 @@ public enum FetchCostMeasurement {
                 reason: "the measurement windows bracket the driver's call of \(probe.function.name), but \(requested.map { "workload \($0.name) calls \($0.functionSymbol)" } ?? "no workload calls it directly")")
         }
         let counted = try measureWindows(compiled, handler: .count, cpu: cpu, workload: workload, plan: plan, environment: environment)
+        let recordOnly = try measureWindows(withoutArguments(compiled), handler: .fetch, cpu: cpu, workload: workload, plan: plan,
+                                            environment: environment, checksEvents: false)
         let fetched = try measureWindows(compiled, handler: .fetch, cpu: cpu, workload: workload, plan: plan, environment: environment)
         return FetchCost(
             definition: definition.text, canonicalDefinition: probe.canonicalDefinition, mechanism: probe.mechanism.rawValue,
             registers: probe.registers.rawValue, window: probe.isReturn ? "exit" : "entry", cpu: cpu, workload: workload.name,
             arguments: probe.arguments.count, fetchOps: compiled.argumentOps.reduce(0) { $0 + $1.count },
-            measuredCalls: plan.measured, withFetch: fetched, withCount: counted)
+            measuredCalls: plan.measured, withFetch: fetched, withEmptyRecord: recordOnly, withCount: counted)
     }
 
-    /// The average window per call with `handler` attached, on a freshly booted guest.
+    /// The same probe with programs that fetch nothing (a return probe keeps its hidden return
+    /// address): the `fetch` handler then only appends the record, whose cost this isolates.
+    private static func withoutArguments(_ compiled: CompiledProbe) -> CompiledProbe {
+        let hidden = compiled.probe.isReturn ? Array(compiled.exitProgram.suffix(FetchProgramCompiler.returnAddressOps)) : []
+        return CompiledProbe(probe: compiled.probe, entryProgram: [], exitProgram: hidden)
+    }
+
+    /// The average window per call with `handler` attached, on a freshly booted guest; with
+    /// `checksEvents`, every hit must have left one event without faulting loads.
     private static func measureWindows(_ compiled: CompiledProbe, handler: HandlerKind, cpu: String, workload: ProbeWorkload,
-                                       plan: Plan, environment: MeasurementEnvironment) throws -> WindowCounters {
+                                       plan: Plan, environment: MeasurementEnvironment,
+                                       checksEvents: Bool = true) throws -> WindowCounters {
         let probe = compiled.probe
         let kernel = try environment.makeKernel()
         let machine = kernel.machine
@@ -144,7 +156,7 @@ public enum FetchCostMeasurement {
         guard hits >= calls else {
             throw MeasurementError.didNotFire(mechanism: probe.mechanism.rawValue, workload: workload.name, calls: calls, hits: hits)
         }
-        if handler == .fetch {
+        if handler == .fetch && checksEvents {
             // One event per hit (recursion hits several times per call), none with a bad load.
             guard UInt64(events) == measuredHits, faults == 0 else {
                 throw MeasurementError.scenarioFailed(

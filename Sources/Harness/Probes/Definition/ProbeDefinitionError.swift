@@ -82,6 +82,7 @@ public struct ProbeDefinitionError: Error, Equatable, Sendable, CustomStringConv
         case eventTooBig                // EVENT_TOO_BIG
         // Measuring fetch cost
         case costNeedsFunctionEntry
+        case costNeedsArguments
     }
 
     /// What went wrong.

@@ -28,7 +28,8 @@ public struct ResolvedProbe: Equatable, Sendable {
     public let attachParameter: UInt64
     public let arguments: [ResolvedArgument]
 
-    /// The definition as the kernel lists it in `dynamic_events`: `p:kprobes/p_f_0 f+8 name=obj->id:u64 …`.
+    /// The definition as the kernel lists it in `dynamic_events`, with the group, event and argument
+    /// names filled in and types only where given: `p:kprobes/p_f_8 f+8 id=obj->id name=obj->name:string`.
     public var canonicalDefinition: String {
         var head: String
         switch (definition.kind, isReturn) {
@@ -39,7 +40,10 @@ public struct ResolvedProbe: Equatable, Sendable {
         head += ":\(group)/\(event) \(function.name)"
         if definition.kind == .kprobe && !isReturn && definition.offset != 0 { head += "+\(definition.offset)" }
         if definition.kind == .fprobe && isReturn { head += "%return" }
-        return ([head] + arguments.map { "\($0.name)=\($0.source):\($0.type)" }).joined(separator: " ")
+        let fields = zip(arguments, definition.arguments).map { resolved, written in
+            "\(resolved.name)=\(resolved.source)" + (written.type.map { ":\($0)" } ?? "")
+        }
+        return ([head] + fields).joined(separator: " ")
     }
 }
 
