@@ -10,9 +10,10 @@ struct Probe: ParsableCommand {
         abstract: "Attach a dynamic-event definition to the guest, print its events and the cost of fetching its arguments.",
         discussion: """
         DEFINITION uses the kernel's dynamic_events syntax:
-          p[:[GRP/]EVENT] SYM[+OFFS] [ARGS]      kprobe (kprobe-xol, pt_regs); SYM%return makes it a kretprobe
-          r[:[GRP/]EVENT] SYM [ARGS]             kretprobe (kretprobe-brk, pt_regs)
-          f[:[GRP/]EVENT] SYM[%return] [ARGS]    fprobe (ftrace_regs); a $retval argument makes it a return probe
+          p[:[GRP/]EVENT] SYM[+OFFS] [ARGS]    kprobe: kprobe-xol, pt_regs
+          p[:[GRP/]EVENT] SYM%return [ARGS]    kretprobe: kretprobe-brk, pt_regs
+          r[:[GRP/]EVENT] SYM [ARGS]           kretprobe: kretprobe-brk, pt_regs
+          f[:[GRP/]EVENT] SYM[%return] [ARGS]  fprobe: ftrace_regs ($retval: at return)
         ARGS are [NAME=]FETCHARG[:TYPE]. FETCHARG: %REG (kprobes only), $argN, $retval, $stackN, $stack, \
         @ADDR, @SYM[+|-OFFS], +|-OFFS(FETCHARG), \\IMM, or a parameter name followed by ->member and .member \
         at any depth (anonymous structs and unions are searched). TYPE: u8…u64, s8…s64, x8…x64, string, \

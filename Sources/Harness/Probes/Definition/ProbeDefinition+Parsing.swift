@@ -57,14 +57,14 @@ struct DefinitionParser {
             arguments.append(try parseArgument(word.start, word.end, position: index + 1, kind: command.kind, earlier: arguments))
         }
 
-        var definition = ProbeDefinition(
+        let definition = ProbeDefinition(
             text: scanner.text, kind: command.kind, maxActive: command.maxActive, maxActiveSpan: command.maxActiveSpan,
             group: command.group, groupSpan: command.groupSpan, event: command.event, eventSpan: command.eventSpan,
             symbol: point.symbol, symbolSpan: point.symbolSpan, offset: point.offset, offsetSpan: point.offsetSpan,
             hasReturnSuffix: point.returnSuffixSpan != nil, returnSuffixSpan: point.returnSuffixSpan,
             probePointSpan: DefinitionSpan(start: words[1].start, length: words[1].end - words[1].start),
             arguments: arguments)
-        try checkHeadAgainstArguments(&definition)
+        try checkHeadAgainstArguments(definition)
         return definition
     }
 
@@ -202,7 +202,7 @@ struct DefinitionParser {
     }
 
     /// Rules that need the head and the arguments together.
-    private func checkHeadAgainstArguments(_ definition: inout ProbeDefinition) throws {
+    private func checkHeadAgainstArguments(_ definition: ProbeDefinition) throws {
         if definition.isReturnProbe, definition.offset != 0, let span = definition.offsetSpan {
             throw scanner.error(.offsetOnReturnProbe, "a return probe attaches at the function's entry: the offset must be 0", span.start, span.end)
         }

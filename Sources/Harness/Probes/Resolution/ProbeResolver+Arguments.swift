@@ -42,6 +42,7 @@ struct PendingAccess {
 }
 
 extension ProbeResolver {
+    /// Resolves one argument: its base, its member accesses, then its type and how it is stored.
     func resolveArgument(_ argument: ProbeArgument, in context: ArgumentContext) throws -> ResolvedArgument {
         let access = try resolveExpression(argument.fetch, in: context)
         let finished = try finishArgument(access, argument: argument, in: context)
@@ -72,7 +73,7 @@ extension ProbeResolver {
 
         case .argument(let number):
             try requireFunctionEntry(context, spelling, span)
-            return try parameterAccess(index: number - 1, spelling: spelling, span: span, typed: true, in: context)
+            return try parameterAccess(index: number - 1, spelling: spelling, span: span, in: context)
 
         case .variable(let name):
             try requireFunctionEntry(context, name, span)
@@ -83,7 +84,7 @@ extension ProbeResolver {
                             "\(context.function.name) has no parameter '\(name)'" + (names.isEmpty ? " (it takes none)" : " (its parameters: \(names.joined(separator: ", ")))"),
                             span)
             }
-            return try parameterAccess(index: index, spelling: name, span: span, typed: true, in: context)
+            return try parameterAccess(index: index, spelling: name, span: span, in: context)
 
         case .returnValue:
             guard context.isReturn else {
@@ -161,7 +162,7 @@ extension ProbeResolver {
 
     /// Parameter `index` (0-based) where the AAPCS64 puts it at entry, typed from the DWARF.
     /// Without DWARF only x0–x7 can be located (untyped), as the kernel's `$argN` does.
-    private func parameterAccess(index: Int, spelling: String, span: DefinitionSpan, typed: Bool,
+    private func parameterAccess(index: Int, spelling: String, span: DefinitionSpan,
                                  in context: ArgumentContext) throws -> PendingAccess {
         guard let debugFunction = context.debugFunction, let program = image.debugInfo else {
             guard index < 8 else {
@@ -178,7 +179,7 @@ extension ProbeResolver {
         }
         let parameter = parameters[index]
         let locations = ParameterLocation.locate(parameters.map(\.type), in: program)
-        let type = typed ? parameter.type : nil
+        let type: TypeID? = parameter.type
         switch locations[index] {
         case .register(let register):
             return PendingAccess(steps: [.loadRegister(offset: UInt64(register) * 8)], state: .value, type: type, spelling: spelling)
