@@ -73,7 +73,7 @@ struct Probe: ParsableCommand {
         let trace: ProbeTrace
         do {
             let compiled = try runner.compile(definition)
-            let chosen = selected ?? ProbeWorkload.calling(compiled.probe.function.name) ?? .typedDefault
+            let chosen = selected ?? ProbeWorkload.entering(compiled.probe.function.name) ?? .typedDefault
             describe(compiled, workload: chosen, debugInfoProblem: runner.image.debugInfoProblem)
             trace = try runner.trace(compiled, workload: chosen, calls: calls)
         } catch let error as ProbeDefinitionError {

@@ -47,7 +47,7 @@ public final class ProbeRunner {
     /// the probed function, else the typed one), detaches, and returns the events.
     public func trace(_ definition: String, workload: ProbeWorkload? = nil, calls: Int = 1) throws -> ProbeTrace {
         let compiled = try compile(definition)
-        return try trace(compiled, workload: workload ?? ProbeWorkload.calling(compiled.probe.function.name) ?? .typedDefault,
+        return try trace(compiled, workload: workload ?? ProbeWorkload.entering(compiled.probe.function.name) ?? .typedDefault,
                          calls: calls)
     }
 

@@ -57,6 +57,12 @@ public enum ProbeWorkload: Equatable, Sendable, CustomStringConvertible {
         return Workload.allCases.first { $0.symbol == function }.map { .standard($0) }
     }
 
+    /// A workload that runs `function`: the one that calls it directly, else one that reaches it
+    /// (a tail-call target), if there is one.
+    public static func entering(_ function: String) -> ProbeWorkload? {
+        calling(function) ?? Workload.allCases.first { $0.auxiliarySymbols.contains(function) }.map { .standard($0) }
+    }
+
     /// The function the guest driver calls.
     public var functionSymbol: String {
         switch self {
