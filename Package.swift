@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Reports", "TestSupport"]),
         .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "Emulator", "DebugInfo", "TestSupport"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Harness", "GuestKernel", "DebugInfo", "Emulator"]),
         .testTarget(
             name: "DebugInfoTests",
             dependencies: ["DebugInfo"],

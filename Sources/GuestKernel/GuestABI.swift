@@ -45,6 +45,8 @@ public enum GuestABI {
         public static let setOpsCount = "pb_set_ops_count"
         public static let reset = "pb_reset"
         public static let attachedCount = "pb_attached_count"
+        public static let patchSitesStart = "pb_patch_sites_start"
+        public static let patchSitesEnd = "pb_patch_sites_end"
     }
 
     /// Byte offsets within `struct pb_control`.
@@ -68,15 +70,14 @@ public enum GuestABI {
         public static let irqPC: UInt64 = 192 + 4 * walkPairSize
         public static let calleeRaiseSGI: UInt64 = irqPC + 8
         public static let callArguments: UInt64 = irqPC + 16
+        /// `struct pb_fetch_prog fetch_entry`, then `fetch_exit`, then `struct pb_fetch_ring ring`.
         public static let fetchEntry: UInt64 = callArguments + callArgumentsSize
-        public static let fetchExit: UInt64 = fetchEntry + fetchProgramSize
-        public static let ring: UInt64 = fetchExit + fetchProgramSize
-        public static let size: UInt64 = ring + 32 + UInt64(fetchRingSize)
+        public static let fetchExit: UInt64 = fetchEntry + Fetch.programSize
+        public static let ring: UInt64 = fetchExit + Fetch.programSize
+        public static let size: UInt64 = ring + Fetch.ringHeaderSize + UInt64(fetchRingSize)
 
         /// `struct pb_call_args`: ten registers' worth of arguments and a 32-byte struct.
         public static let callArgumentsSize: UInt64 = 10 * 8 + 32
-        /// `struct pb_fetch_prog`: an op count and `fetchMaxOps` 16-byte ops.
-        public static let fetchProgramSize: UInt64 = 8 + 16 * UInt64(GuestABI.fetchMaxOps)
 
         public static let walkSize: UInt64 = 32 + 8 * UInt64(GuestABI.walkMaxFrames)
         public static let walkPairSize: UInt64 = 2 * walkSize
