@@ -67,6 +67,12 @@ extension RunResults {
                 add("\(curve.id) · at \(formatAxis(point.x))", point.y)
             }
         }
+        for cost in fetchCosts {
+            let prefix = "fetch '\(cost.definition)'@\(cost.cpu)"
+            add("\(prefix) · cycles per argument", cost.cyclesPerArgument)
+            add("\(prefix) · cycles per call", cost.fetchCycles)
+            add("\(prefix) · record cycles", cost.recordCycles)
+        }
         for (mode, samples) in host.instructionsPerSecond.sorted(by: { $0.key < $1.key }) where !samples.isEmpty {
             metrics.append(NamedMetric(key: "host · guest instructions per second (\(mode))", direction: .higherIsBetter,
                                        kind: .statistical, samples: samples))
