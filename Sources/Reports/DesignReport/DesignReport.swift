@@ -379,8 +379,29 @@ public enum DesignReport {
         }
         let cheapest = rankings.map { $0.first ?? "–" }
         let sameOrder = Set(rankings).count == 1
-        var verdict = sameOrder ? "The ranking of all \(mechanisms.count) paths by total overhead is the same on every profile (\(index.cpus.joined(separator: ", ")))."
-            : "The ranking changes across profiles: the cheapest path is \(zip(index.cpus, cheapest).map { "\($1) on \($0)" }.joined(separator: ", "))."
+        var verdict: String
+        if sameOrder {
+            verdict = "The ranking of all \(mechanisms.count) paths by total overhead is the same on every profile (\(index.cpus.joined(separator: ", ")))."
+        } else if Set(cheapest).count == 1 {
+            verdict = "\(cheapest[0]) is the cheapest path on every profile, but the order of the others changes"
+            // Name one pair whose order flips, with its figures.
+            let totals = { (mechanism: String, cpu: String) in index.scenario(mechanism, workload: workload, cpu: cpu)?.totalOverhead }
+            flip: for a in mechanisms {
+                for b in mechanisms where a < b {
+                    let orders = index.cpus.compactMap { cpu -> (String, Bool)? in
+                        guard let x = totals(a, cpu), let y = totals(b, cpu), x != y else { return nil }
+                        return (cpu, x < y)
+                    }
+                    if let first = orders.first(where: { $0.1 }), let second = orders.first(where: { !$0.1 }) {
+                        verdict += ": \(a) is cheaper than \(b) on \(first.0) (\(cycles(totals(a, first.0)!)) vs \(cycles(totals(b, first.0)!)) cycles) but dearer on \(second.0) (\(cycles(totals(a, second.0)!)) vs \(cycles(totals(b, second.0)!)))"
+                        break flip
+                    }
+                }
+            }
+            verdict += "."
+        } else {
+            verdict = "The ranking changes across profiles: the cheapest path is \(zip(index.cpus, cheapest).map { "\($1) on \($0)" }.joined(separator: ", "))."
+        }
         if let spread = mechanisms.compactMap({ mechanism -> (String, Double)? in
             let values = index.cpus.compactMap { index.scenario(mechanism, workload: workload, cpu: $0)?.totalOverhead }
             guard let low = values.min(), let high = values.max(), low > 0 else { return nil }
