@@ -47,7 +47,9 @@ let package = Package(
             path: "Benchmarks/EmulatorThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Reports", "TestSupport"]),
+        .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "Emulator", "DebugInfo", "TestSupport"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Harness", "GuestKernel", "DebugInfo", "Emulator"]),
         .testTarget(
             name: "DebugInfoTests",
             dependencies: ["DebugInfo"],
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(
             name: "EmulatorTests",
             dependencies: ["A64", "Emulator", "TestSupport"],
+            exclude: ["README.md"],
             resources: [.copy("Fixtures")],
             swiftSettings: optimisedInDebug),
     ]

@@ -26,7 +26,8 @@ public struct ControlBlock {
         return (0..<4).map { i64(GuestABI.Control.lastBig + UInt64($0) * 8) }
     }
 
-    /// The call arguments `pb_run` passes: X1–X7, the two stack slots, then the struct's four fields.
+    /// `call_args` as 14 values: `x[0]` (unused: `pb_run`'s arg0 is X0), X1–X7, the two stack slots,
+    /// then the struct's four fields.
     public var callArguments: [Int64] { (0..<14).map { i64(GuestABI.Control.callArguments + UInt64($0) * 8) } }
 
     public func walk(_ point: WalkBuffer, reliable: Bool) -> GuestWalk {

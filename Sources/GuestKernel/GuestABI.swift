@@ -45,6 +45,8 @@ public enum GuestABI {
         public static let setOpsCount = "pb_set_ops_count"
         public static let reset = "pb_reset"
         public static let attachedCount = "pb_attached_count"
+        public static let patchSitesStart = "pb_patch_sites_start"
+        public static let patchSitesEnd = "pb_patch_sites_end"
     }
 
     /// Byte offsets within `struct pb_control`.
@@ -68,10 +70,14 @@ public enum GuestABI {
         public static let irqPC: UInt64 = 192 + 4 * walkPairSize
         public static let calleeRaiseSGI: UInt64 = irqPC + 8
         public static let callArguments: UInt64 = irqPC + 16
-        public static let fetchEntry: UInt64 = 4672
-        public static let fetchExit: UInt64 = 5192
-        public static let ring: UInt64 = 5712
-        public static let size: UInt64 = 5712 + 32 + UInt64(fetchRingSize)
+        /// `struct pb_fetch_prog fetch_entry`, then `fetch_exit`, then `struct pb_fetch_ring ring`.
+        public static let fetchEntry: UInt64 = callArguments + callArgumentsSize
+        public static let fetchExit: UInt64 = fetchEntry + Fetch.programSize
+        public static let ring: UInt64 = fetchExit + Fetch.programSize
+        public static let size: UInt64 = ring + Fetch.ringHeaderSize + UInt64(fetchRingSize)
+
+        /// `struct pb_call_args`: ten registers' worth of arguments and a 32-byte struct.
+        public static let callArgumentsSize: UInt64 = 10 * 8 + 32
 
         public static let walkSize: UInt64 = 32 + 8 * UInt64(GuestABI.walkMaxFrames)
         public static let walkPairSize: UInt64 = 2 * walkSize
@@ -83,7 +89,7 @@ public enum GuestABI {
     }
 
     public static let fetchRingSize = 4096
-    public static let fetchMaxOps = 32
+    public static let fetchMaxOps = 64
 }
 
 /// A tracing path of DESIGN.md's table, with its id in the guest ABI.

@@ -19,13 +19,14 @@ import TestSupport
 /// Each case therefore contributes `recordSize` bytes to the output, in case order.
 struct DifferentialProgram {
     static let textAddress: UInt64 = 0x1000_0000
-    /// The register record; the scratch buffer follows it directly so one `write` covers both.
-    static let recordAddress: UInt64 = 0x2000_0000
     static let slotSize: UInt64 = 1024
     static let registerRecordSize = 272
     static let scratchSize = 2048
     static let recordSize = registerRecordSize + scratchSize
-    static let scratchAddress = recordAddress + UInt64(registerRecordSize)
+    /// The scratch buffer straddles a page boundary (0x2000_1000), so accesses that cross pages occur.
+    static let scratchAddress: UInt64 = 0x2000_0C00
+    /// The register record; the scratch buffer follows it directly so one `write` covers both.
+    static let recordAddress = scratchAddress - UInt64(registerRecordSize)
     /// Instructions before each sequence: fill (5), NZCV (2), SP (2), X0–X30 (31).
     static let prologueInstructionCount = 40
     /// Offsets of SP and NZCV in the register record (X0–X30 come first).
@@ -33,7 +34,7 @@ struct DifferentialProgram {
     static let nzcvOffset = 256
 
     let sequences: [RandomSequence]
-    /// The global index of the first case, for names and seeds in reports.
+    /// The run-wide index of the first case, named in the assembly for readers of a kept program.
     let firstCaseIndex: Int
 
     static func slotAddress(ofCase position: Int) -> UInt64 {
@@ -89,6 +90,8 @@ struct DifferentialProgram {
     private func caseAssembly(position: Int, sequence: RandomSequence, isLast: Bool) -> String {
         let name = "case_\(position)"
         var lines: [String] = [
+            "",
+            "// case \(firstCaseIndex + position) of the run (\(name) of this program)",
             "    .p2align 10",
             "\(name):",
             "    ldr     x0, \(name)_seed",

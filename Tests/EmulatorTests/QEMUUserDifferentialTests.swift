@@ -11,7 +11,11 @@ import Testing
 /// hardware) and QEMU does not implement the check at all, so this test clears SA: sequences may
 /// leave SP misaligned through writeback and then use it as a base.
 ///
-/// `PROBEBENCH_DIFFERENTIAL_CASES` runs more (or fewer) cases, `PROBEBENCH_DIFFERENTIAL_SEED` another seed.
+/// A second test adds forward branches (B.cond, B, BL, CBZ, CBNZ, TBZ, TBNZ) that stay inside the
+/// sequence; our machine then runs each case to a PC hook at the sequence's end.
+///
+/// `PROBEBENCH_DIFFERENTIAL_CASES` runs more (or fewer) cases in each test, `PROBEBENCH_DIFFERENTIAL_SEED`
+/// uses another seed.
 @Suite("Random sequences against qemu-aarch64")
 struct QEMUUserDifferentialTests {
     static let defaultSeed: UInt64 = 0x5EED_A64D_1FF0_0001
@@ -28,8 +32,8 @@ struct QEMUUserDifferentialTests {
         return UInt64(digits, radix: text.lowercased().hasPrefix("0x") ? 16 : 10) ?? defaultSeed
     }
 
-    static var caseCount: Int {
-        ProcessInfo.processInfo.environment["PROBEBENCH_DIFFERENTIAL_CASES"].flatMap { Int($0) } ?? defaultCaseCount
+    static func caseCount(default count: Int) -> Int {
+        ProcessInfo.processInfo.environment["PROBEBENCH_DIFFERENTIAL_CASES"].flatMap { Int($0) } ?? count
     }
 
     @Test(
@@ -37,10 +41,23 @@ struct QEMUUserDifferentialTests {
         .enabled(if: ReferenceEmulator.user != nil, "qemu-aarch64 not found: install qemu-user to run this test"),
         .enabled(if: Toolchain.shared != nil, "the toolchain's clang and ld.lld were not found"))
     func randomSequencesMatchQEMU() throws {
+        try compareWithQEMU(seed: Self.seed, total: Self.caseCount(default: Self.defaultCaseCount), forwardBranches: false)
+    }
+
+    @Test(
+        "random sequences with forward branches take the same paths and leave the same state as on qemu-aarch64",
+        .enabled(if: ReferenceEmulator.user != nil, "qemu-aarch64 not found: install qemu-user to run this test"),
+        .enabled(if: Toolchain.shared != nil, "the toolchain's clang and ld.lld were not found"))
+    func randomSequencesWithBranchesMatchQEMU() throws {
+        try compareWithQEMU(seed: Self.seed ^ 0xB7A9_C4E5, total: Self.caseCount(default: Self.defaultCaseCount / 2),
+                            forwardBranches: true)
+    }
+
+    /// Generates `total` cases from `seed`, runs them under QEMU and on our machine, and records every difference.
+    func compareWithQEMU(seed: UInt64, total: Int, forwardBranches: Bool) throws {
         let qemu = try #require(ReferenceEmulator.user)
         let toolchain = try #require(Toolchain.shared)
         let assembler = try #require(try GuestAssembler.makeDefault(purpose: "qemu-user-differential"))
-        let seed = Self.seed, total = Self.caseCount
         let clock = ContinuousClock(), start = clock.now
         var coverage: [Encoding: Int] = [:]
         var generatorRows: [Encoding] = []
@@ -49,7 +66,8 @@ struct QEMUUserDifferentialTests {
 
         for batchStart in stride(from: 0, to: total, by: Self.casesPerProgram) {
             let count = min(Self.casesPerProgram, total - batchStart)
-            var generator = RandomSequenceGenerator(environment: DifferentialProgram.environment(caseCount: count))
+            var generator = RandomSequenceGenerator(environment: DifferentialProgram.environment(caseCount: count),
+                                                    forwardBranches: forwardBranches)
             generatorRows = generator.rows.map(\.encoding)
             let sequences = (0..<count).map { position in
                 var random = SplitMix64(seed: SplitMix64.derivedSeed(seed, index: batchStart + position))
@@ -86,14 +104,15 @@ struct QEMUUserDifferentialTests {
             machine.system.sctlr &= ~(1 << 3)
             for position in 0..<completed {
                 let sequence = sequences[position]
-                let stop = run(sequence, on: machine)
+                let stop = run(sequence, on: machine, toEnd: forwardBranches)
                 let ours = DifferentialState(machine: machine)
                 let recordStart = position * DifferentialProgram.recordSize
                 let theirs = DifferentialState(record: reference.standardOutput[recordStart..<recordStart + DifferentialProgram.recordSize])
                 let endPC = sequence.address + UInt64(sequence.words.count * 4)
                 compared += 1
                 instructions += sequence.words.count
-                guard stop != .instructionLimit || ours != theirs || machine.pc != endPC else { continue }
+                let expectedStop: StopReason = forwardBranches ? .hook(pc: endPC) : .instructionLimit
+                guard stop != expectedStop || ours != theirs || machine.pc != endPC else { continue }
                 mismatchCount += 1
                 assembler.directory.keep()
                 guard mismatches.count < Self.detailedReportLimit else { continue }
@@ -101,7 +120,7 @@ struct QEMUUserDifferentialTests {
                     case \(batchStart + position) differs from qemu-aarch64 (stop: \(stop), PC 0x\(String(machine.pc, radix: 16)), expected 0x\(String(endPC, radix: 16)))
                     \(toolchain.listing(elf: built.url, from: sequence.address, words: sequence.words).joined(separator: "\n"))
                     \(DifferentialState.comparisonTable(initial: DifferentialState(initial: sequence), ours: ours, reference: theirs))
-                    reproduce: PROBEBENCH_DIFFERENTIAL_SEED=0x\(String(seed, radix: 16)) PROBEBENCH_DIFFERENTIAL_CASES=\(total) (program kept at \(built.url.path))
+                    reproduce: PROBEBENCH_DIFFERENTIAL_SEED=0x\(String(Self.seed, radix: 16)) PROBEBENCH_DIFFERENTIAL_CASES=\(total) (program kept at \(built.url.path))
                     """)
             }
         }
@@ -113,17 +132,22 @@ struct QEMUUserDifferentialTests {
             #expect(missing.isEmpty, "the generator never produced an accepted word for rows \(missing): the decoder rejects them or the constraints are too strict")
         }
         let elapsed = clock.now - start
-        print("qemu-aarch64 differential: \(compared) cases, \(instructions) instructions, \(coverage.count) rows, seed 0x\(String(seed, radix: 16)), \(elapsed)")
+        print("qemu-aarch64 differential\(forwardBranches ? " with forward branches" : ""): \(compared) cases, \(instructions) instructions, \(coverage.count) rows, seed 0x\(String(seed, radix: 16)), \(elapsed)")
     }
 
-    /// Loads the sequence's initial state into `machine` and runs exactly its instructions.
-    func run(_ sequence: RandomSequence, on machine: Machine) -> StopReason {
+    /// Loads the sequence's initial state into `machine` and runs exactly its instructions, or with
+    /// `toEnd` until a hook at its end (branches may skip instructions).
+    func run(_ sequence: RandomSequence, on machine: Machine, toEnd: Bool) -> StopReason {
         for register in 0...30 { machine[x: register] = sequence.registers[register] }
         machine.sp = sequence.stackPointer
         machine.pstate.nzcv = sequence.nzcv
         machine.memory.writeBytes(ScratchFill.bytes(seed: sequence.memorySeed, count: DifferentialProgram.scratchSize),
                                   at: DifferentialProgram.scratchAddress)
         machine.pc = sequence.address
-        return machine.run(instructionLimit: UInt64(sequence.words.count))
+        guard toEnd else { return machine.run(instructionLimit: UInt64(sequence.words.count)) }
+        let end = sequence.address + UInt64(sequence.words.count * 4)
+        machine.addHook(at: end)
+        defer { machine.removeHook(at: end) }
+        return machine.run(instructionLimit: UInt64(sequence.words.count + 1))
     }
 }

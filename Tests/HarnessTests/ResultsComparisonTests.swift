@@ -57,4 +57,12 @@ import Testing
         #expect(comparison.exitStatus == 2)
         #expect(comparison.regressions.map(\.key).contains { $0.hasSuffix("correct") })
     }
+
+    @Test func walkMetricsOfAnUnavailableWalkerAreNotJudged() {
+        var current = baseline
+        current.scenarios[0].walks[0] = WalkVerification(point: .entryHandler, walker: .guest, unavailable: "libdw.so.1 not found")
+        let comparison = ResultsComparison(baseline: baseline, current: current)
+        #expect(comparison.exitStatus == 0)
+        #expect(comparison.changes.contains { $0.verdict == .skipped && $0.note?.contains("libdw.so.1 not found") == true })
+    }
 }

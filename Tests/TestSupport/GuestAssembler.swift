@@ -104,6 +104,10 @@ public struct AssembledProgram: Sendable {
 /// Assembling or linking failed; the message carries clang's diagnostics.
 public struct AssemblyError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// A uniquely named temporary directory, removed when released unless `keep()` was called.

@@ -38,19 +38,26 @@ public struct RandomSequence: Sendable {
 /// same on any correct implementation, with no fault:
 ///
 /// - Memory operands use x28 or SP as the base; both point into the scratch buffer. Register-offset
-///   forms index with x27 (0…255), x26 (−256…−1) or XZR. The generator knows these values and the
-///   effect of every writeback, so it keeps each access inside the buffer exactly. Literal loads must
-///   read the program's code. Prefetches may name any address: they never fault.
-/// - x26, x27, x28 and SP are never destinations, except `ADD`/`SUB` (immediate) of x28 or SP to
-///   itself, whose effect is known, and base writeback.
+///   forms index with x27 (0…255), x26 (−256…−1) or XZR. The generator tracks these values through
+///   writeback and `ADD`/`SUB` (immediate) of a register to itself, so it keeps each access inside
+///   the buffer exactly. Any other write to x26–x28 (a load, a data-processing result) makes the
+///   generator forget the register, and later accesses stop using it. SP is only ever changed in the
+///   tracked ways. Literal loads must read the program's code. Prefetches may name any address: they
+///   never fault.
 /// - Architecturally UNPREDICTABLE forms are excluded: a load pair with Rt == Rt2, writeback with
 ///   Rt == Rn. Load-acquire and store-release addresses are aligned (unaligned ones fault on Armv8.0).
+///
+/// With `forwardBranches`, B.cond, B, BL, CBZ, CBNZ, TBZ and TBNZ join in, each branching forward
+/// to a later instruction of the sequence or to its end, so every path ends at the end. Which path
+/// runs depends on the data, so inside a branch's shadow (between it and its target) tracked
+/// registers may only be forgotten, not updated, and SP may not change.
 public struct RandomSequenceGenerator {
     public static let baseRegister: UInt32 = 28
     /// Holds 0…255 for register-offset forms.
     public static let ascendingIndexRegister: UInt32 = 27
     /// Holds −256…−1 for register-offset forms.
     public static let descendingIndexRegister: UInt32 = 26
+    /// The registers the generator tracks for addressing (with SP).
     public static let reservedRegisters: Set<UInt32> = [26, 27, 28]
     public static let stackPointer: UInt32 = 31
 
@@ -59,6 +66,8 @@ public struct RandomSequenceGenerator {
     public static let excludedEncodings: Set<Encoding> = [
         .STXR, .STLXR, .LDXR, .LDAXR, .STXP, .STLXP, .LDXP, .LDAXP,
     ]
+    /// The branches `forwardBranches` adds.
+    public static let forwardBranchEncodings: [Encoding] = [.B_cond, .B, .BL, .CBZ, .CBNZ, .TBZ, .TBNZ]
     /// Rows whose Rd = 31 names SP rather than the zero register.
     static let stackPointerDestinations: Set<Encoding> = [
         .ADD_imm, .SUB_imm, .AND_imm, .ORR_imm, .EOR_imm, .ADD_ext, .SUB_ext,
@@ -74,10 +83,11 @@ public struct RandomSequenceGenerator {
     /// Candidate words the constraints rejected.
     public private(set) var constrainedCandidates = 0
 
-    public init(environment: SequenceEnvironment) {
+    public init(environment: SequenceEnvironment, forwardBranches: Bool = false) {
         self.environment = environment
         rows = EncodingTable.rows.filter {
-            Self.groups.contains($0.group) && !Self.excludedEncodings.contains($0.encoding)
+            (Self.groups.contains($0.group) && !Self.excludedEncodings.contains($0.encoding))
+                || (forwardBranches && Self.forwardBranchEncodings.contains($0.encoding))
         }
     }
 
@@ -85,15 +95,38 @@ public struct RandomSequenceGenerator {
     struct TrackedState {
         var registers: [UInt64]
         var stackPointer: UInt64
+        /// Which of x26–x28 still hold a value the generator knows (SP always does).
+        var known = RandomSequenceGenerator.reservedRegisters
+        /// The address just past the sequence, where every branch path ends.
+        var end: UInt64
+        /// Instructions below this address may be skipped by a branch before them.
+        var shadowEnd: UInt64 = 0
 
         func value(of register: UInt32, stackPointerForThirtyOne: Bool) -> UInt64 {
             if register == 31 { return stackPointerForThirtyOne ? stackPointer : 0 }
             return registers[Int(register)]
         }
 
-        mutating func setBase(_ register: UInt32, _ value: UInt64) {
-            if register == 31 { stackPointer = value } else { registers[Int(register)] = value }
+        func isKnown(_ register: UInt32) -> Bool { register == 31 || known.contains(register) }
+
+        mutating func apply(_ effect: RegisterEffect) {
+            switch effect {
+            case .set(let register, let value):
+                if register == 31 { stackPointer = value } else { registers[Int(register)] = value }
+            case .forget(let register):
+                known.remove(register)
+            case .shadow(let target):
+                shadowEnd = max(shadowEnd, target)
+            }
         }
+    }
+
+    /// How an accepted word changes what the generator knows about x26–x28 and SP.
+    enum RegisterEffect {
+        case set(UInt32, UInt64)
+        case forget(UInt32)
+        /// A forward branch to this address: the instructions before it may not run.
+        case shadow(UInt64)
     }
 
     /// A random sequence of `length` instructions starting at `address`, with random initial state.
@@ -109,7 +142,8 @@ public struct RandomSequenceGenerator {
         if Bool.random(using: &generator) { baseOffset &= ~7 }
         registers[Int(Self.baseRegister)] = scratch.lowerBound + baseOffset
         let stackOffset = UInt64.random(in: margin..<(UInt64(scratch.count) - margin), using: &generator) & ~15
-        var state = TrackedState(registers: registers, stackPointer: scratch.lowerBound + stackOffset)
+        var state = TrackedState(registers: registers, stackPointer: scratch.lowerBound + stackOffset,
+                                 end: address + UInt64(length * 4))
         let initial = state
 
         var words: [UInt32] = [], encodings: [Encoding] = []
@@ -148,32 +182,39 @@ public struct RandomSequenceGenerator {
             let row = rows.randomElement(using: &generator)!
             // Retry within the row first, so rows that are hard to satisfy still get their share.
             for _ in 0..<256 {
-                let word = randomWord(for: row, using: &generator)
+                let word = randomWord(for: row, at: pc, state: state, using: &generator)
                 guard Decoder.decode(word, at: pc).isDefined else {
                     undefinedCandidates += 1
                     continue
                 }
-                guard case .accepted(let baseUpdate) = verdict(on: word, row: row, at: pc, state: state) else {
+                guard case .accepted(let effects) = verdict(on: word, row: row, at: pc, state: state) else {
                     constrainedCandidates += 1
                     continue
                 }
-                if let baseUpdate { state.setBase(baseUpdate.register, baseUpdate.value) }
+                for effect in effects { state.apply(effect) }
                 acceptedCounts[row.encoding, default: 0] += 1
                 return (word, row.encoding)
             }
         }
     }
 
-    /// The row's fixed bits with random fields, base and index registers forced for memory rows.
-    func randomWord(for row: EncodingRow, using generator: inout some RandomNumberGenerator) -> UInt32 {
+    /// The row's fixed bits with random fields; memory rows get a known base and index register,
+    /// branches a forward offset that stays within the sequence.
+    func randomWord(
+        for row: EncodingRow, at pc: UInt64, state: TrackedState, using generator: inout some RandomNumberGenerator
+    ) -> UInt32 {
         var word = row.pattern.value
         for (letter, field) in row.pattern.fields {
             var value = UInt32(truncatingIfNeeded: generator.next()) & (field.mask >> UInt32(field.low))
+            if Self.forwardBranchEncodings.contains(row.encoding) && letter == "i" {
+                value = UInt32.random(in: 1...UInt32((state.end - pc) / 4), using: &generator)
+            }
             if row.group == .loadStore && letter == "n" {
-                value = Bool.random(using: &generator) ? Self.baseRegister : Self.stackPointer
+                value = [Self.baseRegister, Self.stackPointer].filter(state.isKnown).randomElement(using: &generator)!
             }
             if row.encoding == .LDST_reg && letter == "m" {
-                value = [Self.ascendingIndexRegister, Self.descendingIndexRegister, 31].randomElement(using: &generator)!
+                value = [Self.ascendingIndexRegister, Self.descendingIndexRegister, 31].filter(state.isKnown)
+                    .randomElement(using: &generator)!
             }
             word |= value << UInt32(field.low)
         }
@@ -183,37 +224,60 @@ public struct RandomSequenceGenerator {
     /// What the constraints say about a candidate word.
     enum Verdict {
         case rejected
-        /// Allowed; `baseUpdate` is the new value of x28 or SP (31) if the word changes it.
-        case accepted(baseUpdate: (register: UInt32, value: UInt64)?)
+        /// Allowed, with its effect on what the generator knows about x26–x28 and SP.
+        case accepted([RegisterEffect])
     }
 
-    /// Whether `word` satisfies the constraints, and how it moves the base registers.
+    /// Whether `word` satisfies the constraints, and how it changes the tracked registers.
     func verdict(on word: UInt32, row: EncodingRow, at pc: UInt64, state: TrackedState) -> Verdict {
+        if Self.forwardBranchEncodings.contains(row.encoding) {
+            let bits = row.pattern.fields["i"]!.width
+            let target = pc &+ BitMasks.signExtend(UInt64(row.pattern.field("i", in: word)) << 2, bits: Int(bits) + 2)
+            return target > pc && target <= state.end ? .accepted([.shadow(target)]) : .rejected
+        }
+        let verdict = unshadowedVerdict(on: word, row: row, at: pc, state: state)
+        guard pc < state.shadowEnd, case .accepted(let effects) = verdict else { return verdict }
+        // In a branch's shadow the instruction may not run: a register it updates becomes unknown.
+        var shadowed: [RegisterEffect] = []
+        for effect in effects {
+            guard case .set(let register, _) = effect else {
+                shadowed.append(effect)
+                continue
+            }
+            if register == Self.stackPointer { return .rejected }
+            shadowed.append(.forget(register))
+        }
+        return .accepted(shadowed)
+    }
+
+    /// The verdict for straight-line code, ignoring branch shadows.
+    func unshadowedVerdict(on word: UInt32, row: EncodingRow, at pc: UInt64, state: TrackedState) -> Verdict {
         func field(_ letter: Character) -> UInt32 { row.pattern.field(letter, in: word) }
         if let access = MemoryAccess(word: word, row: row, pc: pc, state: state) {
             return verdict(on: access)
         }
-        guard row.pattern.fields["d"] != nil else { return .accepted(baseUpdate: nil) }
+        guard row.pattern.fields["d"] != nil else { return .accepted([]) }
         let d = field("d")
         let isStackPointerDestination = d == 31 && Self.stackPointerDestinations.contains(row.encoding)
-        guard Self.reservedRegisters.contains(d) || isStackPointerDestination else { return .accepted(baseUpdate: nil) }
-        // A reserved destination is allowed only as ADD/SUB (immediate) of a base register to itself.
-        guard row.encoding == .ADD_imm || row.encoding == .SUB_imm, field("n") == d,
-              d == Self.stackPointer || d == Self.baseRegister else {
-            return .rejected
+        guard Self.reservedRegisters.contains(d) || isStackPointerDestination else { return .accepted([]) }
+        // ADD/SUB (immediate) of a known register to itself keeps it known.
+        if row.encoding == .ADD_imm || row.encoding == .SUB_imm, field("n") == d, state.isKnown(d) {
+            let immediate = UInt64(field("i")) << (field("h") == 1 ? 12 : 0)
+            let old = state.value(of: d, stackPointerForThirtyOne: true)
+            let sum = row.encoding == .ADD_imm ? old &+ immediate : old &- immediate
+            return .accepted([.set(d, field("z") == 1 ? sum : sum & 0xFFFF_FFFF)])
         }
-        let immediate = UInt64(field("i")) << (field("h") == 1 ? 12 : 0)
-        let old = state.value(of: d, stackPointerForThirtyOne: true)
-        let sum = row.encoding == .ADD_imm ? old &+ immediate : old &- immediate
-        return .accepted(baseUpdate: (d, field("z") == 1 ? sum : sum & 0xFFFF_FFFF))
+        // Any other write: SP must stay known, x26-x28 are forgotten.
+        return isStackPointerDestination ? .rejected : .accepted([.forget(d)])
     }
 
-    /// Whether a memory access satisfies the constraints, and its base writeback.
+    /// Whether a memory access satisfies the constraints, and how it changes the tracked registers.
     func verdict(on access: MemoryAccess) -> Verdict {
+        var effects: [RegisterEffect] = []
         if access.isLoad && !access.isPrefetch {
-            guard access.destinations.allSatisfy({ !Self.reservedRegisters.contains($0) }) else { return .rejected }
             // LDP and LDPSW with Rt == Rt2 are UNPREDICTABLE.
             if access.destinations.count == 2 && access.destinations[0] == access.destinations[1] { return .rejected }
+            effects += access.destinations.filter(Self.reservedRegisters.contains).map { .forget($0) }
         }
         // Writeback with Rt (or Rt2) == Rn, Rn not SP, is UNPREDICTABLE.
         if access.writeback != nil, let base = access.baseRegister, base != Self.stackPointer,
@@ -226,8 +290,8 @@ public struct RandomSequenceGenerator {
             guard !overflow, access.address >= region.lowerBound, end <= region.upperBound,
                   access.address % access.alignment == 0 else { return .rejected }
         }
-        guard let writeback = access.writeback, let base = access.baseRegister else { return .accepted(baseUpdate: nil) }
-        return .accepted(baseUpdate: (base, writeback))
+        if let writeback = access.writeback, let base = access.baseRegister { effects.append(.set(base, writeback)) }
+        return .accepted(effects)
     }
 }
 

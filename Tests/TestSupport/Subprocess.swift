@@ -26,6 +26,10 @@ public struct SubprocessResult: Sendable {
 /// A subprocess error that is not the program's own failure (it could not be started).
 public struct SubprocessError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Runs programs with captured output and a timeout.

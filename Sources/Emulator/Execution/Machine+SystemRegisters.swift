@@ -38,7 +38,7 @@ extension Machine {
         case .NZCV: return UInt64(pstate.nzcv)
         case .DAIF: return UInt64(pstate.daif)
         case .TPIDR_EL0: return system.tpidrEL0
-        case .CNTFRQ_EL0: return CoreIdentification.counterFrequency
+        case .CNTFRQ_EL0: return system.counterFrequency
         // A deterministic virtual count: one tick per retired instruction.
         case .CNTVCT_EL0: return counters.instructions
         }
@@ -74,8 +74,9 @@ extension Machine {
         case .NZCV: pstate.nzcv = UInt32(truncatingIfNeeded: value) & 0xF000_0000
         case .DAIF: pstate.daif = UInt32(truncatingIfNeeded: value) & 0x3C0
         case .TPIDR_EL0: system.tpidrEL0 = value
-        case .MIDR_EL1, .MPIDR_EL1, .CurrentEL, .CTR_EL0, .DCZID_EL0, .CNTVCT_EL0, .OSLSR_EL1, .CNTFRQ_EL0:
-            // Read-only here (CNTFRQ_EL0 is writable only at the highest exception level).
+        // Writable only at the highest implemented exception level, which on this machine is EL1.
+        case .CNTFRQ_EL0: system.counterFrequency = value & 0xFFFF_FFFF
+        case .MIDR_EL1, .MPIDR_EL1, .CurrentEL, .CTR_EL0, .DCZID_EL0, .CNTVCT_EL0, .OSLSR_EL1:
             return .undefined
         }
         return .written

@@ -38,6 +38,8 @@ public final class Machine {
     public var controlFlowObserver: ControlFlowObserver?
     /// Called for a guest write to a watched range: (pc of the store, address, byte count).
     public var watchedWriteHandler: ((UInt64, UInt64, Int) -> Void)?
+    /// The ranges `watchWrites(to:)` covers (memory watches whole pages; writes are filtered here).
+    var watchedRanges: [Range<UInt64>] = []
 
     /// The lowest stack pointer value seen since `resetStackLowWater()`.
     public internal(set) var stackLowWater: UInt64 = .max
@@ -83,7 +85,10 @@ public final class Machine {
             blockBreakRequested = true
         }
         memory.watchedWriteHandler = { [unowned self] address, count in
-            watchedWriteHandler?(currentStorePC, address, count)
+            let written = address..<address &+ UInt64(count)
+            if watchedRanges.contains(where: { $0.overlaps(written) }) {
+                watchedWriteHandler?(currentStorePC, address, count)
+            }
         }
         memory.deviceAccessHandler = { [unowned self] in
             irqLine = interruptController.irqAsserted
@@ -189,11 +194,15 @@ public final class Machine {
 
     /// Reports guest writes into `range` to `watchedWriteHandler`.
     public func watchWrites(to range: Range<UInt64>) {
+        watchedRanges.append(range)
         memory.setWatched(range, true)
     }
 
     public func stopWatchingWrites(to range: Range<UInt64>) {
+        watchedRanges.removeAll { $0 == range }
         memory.setWatched(range, false)
+        // Pages another watched range still covers stay watched.
+        for other in watchedRanges { memory.setWatched(other, true) }
     }
 
     // MARK: Host calls into the guest

@@ -63,6 +63,8 @@ public struct SystemRegisterFile: Sendable, Equatable {
     public var osDoubleLock: UInt64 = 0
     public var spEL0: UInt64 = 0
     public var spEL1: UInt64 = 0
+    /// CNTFRQ_EL0: writable here because EL1 is the highest exception level this machine implements.
+    public var counterFrequency: UInt64 = CoreIdentification.counterFrequency
 
     public init() {}
 

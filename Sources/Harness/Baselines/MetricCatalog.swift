@@ -25,6 +25,16 @@ public struct NamedMetric: Sendable, Equatable {
 }
 
 extension RunResults {
+    /// Key prefixes of walk metrics this run could not produce because the walker was unavailable
+    /// (e.g. libdw could not be loaded), with the reason: comparisons skip them rather than call them lost.
+    public var unavailableMetricPrefixes: [(prefix: String, reason: String)] {
+        scenarios.flatMap { scenario in
+            scenario.walks.compactMap { walk in
+                walk.unavailable.map { ("\(scenario.id) · \(walk.point.rawValue) walks by \(walk.walker.rawValue)", $0) }
+            }
+        }
+    }
+
     /// Every metric of the run, flattened to named values with their direction.
     public var namedMetrics: [NamedMetric] {
         var metrics: [NamedMetric] = []
@@ -56,6 +66,12 @@ extension RunResults {
             for point in curve.points {
                 add("\(curve.id) · at \(formatAxis(point.x))", point.y)
             }
+        }
+        for cost in fetchCosts {
+            let prefix = "fetch '\(cost.definition)'@\(cost.cpu)"
+            add("\(prefix) · cycles per argument", cost.cyclesPerArgument)
+            add("\(prefix) · cycles per call", cost.fetchCycles)
+            add("\(prefix) · record cycles", cost.recordCycles)
         }
         for (mode, samples) in host.instructionsPerSecond.sorted(by: { $0.key < $1.key }) where !samples.isEmpty {
             metrics.append(NamedMetric(key: "host · guest instructions per second (\(mode))", direction: .higherIsBetter,

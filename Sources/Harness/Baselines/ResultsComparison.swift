@@ -69,12 +69,18 @@ public struct ResultsComparison: Sendable {
             && baseline.environment.hostProcessorCount == current.environment.hostProcessorCount
         let old = Dictionary(baseline.namedMetrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let new = Dictionary(current.namedMetrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let unavailable = current.unavailableMetricPrefixes
         var changes: [MetricChange] = []
         for key in Set(old.keys).union(new.keys).sorted() {
             switch (old[key], new[key]) {
             case let (before?, after?):
                 changes.append(Self.judge(key: key, before: before, after: after, policy: policy, sameHost: sameHost))
             case let (before?, nil):
+                if let unavailable = unavailable.first(where: { key.hasPrefix($0.prefix) }) {
+                    changes.append(MetricChange(key: key, baseline: before.value, current: nil, verdict: .skipped,
+                                                note: "walker unavailable in this run: \(unavailable.reason)"))
+                    continue
+                }
                 let verdict: MetricChange.Verdict = before.kind == .statistical ? .skipped : .removed
                 changes.append(MetricChange(key: key, baseline: before.value, current: nil, verdict: verdict,
                                             note: "not measured in this run"))

@@ -40,9 +40,15 @@ final class CallWindowRecorder {
 
     /// The addresses to hook for `workload` in `kernel`.
     static func addresses(for workload: Workload, in kernel: GuestKernel) throws -> Addresses {
-        let function = try kernel.address(of: workload.symbol)
+        try addresses(forFunction: workload.symbol, tailCallTargets: tailCallTargets(of: workload), in: kernel)
+    }
+
+    /// The addresses to hook for calls the driver makes to the function `symbol` (which may end in
+    /// the functions it tail-calls).
+    static func addresses(forFunction symbol: String, tailCallTargets: [String] = [], in kernel: GuestKernel) throws -> Addresses {
+        let function = try kernel.address(of: symbol)
         var returns: Set<UInt64> = []
-        for name in [workload.symbol] + tailCallTargets(of: workload) {
+        for name in [symbol] + tailCallTargets {
             guard let symbol = kernel.symbols.symbol(named: name), symbol.size > 0 else {
                 throw GuestError.missingSymbol(name, kernel.imageURL.path)
             }
@@ -51,7 +57,7 @@ final class CallWindowRecorder {
                 returns.insert(address)
             }
         }
-        guard !returns.isEmpty else { throw GuestError.unexpectedStop("\(workload.symbol) has no RET to hook") }
+        guard !returns.isEmpty else { throw GuestError.unexpectedStop("\(symbol) has no RET to hook") }
         return Addresses(callSite: kernel.driverCallSite,
                          bodySecondInstruction: function + GuestABI.patchSiteBytes + 4,
                          returns: returns, returnSite: kernel.driverReturnSite,
@@ -111,17 +117,7 @@ extension Array where Element == CallTrace {
 
     private func average(_ window: KeyPath<CallTrace, CounterSnapshot>) -> WindowCounters {
         guard !isEmpty else { return WindowCounters() }
-        var sum = CounterSnapshot()
-        for trace in self {
-            let value = trace[keyPath: window]
-            sum.cycles += value.cycles
-            sum.instructions += value.instructions
-            sum.exceptions += value.exceptions
-            sum.branchMispredicts += value.branchMispredicts
-            sum.returnMispredicts += value.returnMispredicts
-            sum.cacheMisses += value.cacheMisses
-        }
-        return sum.windowCounters.divided(by: Double(count))
+        return reduce(CounterSnapshot()) { $0 + $1[keyPath: window] }.windowCounters.divided(by: Double(count))
     }
 
     /// The deepest stack any call reached.

@@ -9,6 +9,14 @@ struct CounterSnapshot: Sendable, Equatable {
     var returnMispredicts: Double = 0
     var cacheMisses: Double = 0
 
+    static func + (left: CounterSnapshot, right: CounterSnapshot) -> CounterSnapshot {
+        CounterSnapshot(cycles: left.cycles + right.cycles, instructions: left.instructions + right.instructions,
+                        exceptions: left.exceptions + right.exceptions,
+                        branchMispredicts: left.branchMispredicts + right.branchMispredicts,
+                        returnMispredicts: left.returnMispredicts + right.returnMispredicts,
+                        cacheMisses: left.cacheMisses + right.cacheMisses)
+    }
+
     static func - (later: CounterSnapshot, earlier: CounterSnapshot) -> CounterSnapshot {
         CounterSnapshot(cycles: later.cycles - earlier.cycles, instructions: later.instructions - earlier.instructions,
                         exceptions: later.exceptions - earlier.exceptions,

@@ -16,9 +16,13 @@ public struct RunResults: Codable, Sendable, Equatable {
     public var host: HostPerformance
     /// Scenarios that could not be measured, with the reason: a run with failures exits non-zero.
     public var failures: [MeasurementFailure]
+    /// The cost of fetching typed probe arguments, per definition and CPU (added within schema 1:
+    /// absent in older files, read as empty).
+    public var fetchCosts: [FetchCost]
 
     public init(run: RunInfo, environment: EnvironmentInfo, scenarios: [ScenarioResult],
-                scaling: [ScalingCurve], host: HostPerformance, failures: [MeasurementFailure] = []) {
+                scaling: [ScalingCurve], host: HostPerformance, failures: [MeasurementFailure] = [],
+                fetchCosts: [FetchCost] = []) {
         schemaVersion = Self.currentSchemaVersion
         self.run = run
         self.environment = environment
@@ -26,6 +30,23 @@ public struct RunResults: Codable, Sendable, Equatable {
         self.scaling = scaling
         self.host = host
         self.failures = failures
+        self.fetchCosts = fetchCosts
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, run, environment, scenarios, scaling, host, failures, fetchCosts
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        run = try container.decode(RunInfo.self, forKey: .run)
+        environment = try container.decode(EnvironmentInfo.self, forKey: .environment)
+        scenarios = try container.decode([ScenarioResult].self, forKey: .scenarios)
+        scaling = try container.decode([ScalingCurve].self, forKey: .scaling)
+        host = try container.decode(HostPerformance.self, forKey: .host)
+        failures = try container.decode([MeasurementFailure].self, forKey: .failures)
+        fetchCosts = try container.decodeIfPresent([FetchCost].self, forKey: .fetchCosts) ?? []
     }
 }
 

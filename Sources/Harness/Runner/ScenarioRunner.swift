@@ -68,6 +68,7 @@ struct ScenarioRunner {
                               plan: CallPlan, verifyWalks: Bool) throws -> Outcome {
         let kernel = try environment.makeKernel()
         let machine = kernel.machine
+        let textGuard = try TextWriteGuard(kernel: kernel)
         MachineTiming.time(machine, profile: cpu)
         MachineTiming.resetCold(machine)
 
@@ -114,6 +115,8 @@ struct ScenarioRunner {
         let detachStart = MachineTiming.snapshot(machine)
         try kernel.detach(from: workload)
         let detach = MachineTiming.snapshot(machine) - detachStart
+        try textGuard.check("\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)",
+                            describe: environment.describer(for: kernel))
         return Outcome(attach: attach, detach: detach, firstHit: firstHit, steady: steady,
                        walks: walkRecorder?.verifications ?? [])
     }

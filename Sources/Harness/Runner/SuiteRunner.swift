@@ -31,6 +31,7 @@ public struct SuiteRunner: Sendable {
         public var scenarios: [ScenarioResult]
         public var scaling: [ScalingCurve]
         public var failures: [MeasurementFailure]
+        public var fetchCosts: [FetchCost]
     }
 
     private enum Task: Sendable {
@@ -38,6 +39,7 @@ public struct SuiteRunner: Sendable {
         case scenario(ScenarioSpec)
         case sweep(SweepSpec)
         case curve(CurveSpec)
+        case fetchCost(FetchCostSpec)
 
         var label: String {
             switch self {
@@ -45,6 +47,7 @@ public struct SuiteRunner: Sendable {
             case .scenario(let spec): return spec.id
             case .sweep(let spec): return "\(spec.mechanism.rawValue)/\(spec.handler.rawValue)/\(spec.workload.rawValue)@\(spec.cpu) IRQ sweep"
             case .curve(let spec): return "\(spec.mechanism.rawValue) by \(spec.parameter.rawValue)@\(spec.cpu)"
+            case .fetchCost(let spec): return "fetch cost of '\(spec.definition)'@\(spec.cpu)"
             }
         }
     }
@@ -54,6 +57,7 @@ public struct SuiteRunner: Sendable {
         case scenario(ScenarioResult)
         case sweep([WalkVerification])
         case curve([ScalingCurve])
+        case fetchCost(FetchCost)
     }
 
     public func run(_ suite: Suite) -> Output {
@@ -63,7 +67,7 @@ public struct SuiteRunner: Sendable {
         where !baselineKeys.contains(where: { $0 == key }) {
             baselineKeys.append(key)
         }
-        let total = baselineKeys.count + suite.scenarios.count + suite.sweeps.count + suite.curves.count
+        let total = baselineKeys.count + suite.scenarios.count + suite.sweeps.count + suite.curves.count + suite.fetchCosts.count
         let counter = ProgressCounter(total: total, report: progress)
 
         // Baselines first: every scenario's overhead is relative to `none` on its workload and CPU.
@@ -80,15 +84,18 @@ public struct SuiteRunner: Sendable {
         }
 
         let tasks = suite.scenarios.map(Task.scenario) + suite.sweeps.map(Task.sweep) + suite.curves.map(Task.curve)
+            + suite.fetchCosts.map(Task.fetchCost)
         let results = runTasks(tasks, plan: plan, counter: counter, baselines: baselines)
         var scenarios: [ScenarioResult] = []
         var sweeps: [(SweepSpec, [WalkVerification])] = []
         var curves: [ScalingCurve] = []
+        var fetchCosts: [FetchCost] = []
         for (task, result) in results {
             switch result {
             case .success(.scenario(let scenario)): scenarios.append(scenario)
             case .success(.sweep(let walks)): if case .sweep(let spec) = task { sweeps.append((spec, walks)) }
             case .success(.curve(let produced)): curves.append(contentsOf: produced)
+            case .success(.fetchCost(let cost)): fetchCosts.append(cost)
             case .failure(let error): failures.append(MeasurementFailure(id: task.label, reason: "\(error)"))
             default: break
             }
@@ -107,7 +114,7 @@ public struct SuiteRunner: Sendable {
         scenarios.sort { $0.id < $1.id }
         curves.sort { $0.id < $1.id }
         failures.sort { $0.id < $1.id }
-        return Output(scenarios: scenarios, scaling: curves, failures: failures)
+        return Output(scenarios: scenarios, scaling: curves, failures: failures, fetchCosts: fetchCosts)
     }
 
     /// `none` reported as a scenario (its overhead is zero by definition) to carry its walk results.
@@ -155,6 +162,14 @@ public struct SuiteRunner: Sendable {
             return .sweep(try InterruptSweepRunner(environment: environment).sweep(spec))
         case .curve(let spec):
             return .curve(try ScalingRunner(environment: environment).measure(spec, plan: plan))
+        case .fetchCost(let spec):
+            let costs = try FetchCostMeasurement.measure(
+                definitions: [spec.definition], cpu: spec.cpu,
+                plan: FetchCostMeasurement.Plan(warmup: plan.warmup, measured: plan.measured), environment: environment)
+            guard let cost = costs.first else {
+                throw MeasurementError.scenarioFailed(id: spec.definition, reason: "no fetch cost was measured")
+            }
+            return .fetchCost(cost)
         }
     }
 }

@@ -14,6 +14,7 @@ extension Suite {
         suite.scenarios = Self.unique(scenarios.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         suite.sweeps = Self.unique(sweeps.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         suite.curves = Self.unique(curves.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
+        suite.fetchCosts = Self.unique(fetchCosts.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         return suite
     }
 
@@ -24,6 +25,7 @@ extension Suite {
         suite.scenarios = scenarios.filter { matches($0.id) }
         suite.sweeps = sweeps.filter { matches("\($0.mechanism.rawValue)/\($0.handler.rawValue)/\($0.workload.rawValue)@\($0.cpu)") }
         suite.curves = curves.filter { matches("\($0.mechanism.rawValue)/\($0.handler.rawValue)/\($0.workload.rawValue)@\($0.cpu)") }
+        suite.fetchCosts = fetchCosts.filter { matches("\($0.definition)@\($0.cpu)") }
         return suite
     }
 

@@ -15,6 +15,8 @@ public struct SuiteDefinition: Codable, Sendable, Equatable {
     /// Per-instruction IRQ sweeps: mechanisms and the workload whose call path is swept.
     public var interruptSweeps: [SweepGroup]
     public var scaling: [ScalingGroup]
+    /// Typed probe definitions whose fetch cost per argument is measured (optional).
+    public var fetchCosts: [FetchCostGroup]?
 
     /// How many calls warm the machine up and how many are measured.
     public struct CallCounts: Codable, Sendable, Equatable {
@@ -33,6 +35,11 @@ public struct SuiteDefinition: Codable, Sendable, Equatable {
         public var mechanisms: [String]
         public var workload: String
         public var handler: String
+    }
+
+    /// Probe definitions in the kernel's dynamic-event syntax, each measured on every CPU.
+    public struct FetchCostGroup: Codable, Sendable, Equatable {
+        public var definitions: [String]
     }
 
     /// A curve: `parameter` swept over `values` for each mechanism.
@@ -55,6 +62,7 @@ public struct Suite: Sendable, Equatable {
     public var scenarios: [ScenarioSpec]
     public var sweeps: [SweepSpec]
     public var curves: [CurveSpec]
+    public var fetchCosts: [FetchCostSpec] = []
 
     /// The workloads measured in `none` as baselines, per CPU.
     public var baselineWorkloads: [Workload] {
@@ -69,6 +77,13 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var workload: Workload
     public var cpu: String
 
+    public init(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String) {
+        self.mechanism = mechanism
+        self.handler = handler
+        self.workload = workload
+        self.cpu = cpu
+    }
+
     public var id: String { "\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)" }
 }
 
@@ -77,6 +92,12 @@ public struct SweepSpec: Sendable, Hashable {
     public var mechanism: Mechanism
     public var handler: HandlerKind
     public var workload: Workload
+    public var cpu: String
+}
+
+/// One probe definition whose fetch cost is measured on one CPU.
+public struct FetchCostSpec: Sendable, Hashable {
+    public var definition: String
     public var cpu: String
 }
 
@@ -199,9 +220,20 @@ extension Suite {
                 }
             }
         }
+        var fetchCosts: [FetchCostSpec] = []
+        for (index, group) in (definition.fetchCosts ?? []).enumerated() {
+            for (position, text) in group.definitions.enumerated() {
+                do {
+                    _ = try ProbeDefinition.parse(text)
+                } catch {
+                    throw fail("fetchCosts[\(index)].definitions[\(position)] is not a valid probe definition: \(error)")
+                }
+                for cpu in cpus { fetchCosts.append(FetchCostSpec(definition: text, cpu: cpu)) }
+            }
+        }
         return Suite(name: definition.name, description: definition.description, cpus: cpus,
                      warmupCalls: definition.calls.warmup, measuredCalls: definition.calls.measured,
-                     scenarios: scenarios, sweeps: sweeps, curves: curves)
+                     scenarios: scenarios, sweeps: sweeps, curves: curves, fetchCosts: fetchCosts)
     }
 
     private static func describe(_ error: DecodingError) -> String {

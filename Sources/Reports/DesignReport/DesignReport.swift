@@ -8,7 +8,7 @@ public enum DesignReport {
         var sections = [overview(index)]
         sections += [
             regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index),
-            returnProbes(index), ptRegsCopy(index), stackWalks(index), stackUse(index), cpuSensitivity(index),
+            returnProbes(index), ptRegsCopy(index), fetchCosts(index), stackWalks(index), stackUse(index), cpuSensitivity(index),
             scalingCurves(index), allScenarios(index), method(),
         ].compactMap { $0 }
         return ReportDocument(
@@ -68,7 +68,7 @@ public enum DesignReport {
         let results = index.results
         var blocks: [ReportBlock] = [
             .paragraph("Every figure is a deterministic cycle count from the emulator's \(results.run.cpuProfiles.joined(separator: ", ")) model: the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
-            .table(ReportTable(caption: "Run", headers: ["", ""], rows: [
+            .table(ReportTable(caption: "Run", headers: ["", "value"], rows: [
                 ["suite", results.run.suite], ["commit", results.run.commit], ["started", results.run.startedAt],
                 ["scenarios", String(results.scenarios.count)], ["scaling curves", String(results.scaling.count)],
                 ["guest image SHA-256", String(results.environment.guestImageSHA256.prefix(16)) + "…"],
@@ -136,7 +136,7 @@ public enum DesignReport {
         let ratio = ftraceRef.entryOverhead > 0 ? fastestKprobe.entryOverhead / ftraceRef.entryOverhead : 0
         var verdict = "The cheapest BRK kprobe on \(workload) (\(cpu)), \(fastestKprobe.mechanism), costs \(cycles(fastestKprobe.entryOverhead)) cycles on entry"
         verdict += ratio > 0 ? ": \(String(format: "%.1f", ratio))× the \(cycles(ftraceRef.entryOverhead)) cycles of \(ftraceRef.mechanism)" : ""
-        if slowestKprobe.mechanism != fastestKprobe.mechanism {
+        if kprobes.count > 1 && slowestKprobe.mechanism != fastestKprobe.mechanism {
             verdict += "; \(slowestKprobe.mechanism) is the most expensive kprobe at \(cycles(slowestKprobe.entryOverhead))"
         }
         let exceptions = fastestKprobe.metrics.entry.steady.measured.exceptions
@@ -164,7 +164,9 @@ public enum DesignReport {
             overheadTable("Overhead per call on \(workload) (\(cpu))", scenarios),
             overheadChart("Dispatch strategies", scenarios),
         ]
-        var verdict = "\(cheapest.mechanism) is the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))."
+        var verdict = scenarios.count < 2
+            ? "Only \(cheapest.mechanism) was measured on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles): nothing to compare it with."
+            : "\(cheapest.mechanism) is the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))."
         if let bl = index.scenario("direct-bl", workload: workload, cpu: cpu),
            let plt = index.scenario("direct-plt", workload: workload, cpu: cpu) {
             verdict += " The veneer of an out-of-range trampoline adds \(cycles(plt.entryOverhead - bl.entryOverhead)) cycles."
@@ -232,63 +234,103 @@ public enum DesignReport {
         ])
     }
 
+    /// The mechanism that exists only to prove the verifier catches a broken trampoline.
+    static let verifierControl = "ftrace-args-nofp"
+
     static func stackWalks(_ index: ResultsIndex) -> ReportSection? {
         let title = "Which paths give correct and reliable stack walks?"
         let withWalks = index.results.scenarios.filter { !$0.walks.isEmpty }
         guard !withWalks.isEmpty else { return missing(title, "stack walks") }
+
+        /// Sums a walker's verdicts at some points over the scenarios of one mechanism.
+        func tally(_ scenarios: [ScenarioResult], _ walker: Walker, _ points: Set<WalkPoint>) -> WalkVerification? {
+            let walks = scenarios.flatMap(\.walks).filter { $0.walker == walker && points.contains($0.point) }
+            guard !walks.isEmpty else { return nil }
+            var sum = WalkTally(point: walks[0].point, walker: walker)
+            for walk in walks { sum.merge(walk) }
+            return sum.verification
+        }
+        func fraction(_ walk: WalkVerification?) -> String {
+            guard let walk else { return "–" }
+            if let reason = walk.unavailable { return "unavailable (\(reason))" }
+            return "\(walk.correct)/\(walk.total)"
+        }
+        let handlerPoints: Set<WalkPoint> = [.entryHandler, .exitHandler, .calleeWhileHooked]
+        let mechanisms = ResultsIndex.mechanismOrder.filter { name in withWalks.contains { $0.mechanism == name } }
+            + Set(withWalks.map(\.mechanism)).subtracting(ResultsIndex.mechanismOrder).sorted()
         var rows: [[String]] = []
-        for scenario in withWalks {
-            for walk in scenario.walks {
-                let status: String
-                if let reason = walk.unavailable {
-                    status = "unavailable: \(reason)"
-                } else {
-                    status = "\(walk.correct)/\(walk.total) correct"
-                }
-                rows.append([scenario.id, walk.point.rawValue, walk.walker.rawValue, status,
-                             String(walk.missingFrame), String(walk.extraFrame), String(walk.unrecoveredTrampoline),
-                             String(walk.truncated), String(walk.refused), String(walk.wrongButClaimedReliable)])
+        var claimedWrong: [String] = []
+        var plainHandlerErrors: [String] = []
+        for mechanism in mechanisms {
+            let scenarios = withWalks.filter { $0.mechanism == mechanism }
+            let handlerPlain = tally(scenarios, .guest, handlerPoints)
+            let handlerReliable = tally(scenarios, .guestReliable, handlerPoints)
+            let irqPlain = tally(scenarios, .guest, [.interrupt])
+            let irqReliable = tally(scenarios, .guestReliable, [.interrupt])
+            let libdw = tally(scenarios, .libdw, handlerPoints.union([.interrupt]))
+            let wrongClaims = (handlerReliable?.wrongButClaimedReliable ?? 0) + (irqReliable?.wrongButClaimedReliable ?? 0)
+            if wrongClaims > 0 { claimedWrong.append(mechanism) }
+            if let plain = handlerPlain, plain.wrong > 0 { plainHandlerErrors.append(mechanism) }
+            rows.append([mechanism, fraction(handlerPlain),
+                         handlerReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
+                         fraction(irqPlain), irqReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
+                         String(wrongClaims), fraction(libdw)])
+        }
+        let realClaims = claimedWrong.filter { $0 != verifierControl }
+        let reliableTotal = withWalks.flatMap(\.walks).filter { $0.walker == .guestReliable && $0.unavailable == nil }
+            .reduce(0) { $0 + $1.total }
+        var verdict = realClaims.isEmpty
+            ? "No tracing path fooled the reliable walker: of \(reliableTotal) reliable walks, none on a real path was wrong but claimed reliable."
+            : "The reliable walker claimed wrong traces on \(realClaims.joined(separator: ", ")): that must never happen."
+        if claimedWrong.contains(verifierControl) {
+            verdict += " The deliberately broken \(verifierControl) trampoline did fool it, as it must for the check to mean anything."
+        }
+        let realPlainErrors = plainHandlerErrors.filter { $0 != verifierControl }
+        verdict += realPlainErrors.isEmpty
+            ? " Walks taken from handlers are exact on every real path."
+            : " Walks taken from handlers lose or mangle frames on \(realPlainErrors.joined(separator: ", "))."
+        let irqPlain = tally(withWalks.filter { $0.mechanism != verifierControl }, .guest, [.interrupt])
+        if let irqPlain, irqPlain.total > 0 {
+            verdict += " From an interrupt, the plain walker is right \(irqPlain.correct) of \(irqPlain.total) times"
+            var causes: [String] = []
+            if irqPlain.missingFrame > 0 { causes.append("\(irqPlain.missingFrame) miss a frame (the interrupted code had not saved its link register in a frame record yet)") }
+            if irqPlain.unrecoveredTrampoline > 0 { causes.append("\(irqPlain.unrecoveredTrampoline) show an unrecovered return trampoline") }
+            if irqPlain.extraFrame > 0 { causes.append("\(irqPlain.extraFrame) have an extra frame") }
+            if irqPlain.truncated > 0 { causes.append("\(irqPlain.truncated) stop short") }
+            verdict += causes.isEmpty ? "." : ": " + causes.joined(separator: ", ") + "."
+            if let irqReliable = tally(withWalks.filter { $0.mechanism != verifierControl }, .guestReliable, [.interrupt]) {
+                verdict += " The reliable walker refused \(irqReliable.refused) of those \(irqReliable.total) interrupt walks."
             }
         }
-        let all = withWalks.flatMap(\.walks)
-        let claimedWrong = withWalks.filter { $0.walks.contains { $0.wrongButClaimedReliable > 0 } }.map(\.id)
-        let reliableTotal = all.filter { $0.walker == .guestReliable }.reduce(0) { $0 + $1.total }
-        var verdict: String
-        if claimedWrong.isEmpty {
-            verdict = "The reliable walker never claimed a wrong trace: 0 of \(reliableTotal) reliable walks were wrong but claimed reliable."
-        } else {
-            verdict = "The reliable walker claimed wrong traces as reliable in \(claimedWrong.count) scenario(s): \(claimedWrong.joined(separator: ", ")). That must be zero."
-        }
-        let perfect = Set(withWalks.filter { s in s.walks.filter { $0.walker == .guest }.allSatisfy { $0.wrong == 0 } }.map(\.mechanism))
-        let flawed = Set(withWalks.filter { s in s.walks.contains { $0.walker == .guest && $0.wrong > 0 } }.map(\.mechanism))
-        if !flawed.isEmpty {
-            verdict += " The plain walker is exact on \(perfect.subtracting(flawed).sorted().joined(separator: ", ").nonEmpty ?? "no path") and misses or mangles frames on \(flawed.sorted().joined(separator: ", "))."
-        } else {
-            verdict += " The plain walker was exact on every walk taken."
-        }
-        let libdw = all.filter { $0.walker == .libdw }
-        if let reason = libdw.first(where: { $0.unavailable != nil })?.unavailable {
+        let libdwAll = tally(withWalks.filter { $0.mechanism != verifierControl }, .libdw, handlerPoints.union([.interrupt]))
+        if let libdwAll, libdwAll.unavailable == nil, libdwAll.total > 0 {
+            verdict += " libdw's DWARF unwinder got \(libdwAll.correct) of \(libdwAll.total) right"
+            let stopped = libdwAll.truncated + libdwAll.unrecoveredTrampoline
+            let misplaced = libdwAll.missingFrame + libdwAll.extraFrame
+            var causes: [String] = []
+            if stopped > 0 { causes.append("\(stopped) stopped short or at a return trampoline (the real return address lives only in the tracer's own bookkeeping)") }
+            if misplaced > 0 { causes.append("\(misplaced) lost or doubled a frame (code it has no CFI for, such as generated trampolines and exception entry)") }
+            verdict += causes.isEmpty ? "." : ": " + causes.joined(separator: "; ") + "."
+        } else if let reason = libdwAll?.unavailable {
             verdict += " The libdw reference was unavailable (\(reason))."
-        } else if !libdw.isEmpty {
-            let correct = libdw.reduce(0) { $0 + $1.correct }, total = libdw.reduce(0) { $0 + $1.total }
-            let unrecovered = libdw.reduce(0) { $0 + $1.unrecoveredTrampoline }
-            verdict += " libdw's DWARF unwinder got \(correct) of \(total) walks right"
-            verdict += unrecovered > 0 ? "; \(unrecovered) of its errors are return trampolines it cannot see through." : "."
         }
+
         var blocks: [ReportBlock] = [
             .paragraph("Ground truth is the emulator's shadow call stack. Walks are taken in entry handlers, exit handlers, a callee while the return hook is armed, and from an IRQ injected before every instruction of the probed call. A refusal by the reliable walker is safe; a wrong walk it claims reliable is the failure that matters."),
-            .table(ReportTable(caption: "Walk verdicts", headers: ["scenario", "point", "walker", "result", "missing", "extra",
-                                                                    "unrecovered", "truncated", "refused", "wrong but claimed reliable"],
-                               rows: rows, numericColumns: Set(4...9))),
+            .table(ReportTable(caption: "Walks per path (correct/total)",
+                               headers: ["mechanism", "handler walks", "handler walks, reliable", "IRQ walks",
+                                         "IRQ walks, reliable", "wrong but claimed reliable", "libdw"],
+                               rows: rows, numericColumns: [5])),
             .verdict(verdict),
         ]
         let examples = withWalks.flatMap { scenario in scenario.walks.flatMap { walk in walk.examples.prefix(1).map { (scenario.id, walk, $0) } } }
         if !examples.isEmpty {
-            let text = examples.prefix(8).map { id, walk, example in
+            let text = examples.prefix(10).map { id, walk, example in
                 "\(id) · \(walk.point.rawValue) · \(walk.walker.rawValue): \(example.verdict)"
                     + (example.interruptedAt.map { " (IRQ before \($0))" } ?? "")
                     + "\n  expected: \(example.expected.joined(separator: " ← "))\n  got:      \(example.actual.joined(separator: " ← "))"
             }.joined(separator: "\n")
+            blocks.append(.paragraph("Examples of wrong walks (innermost first):"))
             blocks.append(.code(text))
         }
         return ReportSection(title: title, blocks: blocks)
@@ -307,7 +349,9 @@ public enum DesignReport {
         let rows = scenarios.map { s in
             [s.mechanism, cycles(s.metrics.stackBytes.overhead), s.metrics.stackAtHandlerEntry.map(cycles) ?? "–"]
         }
-        let verdict = "\(most.mechanism) uses the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(least.mechanism) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
+        let verdict = scenarios.count < 2
+            ? "\(most.mechanism) uses \(cycles(most.metrics.stackBytes.overhead)) bytes of extra stack on \(workload) (\(cpu)); no other path was measured there."
+            : "\(most.mechanism) uses the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(least.mechanism) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
         return ReportSection(title: title, blocks: [
             .paragraph("Extra stack: the lowest SP reached during a probed call, below the caller's SP, minus the same in `none`. At handler entry: stack already consumed below the caller's SP when the entry handler starts."),
             .table(ReportTable(caption: "Stack per call on \(workload) (\(cpu))",
@@ -335,8 +379,29 @@ public enum DesignReport {
         }
         let cheapest = rankings.map { $0.first ?? "–" }
         let sameOrder = Set(rankings).count == 1
-        var verdict = sameOrder ? "The ranking of all \(mechanisms.count) paths by total overhead is the same on every profile (\(index.cpus.joined(separator: ", ")))."
-            : "The ranking changes across profiles: the cheapest path is \(zip(index.cpus, cheapest).map { "\($1) on \($0)" }.joined(separator: ", "))."
+        var verdict: String
+        if sameOrder {
+            verdict = "The ranking of all \(mechanisms.count) paths by total overhead is the same on every profile (\(index.cpus.joined(separator: ", ")))."
+        } else if Set(cheapest).count == 1 {
+            verdict = "\(cheapest[0]) is the cheapest path on every profile, but the order of the others changes"
+            // Name one pair whose order flips, with its figures.
+            let totals = { (mechanism: String, cpu: String) in index.scenario(mechanism, workload: workload, cpu: cpu)?.totalOverhead }
+            flip: for a in mechanisms {
+                for b in mechanisms where a < b {
+                    let orders = index.cpus.compactMap { cpu -> (String, Bool)? in
+                        guard let x = totals(a, cpu), let y = totals(b, cpu), x != y else { return nil }
+                        return (cpu, x < y)
+                    }
+                    if let first = orders.first(where: { $0.1 }), let second = orders.first(where: { !$0.1 }) {
+                        verdict += ": \(a) is cheaper than \(b) on \(first.0) (\(cycles(totals(a, first.0)!)) vs \(cycles(totals(b, first.0)!)) cycles) but dearer on \(second.0) (\(cycles(totals(a, second.0)!)) vs \(cycles(totals(b, second.0)!)))"
+                        break flip
+                    }
+                }
+            }
+            verdict += "."
+        } else {
+            verdict = "The ranking changes across profiles: the cheapest path is \(zip(index.cpus, cheapest).map { "\($1) on \($0)" }.joined(separator: ", "))."
+        }
         if let spread = mechanisms.compactMap({ mechanism -> (String, Double)? in
             let values = index.cpus.compactMap { index.scenario(mechanism, workload: workload, cpu: $0)?.totalOverhead }
             guard let low = values.min(), let high = values.max(), low > 0 else { return nil }
@@ -369,7 +434,7 @@ public enum DesignReport {
             case .attachedFunctions: xLabel = "attached functions"
             case .stackDepth: xLabel = "stack depth"
             }
-            blocks.append(.lineChart(LineChart(title: "\(group[0].quantity) by \(xLabel)", xLabel: xLabel, yLabel: group[0].quantity,
+            blocks.append(.lineChart(LineChart(title: "\(group[0].quantity.capitalizedFirst) by \(xLabel)", xLabel: xLabel, yLabel: group[0].quantity,
                                                series: group.map { curve in
                 LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
             })))

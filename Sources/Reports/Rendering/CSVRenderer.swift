@@ -47,6 +47,14 @@ public enum CSVRenderer {
                     "\(curve.quantity) at \(curve.parameter.rawValue)=\(ReportFormat.number(point.x))", point.y)
             }
         }
+        for cost in results.fetchCosts {
+            for (metric, value) in [("fetch_cycles_per_argument", cost.cyclesPerArgument), ("fetch_cycles", cost.fetchCycles),
+                                    ("record_cycles", cost.recordCycles),
+                                    ("marginal_cycles_per_argument", cost.marginalCyclesPerArgument),
+                                    ("arguments", Double(cost.arguments))] {
+                row("fetch", cost.definition, cost.mechanism, "fetch", cost.workload, cost.cpu, metric, value)
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -30,8 +30,8 @@ public enum HTMLRenderer {
 
     static func render(_ block: ReportBlock) -> String {
         switch block {
-        case .paragraph(let text): return "<p>\(escape(text))</p>"
-        case .verdict(let text): return "<p class=\"verdict\"><strong>Verdict:</strong> \(escape(text))</p>"
+        case .paragraph(let text): return "<p>\(inline(text))</p>"
+        case .verdict(let text): return "<p class=\"verdict\"><strong>Verdict:</strong> \(inline(text))</p>"
         case .table(let table): return render(table)
         case .barChart(let chart): return SVGCharts.bars(chart)
         case .lineChart(let chart): return SVGCharts.lines(chart)
@@ -51,6 +51,13 @@ public enum HTMLRenderer {
             }.joined() + "</tr>"
         }
         return html + "</tbody></table>"
+    }
+
+    /// Escapes prose and turns Markdown's `code` spans into <code> elements, so one text serves both renderers.
+    static func inline(_ text: String) -> String {
+        let parts = escape(text).split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts.count % 2 == 1 else { return escape(text) }
+        return parts.enumerated().map { index, part in index % 2 == 1 ? "<code>\(part)</code>" : String(part) }.joined()
     }
 
     /// Escapes text for HTML element content and attribute values.
@@ -79,7 +86,7 @@ public enum HTMLRenderer {
     table{border-collapse:collapse;margin:.8em 0;font-size:.88em}caption{text-align:left;font-style:italic;padding:.3em 0}
     th,td{border:1px solid #dde2ea;padding:.25em .6em}th{background:#eef1f5}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
     .verdict{background:#e8f4ea;border-left:4px solid #3a8a4c;padding:.5em .8em}
-    pre{background:#f0f2f5;padding:.6em;overflow-x:auto;font-size:.85em}
+    pre{background:#f0f2f5;padding:.6em;overflow-x:auto;font-size:.85em}code{background:#eef1f5;padding:0 .2em;font-size:.92em}
     svg{display:block;margin:.8em 0;max-width:100%;height:auto}svg text{font:12px sans-serif;fill:#1d2330}
     """
 }

@@ -33,7 +33,7 @@ public enum MarkdownRenderer {
         case .lineChart(let chart):
             let xs = Array(Set(chart.series.flatMap { $0.points.map(\.x) })).sorted()
             let table = ReportTable(
-                caption: "\(chart.title): \(chart.yLabel) by \(chart.xLabel)",
+                caption: chart.title,
                 headers: [chart.xLabel] + chart.series.map(\.name),
                 rows: xs.map { x in
                     [ReportFormat.number(x)] + chart.series.map { series in

@@ -58,7 +58,8 @@ struct Run: ParsableCommand {
         }
         if !filter.isEmpty {
             definition = definition.filtered(by: filter)
-            guard !definition.scenarios.isEmpty || !definition.sweeps.isEmpty || !definition.curves.isEmpty else {
+            guard !definition.scenarios.isEmpty || !definition.sweeps.isEmpty || !definition.curves.isEmpty
+                    || !definition.fetchCosts.isEmpty else {
                 printError("bench run: no scenario of suite \(definition.name) matches \(filter.joined(separator: ", "))")
                 throw ExitCode.failure
             }
@@ -93,7 +94,7 @@ struct Run: ParsableCommand {
             environment: RunContext.environment(guestDigest: environment.imageDigest(), libdwProblem: environment.libdwProblem),
             scenarios: output.scenarios, scaling: output.scaling,
             host: HostPerformance(instructionsPerSecond: throughput, peakResidentBytes: RunContext.peakResidentBytes),
-            failures: output.failures)
+            failures: output.failures, fetchCosts: output.fetchCosts)
         let folder = try ResultsStore(root: URL(fileURLWithPath: out)).publishRun(identifier: identifier, files: try RunFiles.render(results))
 
         print("\(results.scenarios.count) scenarios, \(results.scaling.count) curves in \(String(format: "%.1f", wallSeconds)) s "

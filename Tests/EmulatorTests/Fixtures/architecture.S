@@ -196,6 +196,11 @@ _start:
     PRINT_SYSREG MDSCR_EL1
     PRINT_SYSREG OSLSR_EL1
     PRINT_SYSREG OSDLR_EL1
+
+    // CNTFRQ_EL0 is writable at the highest implemented exception level, EL1 here.
+    ldr     x0, =100000000
+    msr     CNTFRQ_EL0, x0
+    PRINT_SYSREG CNTFRQ_EL0
     PRINT_SYSREG CurrentEL
     PRINT_SYSREG SPSel
     PRINT_SYSREG DAIF
@@ -263,6 +268,13 @@ _start:
     msr     OSLAR_EL1, xzr
     isb
     PRINT_SYSREG OSLSR_EL1
+    mov     x0, #1
+    msr     OSDLR_EL1, x0
+    isb
+    PRINT_SYSREG OSDLR_EL1
+    msr     OSDLR_EL1, xzr
+    isb
+    PRINT_SYSREG OSDLR_EL1
     mrs     x19, CNTVCT_EL0
     isb
     mrs     x20, CNTVCT_EL0
@@ -298,6 +310,12 @@ svc_site:
     RESUME_AT 1f
     .inst   0xD5180000                  // msr MIDR_EL1, x0: read-only register, UNDEFINED
 1:  PRINT_EXCEPTION "msr.readonly"
+    EXPECT_NO_FAULT "msr.mpidr", .inst 0xD51800A0          // msr MPIDR_EL1, x0
+    EXPECT_NO_FAULT "msr.currentel", .inst 0xD5184240      // msr CurrentEL, x0
+    EXPECT_NO_FAULT "msr.oslsr", .inst 0xD5101180          // msr OSLSR_EL1, x0
+    EXPECT_NO_FAULT "msr.ctr", .inst 0xD51B0020            // msr CTR_EL0, x0
+    EXPECT_NO_FAULT "msr.dczid", .inst 0xD51B00E0          // msr DCZID_EL0, x0
+    EXPECT_NO_FAULT "msr.cntvct", .inst 0xD51BE040         // msr CNTVCT_EL0, x0
     RESUME_AT 1f
     .inst   0xD5301080                  // mrs x0, OSLAR_EL1: write-only register, UNDEFINED
 1:  PRINT_EXCEPTION "mrs.writeonly"
@@ -724,8 +742,9 @@ vectors:
 
 // Records ESR, ELR, SPSR, FAR, the vector offset (x9, set by the vector) and the SP at entry,
 // counts the exception and logs it if logging is on. Software step exceptions keep stepping while
-// steps are left. Others return to the RESUME_AT address if one is set; a BRK without one is
-// skipped; anything else returns to ELR.
+// steps are left. Others return to the RESUME_AT address if one is set; otherwise an SVC returns
+// to ELR (the next instruction) and anything else skips the instruction that caused it, so an
+// unexpected exception shows up in the output rather than looping.
 synchronous_handler:
     stp     x0, x1, [sp, #-32]!
     stp     x2, x3, [sp, #16]
@@ -769,9 +788,9 @@ synchronous_handler:
     bic     x2, x2, #(1 << 20)
     msr     SPSR_EL1, x2
     b       return_from_handler
-2:  cmp     x1, #0x3C
-    b.ne    return_from_handler
-    mrs     x2, ELR_EL1                 // BRK: continue after it
+2:  cmp     x1, #0x15
+    b.eq    return_from_handler
+    mrs     x2, ELR_EL1                 // continue after the instruction that caused it
     add     x2, x2, #4
     msr     ELR_EL1, x2
     b       return_from_handler

@@ -165,20 +165,7 @@ ftrace_regs_caller:
     sub     sp, sp, #(PT_REGS_SIZE + 16)
     .cfi_def_cfa_offset (PT_REGS_SIZE + 16)
     stp     x0, x1, [sp, #S_X0]
-    stp     x2, x3, [sp, #S_X2]
-    stp     x4, x5, [sp, #S_X4]
-    stp     x6, x7, [sp, #S_X6]
-    stp     x8, x9, [sp, #S_X8]
-    stp     x10, x11, [sp, #S_X10]
-    stp     x12, x13, [sp, #S_X12]
-    stp     x14, x15, [sp, #S_X14]
-    stp     x16, x17, [sp, #S_X16]
-    stp     x18, x19, [sp, #S_X18]
-    stp     x20, x21, [sp, #S_X20]
-    stp     x22, x23, [sp, #S_X22]
-    stp     x24, x25, [sp, #S_X24]
-    stp     x26, x27, [sp, #S_X26]
-    stp     x28, x29, [sp, #S_X28]
+    pt_regs_save_x2_x29
     .cfi_rel_offset x29, S_FP
     add     x10, sp, #(PT_REGS_SIZE + 16)
     stp     x9, x10, [sp, #S_LR]            /* lr: the traced function's return; sp: caller's */

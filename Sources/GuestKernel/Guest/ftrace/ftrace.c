@@ -38,8 +38,11 @@ static void ftrace_ops_list_func(u64 ip, u64 parent_ip, struct pb_ftrace_ops *li
     }
 }
 
+static void sort_patch_sites(void);
+
 void pb_ftrace_init(void)
 {
+    sort_patch_sites();
     callers[PB_CALLER_ARGS].call_site = pb_ftrace_call;
     callers[PB_CALLER_ARGS].op_var = &pb_ftrace_args_op;
     callers[PB_CALLER_REGS].call_site = pb_ftrace_regs_call;
@@ -132,11 +135,37 @@ u64 pb_ftrace_caller_addr(enum pb_ftrace_caller caller)
     }
 }
 
+/* Sorts the patch-site table once at boot (the linker emits it nearly sorted, so
+ * insertion sort is linear), so lookups are a binary search however many
+ * traced functions the image has. */
+static void sort_patch_sites(void)
+{
+    u64 *sites = pb_patch_sites_start;
+    long count = pb_patch_sites_end - pb_patch_sites_start;
+
+    for (long i = 1; i < count; i++) {
+        u64 value = sites[i];
+        long j = i;
+        for (; j > 0 && sites[j - 1] > value; j--)
+            sites[j] = sites[j - 1];
+        sites[j] = value;
+    }
+}
+
 bool pb_ftrace_is_recorded_site(u64 func)
 {
-    for (const u64 *p = pb_patch_sites_start; p < pb_patch_sites_end; p++)
-        if (*p + 8 == func)
+    long low = 0, high = pb_patch_sites_end - pb_patch_sites_start;
+
+    while (low < high) {
+        long middle = low + (high - low) / 2;
+        u64 site = pb_patch_sites_start[middle] + 8;
+        if (site == func)
             return true;
+        if (site < func)
+            low = middle + 1;
+        else
+            high = middle;
+    }
     return false;
 }
 

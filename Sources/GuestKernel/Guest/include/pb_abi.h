@@ -58,6 +58,10 @@
  *                              copies of the leaf (scaling with attached
  *                              functions)
  *   kprobe-sim targets         pb_sim_* (see workloads/sim_targets.S)
+ *   typed workload             pb_wl_typed(obj, count, delta, mode, tag) and its
+ *                              data pb_typed_object, pb_typed_peer, pb_typed_result,
+ *                              pb_typed_tag (see include/pb/typed.h)
+ *   pb_patch_sites_start/_end  uint64[]: every patchable entry (function - 8)
  *
  * Memory the guest allocates trampolines from:
  *   near area   pb_near_area_start .. pb_near_area_end (within BL range of text)
@@ -157,11 +161,12 @@
 /* Low 16 bits, mechanism specific:
  *   kprobe-*, kretprobe-*: byte offset of the probed instruction from the
  *       function's first body instruction (symbol + 8); 0 = that instruction.
- *       kretprobes require 0.
+ *       A multiple of 4 below PB_KPROBE_MAX_OFFSET. kretprobes require 0.
  *   fentry-fexit: number of 8-byte stack argument slots to copy when the
  *       trampoline calls the traced function (pb_wl_args needs 3).
  *   others: must be 0. */
 #define PB_PARAM_VALUE_MASK  0xffffUL
+#define PB_KPROBE_MAX_OFFSET 1024
 /* Allocate the trampoline in the module area (direct-bl, fentry-fexit:
  * then -ERANGE, as BL cannot reach it; direct-plt always allocates there). */
 #define PB_PARAM_FAR_TRAMPOLINE (1UL << 16)
@@ -273,6 +278,11 @@ struct pb_call_args {
 #define PB_FETCH_STORE_STRING   9  /* copy the NUL-terminated string at val, at most imm
                                       bytes, into the record                                 */
 #define PB_FETCH_MAX_OPS 64
+/* Per record: at most this many payload bytes (values and strings; a record
+ * that would need more is cut short and flagged PB_RECF_FAULT), and at most
+ * this many bytes of one string (STORE_STRING's imm is capped to it). */
+#define PB_FETCH_MAX_PAYLOAD 512
+#define PB_FETCH_MAX_STRING 64
 
 #ifndef __ASSEMBLER__
 struct pb_fetch_op {
@@ -329,7 +339,7 @@ struct pb_fetch_ring {
 #define PB_CODE_TRAMPOLINE 0 /* a function-like trampoline with frame records */
 #define PB_CODE_VENEER     1 /* a PLT veneer (adrp/add/br x16): never a return address */
 #define PB_CODE_XOL_SLOT   2 /* a kprobe slot: the copied instruction, then a BRK */
-#define PB_CODE_MAP_MAX    512
+#define PB_CODE_MAP_MAX    2048
 
 struct pb_code_region {
     uint64_t start;

@@ -43,20 +43,7 @@
     .endif
     mov     x1, #PT_REGS_SIZE
 .Lsave\@:
-    stp     x2, x3, [sp, #S_X2]
-    stp     x4, x5, [sp, #S_X4]
-    stp     x6, x7, [sp, #S_X6]
-    stp     x8, x9, [sp, #S_X8]
-    stp     x10, x11, [sp, #S_X10]
-    stp     x12, x13, [sp, #S_X12]
-    stp     x14, x15, [sp, #S_X14]
-    stp     x16, x17, [sp, #S_X16]
-    stp     x18, x19, [sp, #S_X18]
-    stp     x20, x21, [sp, #S_X20]
-    stp     x22, x23, [sp, #S_X22]
-    stp     x24, x25, [sp, #S_X24]
-    stp     x26, x27, [sp, #S_X26]
-    stp     x28, x29, [sp, #S_X28]
+    pt_regs_save_x2_x29
     add     x21, sp, x1                     /* the interrupted SP */
     mrs     x22, elr_el1
     mrs     x23, spsr_el1
@@ -72,20 +59,7 @@
     ldp     x21, x22, [sp, #S_PC]
     msr     elr_el1, x21
     msr     spsr_el1, x22
-    ldp     x2, x3, [sp, #S_X2]
-    ldp     x4, x5, [sp, #S_X4]
-    ldp     x6, x7, [sp, #S_X6]
-    ldp     x8, x9, [sp, #S_X8]
-    ldp     x10, x11, [sp, #S_X10]
-    ldp     x12, x13, [sp, #S_X12]
-    ldp     x14, x15, [sp, #S_X14]
-    ldp     x16, x17, [sp, #S_X16]
-    ldp     x18, x19, [sp, #S_X18]
-    ldp     x20, x21, [sp, #S_X20]
-    ldp     x22, x23, [sp, #S_X22]
-    ldp     x24, x25, [sp, #S_X24]
-    ldp     x26, x27, [sp, #S_X26]
-    ldp     x28, x29, [sp, #S_X28]
+    pt_regs_restore_x2_x29
     ldr     x30, [sp, #S_LR]
     /* Switch to pt_regs::sp, then load x0/x1 through the old frame base.
      * The frame stays intact below the new SP: IRQs are masked here. */

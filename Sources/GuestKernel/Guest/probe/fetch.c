@@ -9,8 +9,8 @@
 
 #define RAM_START 0x40000000UL
 #define RAM_END 0x80000000UL
-#define MAX_PAYLOAD 512
-#define MAX_STRING 64
+#define MAX_PAYLOAD PB_FETCH_MAX_PAYLOAD
+#define MAX_STRING PB_FETCH_MAX_STRING
 #define HDR_SIZE sizeof(struct pb_fetch_record_hdr)
 
 struct fetch_out {

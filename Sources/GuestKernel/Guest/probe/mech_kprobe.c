@@ -10,7 +10,7 @@
 #include "pb/probe.h"
 
 #define MAX_KRETPROBES 16
-#define MAX_PROBE_OFFSET 1024
+#define MAX_PROBE_OFFSET PB_KPROBE_MAX_OFFSET
 
 static struct pb_kretprobe kretprobe_pool[MAX_KRETPROBES];
 static bool kretprobe_used[MAX_KRETPROBES];

@@ -19,6 +19,7 @@ int pb_image_main(void)
     st_nesting();
     st_step_sweep();
     st_fetch_edge_cases();
+    st_typed_workload();
     st_bad_requests();
     return st_summary();
 }

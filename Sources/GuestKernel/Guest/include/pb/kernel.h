@@ -11,7 +11,8 @@ extern char pb_text_start[], pb_text_end[];
 extern char pb_task_stack_base[], pb_task_stack_end[], pb_task_stack_top[];
 extern char pb_irq_stack_base[], pb_irq_stack_top[];
 extern char pb_near_area_start[], pb_near_area_end[];
-extern const u64 pb_patch_sites_start[], pb_patch_sites_end[];
+/* Writable: ftrace sorts it once at boot. */
+extern u64 pb_patch_sites_start[], pb_patch_sites_end[];
 
 /* Semihosting (hlt #0xf000) */
 void pb_semihost_write0(const char *s);

@@ -1,0 +1,62 @@
+import Emulator
+import GuestKernel
+
+/// One instruction of a traced call, with the window it belongs to.
+public struct TracedInstruction: Sendable {
+    public enum Window: String, Sendable {
+        case entry, body, exit
+    }
+
+    public var step: TraceStep
+    public var window: Window
+}
+
+/// Re-runs one call of a scenario instruction by instruction under its CPU profile, marking the
+/// entry and exit windows exactly as the measurement defines them: `bench trace` explains a number.
+public struct WindowTracer {
+    public let environment: MeasurementEnvironment
+
+    public init(environment: MeasurementEnvironment) {
+        self.environment = environment
+    }
+
+    /// The instructions of one steady-state call (after `warmup` calls), and a describer for addresses.
+    public func trace(_ spec: ScenarioSpec, warmup: Int = 8) throws -> (instructions: [TracedInstruction], describe: (UInt64) -> String) {
+        let kernel = try environment.makeKernel()
+        let machine = kernel.machine
+        MachineTiming.time(machine, profile: spec.cpu)
+        MachineTiming.resetCold(machine)
+        if spec.mechanism != .none {
+            try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+        }
+        let argument = ScenarioRunner.argument(for: spec.workload)
+        let addresses = try CallWindowRecorder.addresses(for: spec.workload, in: kernel)
+        if warmup > 0 { try kernel.run(spec.workload, count: warmup, argument: argument) }
+
+        // Run the driver to its call instruction, then step until the call returns to it.
+        kernel.beginCall(try kernel.address(of: GuestABI.Symbol.run),
+                         [try kernel.address(of: spec.workload.symbol), 1, UInt64(bitPattern: argument)])
+        machine.addHook(at: addresses.callSite)
+        let stop = machine.run(instructionLimit: kernel.callInstructionLimit)
+        machine.removeHook(at: addresses.callSite)
+        guard case .hook = stop else { throw GuestError.unexpectedStop("the driver never reached its call site: \(stop)") }
+
+        var steps: [TraceStep] = []
+        var bodyReachedAt: Int?
+        var lastReturnAt: Int?
+        while machine.pc != addresses.returnSite {
+            guard steps.count < 1_000_000 else { throw GuestError.runaway(limit: 1_000_000, pc: machine.pc, symbol: nil) }
+            if machine.pc == addresses.bodySecondInstruction && bodyReachedAt == nil { bodyReachedAt = steps.count }
+            if addresses.returns.contains(machine.pc) && bodyReachedAt != nil { lastReturnAt = steps.count }
+            let step = machine.step(cycles: { machine.timingCounters.cycles })
+            steps.append(step)
+            if let stop = step.stop, case .fault = stop { throw GuestError.unexpectedStop("\(stop)") }
+        }
+        let entryEnd = bodyReachedAt ?? steps.count
+        let exitStart = lastReturnAt ?? steps.count
+        let traced = steps.enumerated().map { index, step in
+            TracedInstruction(step: step, window: index < entryEnd ? .entry : (index >= exitStart ? .exit : .body))
+        }
+        return (traced, environment.describer(for: kernel))
+    }
+}

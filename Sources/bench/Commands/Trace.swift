@@ -1,0 +1,63 @@
+import ArgumentParser
+import Emulator
+import Foundation
+import GuestKernel
+import Harness
+
+/// `bench trace SCENARIO`: the measured call, instruction by instruction.
+struct Trace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one steady-state call of a scenario instruction by instruction, with cycles and symbols.",
+        discussion: """
+        SCENARIO is mechanism/handler/workload[@cpu], as in results.json (e.g. ftrace-args/count/leaf@cortex-a72). \
+        Each line shows the window (entry, body, exit), the cycles the instruction cost under the CPU profile, \
+        the address with its symbol, the instruction and the registers it wrote. Window totals are the \
+        figures `bench run` reports for that call.
+        """)
+
+    @Argument(help: "mechanism/handler/workload[@cpu]")
+    var scenario: String
+
+    @Option(help: "Calls to run before the traced one (0 traces a first hit).")
+    var warmup: Int = 8
+
+    func run() throws {
+        let spec = try Self.parse(scenario)
+        let environment = try MeasurementEnvironment()
+        let (instructions, describe) = try WindowTracer(environment: environment).trace(spec, warmup: warmup)
+        var totals: [TracedInstruction.Window: (cycles: UInt64, instructions: Int)] = [:]
+        for traced in instructions {
+            let line = traced.step.formatted(symbolize: describe)
+            print("\(traced.window.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(String(format: "%4d", traced.step.cycles))  \(line)")
+            totals[traced.window, default: (0, 0)].cycles += traced.step.cycles
+            totals[traced.window, default: (0, 0)].instructions += 1
+        }
+        print("")
+        for window in [TracedInstruction.Window.entry, .body, .exit] {
+            let total = totals[window] ?? (0, 0)
+            print("\(window.rawValue): \(total.instructions) instructions, \(total.cycles) cycles")
+        }
+    }
+
+    static func parse(_ text: String) throws -> ScenarioSpec {
+        let parts = text.split(separator: "@", maxSplits: 1)
+        let names = parts[0].split(separator: "/")
+        guard names.count == 3 else {
+            throw ValidationError("'\(text)' is not mechanism/handler/workload[@cpu]")
+        }
+        guard let mechanism = Mechanism(rawValue: String(names[0])) else {
+            throw ValidationError("unknown mechanism '\(names[0])' (known: \(Mechanism.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let handler = HandlerKind(rawValue: String(names[1])) else {
+            throw ValidationError("unknown handler kind '\(names[1])' (known: \(HandlerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let workload = Workload(rawValue: String(names[2])) else {
+            throw ValidationError("unknown workload '\(names[2])' (known: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let cpu = parts.count > 1 ? String(parts[1]) : HarnessProfiles.defaultName
+        guard HarnessProfiles.names.contains(cpu) else {
+            throw ValidationError("unknown CPU profile '\(cpu)' (known: \(HarnessProfiles.names.joined(separator: ", ")))")
+        }
+        return ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu)
+    }
+}

@@ -1,0 +1,89 @@
+import DebugInfo
+import Emulator
+import Foundation
+import Testing
+@testable import GuestKernel
+
+/// The Swift mirror of `pb_abi.h` against the guest itself: its exported size symbols and its DWARF.
+@Suite struct GuestABITests {
+    let kernel: GuestKernel
+
+    init() throws {
+        kernel = try GuestKernel()
+    }
+
+    func exportedValue(_ symbol: String) throws -> UInt64 {
+        let address = try kernel.address(of: symbol)
+        return try #require(kernel.machine.memory.readUInt64(at: address), "\(symbol) is not readable")
+    }
+
+    @Test func structureSizesAreArm64s() throws {
+        #expect(try exportedValue(GuestABI.Symbol.sizeofPtRegs) == 336)
+        #expect(try exportedValue(GuestABI.Symbol.sizeofFtraceRegs) == 112)
+        #expect(GuestABI.sizeofPtRegs == 336 && GuestABI.sizeofFtraceRegs == 112)
+        #expect(try exportedValue(GuestABI.Symbol.sizeofControl) == GuestABI.Control.size)
+        #expect(try exportedValue(GuestABI.Symbol.sizeofWalk) == GuestABI.Control.walkSize)
+        #expect(try exportedValue(GuestABI.Symbol.abiVersion) == GuestABI.version)
+    }
+
+    @Test func controlBlockOffsetsMatchTheGuestsDebugInfo() throws {
+        let program: DWARFProgram
+        do {
+            program = try DWARFProgram(elfPath: kernel.imageURL.path)
+        } catch DebugInfoError.libdwUnavailable(let reason) {
+            print("skipped: libdw unavailable (\(reason))")
+            return
+        }
+        let control = try program.typeID(named: "struct pb_control")
+        let expected: [(String, UInt64)] = [
+            ("magic", GuestABI.Control.magic), ("abi_version", GuestABI.Control.abiVersion),
+            ("entry_hits", GuestABI.Control.entryHits), ("exit_hits", GuestABI.Control.exitHits),
+            ("irq_count", GuestABI.Control.irqCount), ("missed", GuestABI.Control.missed),
+            ("last_entry_func", GuestABI.Control.lastEntryFunction), ("last_args", GuestABI.Control.lastArguments),
+            ("last_big", GuestABI.Control.lastBig), ("last_big_valid", GuestABI.Control.lastBigValid),
+            ("last_exit_func", GuestABI.Control.lastExitFunction), ("last_retval", GuestABI.Control.lastReturnValue),
+            ("entry_walk", GuestABI.Control.entryWalk), ("exit_walk", GuestABI.Control.exitWalk),
+            ("callee_walk", GuestABI.Control.calleeWalk), ("irq_walk", GuestABI.Control.irqWalk),
+            ("irq_pc", GuestABI.Control.irqPC), ("callee_raise_sgi", GuestABI.Control.calleeRaiseSGI),
+            ("call_args", GuestABI.Control.callArguments), ("fetch_entry", GuestABI.Control.fetchEntry),
+            ("fetch_exit", GuestABI.Control.fetchExit), ("ring", GuestABI.Control.ring),
+        ]
+        for (name, offset) in expected {
+            #expect(UInt64(try program.member(named: name, in: control).byteOffset) == offset, "pb_control.\(name)")
+        }
+        #expect(program.byteSize(of: control).map(UInt64.init) == GuestABI.Control.size)
+        let walk = try program.typeID(named: "struct pb_walk")
+        #expect(UInt64(try program.member(named: "status", in: walk).byteOffset) == GuestABI.Control.walkStatus)
+        #expect(UInt64(try program.member(named: "flags", in: walk).byteOffset) == GuestABI.Control.walkFlags)
+        #expect(UInt64(try program.member(named: "count", in: walk).byteOffset) == GuestABI.Control.walkCount)
+        #expect(UInt64(try program.member(named: "pcs", in: walk).byteOffset) == GuestABI.Control.walkPCs)
+    }
+
+    @Test func mechanismAndHandlerIdsMatchTheGuestsMacros() throws {
+        let header = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "Sources/GuestKernel/Guest/include/pb_abi.h")
+        let text = try String(contentsOf: header, encoding: .utf8)
+        func macro(_ name: String) -> UInt64? {
+            let pattern = "#define \(name) "
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(pattern) }) else { return nil }
+            return UInt64(line.dropFirst(pattern.count).trimmingCharacters(in: .whitespaces).prefix { $0.isNumber })
+        }
+        let macros: [Mechanism: String] = [
+            .none: "PB_MECH_NONE", .ftraceArgs: "PB_MECH_FTRACE_ARGS", .ftraceRegs: "PB_MECH_FTRACE_REGS",
+            .ftraceList: "PB_MECH_FTRACE_LIST", .ftraceCallOps: "PB_MECH_FTRACE_CALLOPS",
+            .directCaller: "PB_MECH_DIRECT_CALLER", .directBL: "PB_MECH_DIRECT_BL", .directPLT: "PB_MECH_DIRECT_PLT",
+            .kprobeXOL: "PB_MECH_KPROBE_XOL", .kprobeSingleStep: "PB_MECH_KPROBE_SS", .kprobeSimulate: "PB_MECH_KPROBE_SIM",
+            .kretprobeBRK: "PB_MECH_KRETPROBE_BRK", .kretprobeTrampoline: "PB_MECH_KRETPROBE_TRAMP",
+            .functionGraph: "PB_MECH_FGRAPH", .fprobe: "PB_MECH_FPROBE", .fprobePtRegs: "PB_MECH_FPROBE_PTREGS",
+            .fentryFexit: "PB_MECH_FENTRY_FEXIT", .ftraceArgsNoFrameRecord: "PB_MECH_FTRACE_ARGS_NOFP",
+        ]
+        for mechanism in Mechanism.allCases {
+            #expect(macro(macros[mechanism]!) == mechanism.guestID, "\(mechanism)")
+        }
+        #expect(macro("PB_MECH_COUNT") == UInt64(Mechanism.allCases.count))
+        for (kind, name) in [(HandlerKind.count, "PB_HANDLER_COUNT"), (.args, "PB_HANDLER_ARGS"), (.walk, "PB_HANDLER_WALK"), (.fetch, "PB_HANDLER_FETCH")] {
+            #expect(macro(name) == kind.guestID, "\(kind)")
+        }
+        #expect(macro("PB_HOST_SAMPLE_INTID") == UInt64(GuestABI.hostSampleInterrupt))
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Harness
+
+/// `bench` as users run it: the built executable, a real suite, real files.
+///
+/// One `bench run --suite quick` is shared by the tests that only read its output; the tests that
+/// interrupt or compare make their own folders.
+@Suite(.serialized) struct BenchEndToEndTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `bench` executable SwiftPM built beside the test bundle.
+    static func benchExecutable() throws -> URL {
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = folder.appending(path: "bench")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        let fallback = packageRoot.appending(path: ".build/debug/bench")
+        guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+            throw SubprocessError(description: "the bench executable was not built (run `swift build`)")
+        }
+        return fallback
+    }
+
+    static func temporaryFolder(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appending(path: "probebench-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func bench(_ arguments: [String], timeout: TimeInterval = 300) throws -> SubprocessResult {
+        try Subprocess.run(try benchExecutable(), arguments, timeout: timeout)
+    }
+
+    /// The shared quick run: its results folder.
+    static let quickRun: Result<URL, Error> = Result {
+        let out = try temporaryFolder("quick")
+        let result = try bench(["run", "--suite", "quick", "--suites", packageRoot.appending(path: "Benchmarks/Suites").path,
+                                "--out", out.path, "--quiet", "--no-host-throughput"])
+        guard result.succeeded else { throw SubprocessError(description: "bench run failed: \(result.summary)\n\(result.standardError)") }
+        return out.appending(path: "latest").resolvingSymlinksInPath()
+    }
+
+    @Test func aQuickRunWritesAllFourFilesAndItsJSONMatchesTheSchema() throws {
+        let run = try Self.quickRun.get()
+        for name in ["results.json", "report.md", "report.html", "results.csv"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: run.appending(path: name).path)[.size] as? Int) ?? 0
+            #expect(size > 0, "\(name) missing or empty")
+        }
+        let validator = try JSONSchemaValidator(schema: Data(contentsOf: Self.packageRoot.appending(path: "Results/schema/results-v1.schema.json")))
+        let violations = try validator.violations(of: Data(contentsOf: run.appending(path: "results.json")))
+        #expect(violations.isEmpty, "results.json violates its schema: \(violations.prefix(5))")
+        let results = try RunResults.load(from: run.appending(path: "results.json"))
+        #expect(results.scenarios.count >= 5)
+        #expect(results.failures.isEmpty, "\(results.failures)")
+        let csv = try String(contentsOf: run.appending(path: "results.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("kind,id,mechanism,handler,workload,cpu,metric,value\n"))
+    }
+
+    @Test func theHTMLReportIsOneSelfContainedDocumentWithCharts() throws {
+        let html = try String(contentsOf: try Self.quickRun.get().appending(path: "report.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.hasSuffix("</html>\n"))
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 2, "expected inline SVG charts")
+        #expect(html.components(separatedBy: "<section").count == html.components(separatedBy: "</section>").count)
+        #expect(html.components(separatedBy: "<table").count == html.components(separatedBy: "</table>").count)
+        // Readable offline: nothing loaded from elsewhere.
+        for external in ["src=\"http", "href=\"http", "<script", "<link "] {
+            #expect(!html.contains(external), "the report loads \(external)")
+        }
+        #expect(html.contains("class=\"verdict\""))
+    }
+
+    @Test func theBrokenTrampolineIsReportedAsMissingAFrame() throws {
+        let results = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+        let broken = try #require(results.scenarios.first { $0.mechanism == "ftrace-args-nofp" && $0.handler == "walk" })
+        let entryWalks = try #require(broken.walks.first { $0.point == .entryHandler && $0.walker == .guest })
+        #expect(entryWalks.total > 0 && entryWalks.missingFrame == entryWalks.total, "\(entryWalks)")
+        let reliable = try #require(broken.walks.first { $0.point == .entryHandler && $0.walker == .guestReliable })
+        #expect(reliable.wrongButClaimedReliable > 0, "the broken trampoline fools the reliable walker: \(reliable)")
+        // The same walks through the correct trampoline are right.
+        let sound = try #require(results.scenarios.first { $0.mechanism == "fgraph" && $0.handler == "walk" })
+        #expect(sound.walks.filter { $0.walker == .guest && $0.point == .entryHandler }.allSatisfy { $0.correct == $0.total })
+    }
+
+    /// A copy of the quick run's results with every cycle figure scaled.
+    func scaledBaseline(_ factor: Double) throws -> URL {
+        var results = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+        for index in results.scenarios.indices {
+            var metrics = results.scenarios[index].metrics
+            for keyPath in [\ScenarioMetrics.entry, \ScenarioMetrics.exit] {
+                metrics[keyPath: keyPath].steady.measured.cycles *= factor
+                metrics[keyPath: keyPath].steady.baseline.cycles *= factor
+                metrics[keyPath: keyPath].firstHit.measured.cycles *= factor
+                metrics[keyPath: keyPath].firstHit.baseline.cycles *= factor
+            }
+            metrics.attachCycles *= factor
+            results.scenarios[index].metrics = metrics
+        }
+        let url = try Self.temporaryFolder("baseline").appending(path: "baseline.json")
+        try results.encodedJSON().write(to: url)
+        return url
+    }
+
+    @Test func compareExitCodesFollowTheDocumentedContract() throws {
+        let run = try Self.quickRun.get()
+        let same = try Self.bench(["compare", "--baseline", run.appending(path: "results.json").path, run.path])
+        #expect(same.status == 0, "identical: \(same.summary)")
+
+        let better = try Self.bench(["compare", "--baseline", try scaledBaseline(0.5).path, run.path])
+        #expect(better.status == 2, "a baseline better than the run is a regression: \(better.summary)")
+        #expect(String(decoding: better.standardOutput, as: UTF8.self).contains("| regressed |"))
+
+        let worse = try Self.bench(["compare", "--baseline", try scaledBaseline(2).path, run.path])
+        #expect(worse.status == 4, "a baseline worse than the run means improvements only: \(worse.summary)")
+
+        let missing = try Self.bench(["compare", "--baseline", "/nonexistent/baseline.json", run.path])
+        #expect(missing.status == 5)
+        #expect(missing.standardError.contains("/nonexistent/baseline.json does not exist"))
+
+        let corrupt = try Self.temporaryFolder("corrupt").appending(path: "baseline.json")
+        try Data("{\"schemaVersion\": 1, \"scenarios\": [".utf8).write(to: corrupt)
+        let unreadable = try Self.bench(["compare", "--baseline", corrupt.path, run.path])
+        #expect(unreadable.status == 5)
+        #expect(unreadable.standardError.contains("is not valid results JSON"), "\(unreadable.standardError)")
+    }
+
+    @Test func anInterruptedRunLeavesThePreviousRunIntact() throws {
+        let out = try Self.temporaryFolder("interrupt")
+        let suites = Self.packageRoot.appending(path: "Benchmarks/Suites").path
+        let first = try Self.bench(["run", "--suite", "quick", "--suites", suites, "--out", out.path, "--quiet", "--no-host-throughput"])
+        #expect(first.succeeded, "\(first.summary)")
+        let previous = out.appending(path: "latest").resolvingSymlinksInPath()
+        let previousJSON = try Data(contentsOf: previous.appending(path: "results.json"))
+
+        let process = Process()
+        process.executableURL = try Self.benchExecutable()
+        process.arguments = ["run", "--suite", "default", "--suites", suites, "--out", out.path, "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 3)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal || process.terminationStatus != 0)
+
+        #expect(out.appending(path: "latest").resolvingSymlinksInPath() == previous, "latest moved")
+        #expect(try Data(contentsOf: previous.appending(path: "results.json")) == previousJSON, "the previous run changed")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: out.appending(path: "runs").path).filter { !$0.hasPrefix(".") }
+        #expect(runs == [previous.lastPathComponent], "an interrupted run left a run folder: \(runs)")
+    }
+
+    @Test func guestNumbersAreIdenticalWhateverTheNumberOfWorkers() throws {
+        let shared = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+        let out = try Self.temporaryFolder("jobs")
+        let single = try Self.bench(["run", "--suite", "quick", "--suites", Self.packageRoot.appending(path: "Benchmarks/Suites").path,
+                                     "--out", out.path, "--quiet", "--no-host-throughput", "--jobs", "1"])
+        #expect(single.succeeded, "\(single.summary)")
+        let serial = try RunResults.load(from: out.appending(path: "latest/results.json"))
+        #expect(shared.run.jobs != serial.run.jobs || ProcessInfo.processInfo.activeProcessorCount == 1)
+        let deterministic = { (results: RunResults) in results.namedMetrics.filter { $0.kind == .deterministic } }
+        #expect(deterministic(shared) == deterministic(serial), "guest numbers depend on --jobs")
+    }
+
+    @Test func tracingEffectsShowUpWhereTheyMust() throws {
+        let results = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+        let fgraph = try #require(results.scenarios.first { $0.mechanism == "fgraph" && $0.handler == "count" })
+        #expect(fgraph.metrics.exit.steady.measured.returnMispredicts >= 1,
+                "a hijacked return must cost a return mispredict: \(fgraph.metrics.exit.steady.measured)")
+        let kprobe = try #require(results.scenarios.first { $0.mechanism == "kprobe-xol" && $0.handler == "count" })
+        #expect(kprobe.metrics.entry.steady.measured.exceptions == 2, "XOL takes two BRK exceptions per hit")
+        #expect(kprobe.metrics.entry.steady.overhead.cycles > fgraph.metrics.entry.steady.overhead.cycles)
+        for scenario in results.scenarios where scenario.mechanism != "none" {
+            #expect(scenario.metrics.entry.firstHit.measured.cycles > scenario.metrics.entry.steady.measured.cycles,
+                    "\(scenario.id): the first call after attach costs more than the steady state")
+            #expect(scenario.metrics.attachCycles > 0 && scenario.metrics.detachCycles > 0, "\(scenario.id)")
+        }
+    }
+
+    @Test func aBadSuiteIsRejectedWithItsFileAndField() throws {
+        let folder = try Self.temporaryFolder("suites")
+        try Data("""
+        {"name": "bad", "description": "", "cpus": [], "calls": {"warmup": 1, "measured": 2},
+         "scenarios": [{"mechanisms": ["ftrace-argz"], "handlers": ["count"], "workloads": ["leaf"]}],
+         "interruptSweeps": [], "scaling": []}
+        """.utf8).write(to: folder.appending(path: "bad.json"))
+        let result = try Self.bench(["run", "--suite", "bad", "--suites", folder.path, "--out", folder.path, "--quiet"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("bad.json: scenarios[0].mechanisms names unknown 'ftrace-argz'"), "\(result.standardError)")
+    }
+}
