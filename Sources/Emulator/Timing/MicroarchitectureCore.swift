@@ -9,6 +9,9 @@ struct MicroarchitectureCore {
     let costs: UnsafeMutablePointer<PackedClassCost>
     /// Forwarding cycles per (operand role × 3 + producer kind).
     let forwarding: UnsafeMutablePointer<UInt8>
+    /// The same per row (operand role × 3): the cycles for producer kinds 0, 1, 2 in bits 0–7,
+    /// 8–15, 16–23, so the producer kind read from the scoreboard selects by a shift, not a load.
+    let forwardingRows: UnsafeMutablePointer<UInt64>
     /// Per register slot: the cycle its latest value can be read at full latency, shifted left by
     /// two, with the producer kind of that value (see `PackedClassCost.producerKind`) in the low
     /// two bits: one word read and written per operand.
@@ -48,6 +51,11 @@ struct MicroarchitectureCore {
             if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
         }
         scoreboard = storage.words(TimedInstruction.scoreboardSlots)
+        let rowCount = OperandRole.allCases.count * 3
+        forwardingRows = storage.words(rowCount)
+        for row in stride(from: 0, to: rowCount, by: 3) {
+            forwardingRows[row] = UInt64(forwarding[row]) | UInt64(forwarding[row + 1]) << 8 | UInt64(forwarding[row + 2]) << 16
+        }
         predictor = BranchPredictor(profile: profile, storage: storage)
         instructionCache = CacheModel(geometry: profile.instructionCache.value, storage: storage)
         dataCache = CacheModel(geometry: profile.dataCache.value, storage: storage)
@@ -84,7 +92,7 @@ struct MicroarchitectureCore {
         @inline(__always)
         func usable(_ slot: UInt8, _ row: UInt8) -> UInt64 {
             let entry = scoreboard[Int(slot)]
-            let early = UInt64(forwarding[Int(row) &+ Int(truncatingIfNeeded: entry & 3)])
+            let early = (forwardingRows[Int(row)] &>> ((entry & 3) &<< 3)) & 0xFF
             let time = entry &>> 2
             return time > early ? time &- early : 0
         }

@@ -104,37 +104,44 @@ struct PipeSchedule {
             let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
             let first = ((a | b | d) & all0) | ((a & b & d) & ~all0)
             let second = ((e | f | g) & all1) | ((e & f & g) & ~all1)
-            let suitable = ~(first | second) &>> (c & 63)
-            if suitable != 0 {
-                c &+= UInt64(suitable.trailingZeroBitCount)
+            let suitable = ~(first | second)
+            var bit: UInt64 = 1 &<< (c & 63)
+            // Usually the earliest cycle suits: testing it first (a well-predicted branch) keeps the
+            // issue cycle off the data dependence on the occupancy words.
+            if suitable & bit == 0 {
+                let later = suitable &>> (c & 63)
+                if later == 0 {
+                    c = (c | 63) &+ 1
+                    if c >= limit { return limit }
+                    continue
+                }
+                c &+= UInt64(later.trailingZeroBitCount)
                 if c >= limit { return limit }
-                let bit: UInt64 = 1 &<< (c & 63)
-                if useCount == 1 {
-                    // The lowest-numbered free pipe among the first group's (rows are in pipe order).
-                    let row = a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2
-                    words[Int(row)] |= bit
-                    return c
-                }
-                var taken: UInt16 = 0
-                var use = 0
-                while use < useCount {
-                    var candidates = cost.pointee.pipeMask(use) & ~taken
-                    while candidates != 0 {
-                        let pipe = Int(candidates.trailingZeroBitCount)
-                        let index = pipe &* Self.wordsPerPipe
-                        if words[index] & bit == 0 {
-                            words[index] |= bit
-                            taken |= 1 << UInt16(pipe)
-                            break
-                        }
-                        candidates &= candidates &- 1
-                    }
-                    use &+= 1
-                }
+                bit = 1 &<< (c & 63)
+            }
+            if useCount == 1 {
+                // The lowest-numbered free pipe among the first group's (rows are in pipe order).
+                let row = a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2
+                words[Int(row)] |= bit
                 return c
             }
-            c = (c | 63) &+ 1
-            if c >= limit { return limit }
+            var taken: UInt16 = 0
+            var use = 0
+            while use < useCount {
+                var candidates = cost.pointee.pipeMask(use) & ~taken
+                while candidates != 0 {
+                    let pipe = Int(candidates.trailingZeroBitCount)
+                    let index = pipe &* Self.wordsPerPipe
+                    if words[index] & bit == 0 {
+                        words[index] |= bit
+                        taken |= 1 << UInt16(pipe)
+                        break
+                    }
+                    candidates &= candidates &- 1
+                }
+                use &+= 1
+            }
+            return c
         }
     }
 
