@@ -137,9 +137,19 @@ import TestSupport
         let previous = out.appending(path: "latest").resolvingSymlinksInPath()
         let previousJSON = try Data(contentsOf: previous.appending(path: "results.json"))
 
+        // The run to interrupt must still be running when the signal comes, however fast the
+        // emulator is: the default suite with the most measured calls a suite may ask for takes
+        // minutes (the default suite itself finishes in about a second).
+        let longSuites = try Self.temporaryFolder("interrupt-suites")
+        var long = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: suites).appending(path: "default.json"))) as! [String: Any]
+        long["name"] = "long"
+        long["calls"] = ["warmup": 8, "measured": 10_000]
+        try JSONSerialization.data(withJSONObject: long).write(to: longSuites.appending(path: "long.json"))
+
         let process = Process()
         process.executableURL = try Self.benchExecutable()
-        process.arguments = ["run", "--suite", "default", "--suites", suites, "--out", out.path, "--quiet"]
+        process.arguments = ["run", "--suite", "long", "--suites", longSuites.path, "--out", out.path, "--quiet"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
