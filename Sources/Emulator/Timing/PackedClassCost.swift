@@ -28,6 +28,8 @@ struct PackedClassCost {
     var directRows: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0)
     var directNeedsAll0: UInt64 = 0
     var directNeedsAll1: UInt64 = 0
+    /// Whether the direct placement has one group only (the second's rows are the free row).
+    var directSingleGroup = false
 
     @inline(__always)
     func pipeMask(_ index: Int) -> UInt16 {
@@ -101,6 +103,7 @@ struct PackedClassCost {
                 directRows = (first[0], first[1], first[2], second[0], second[1], second[2])
                 directNeedsAll0 = groups[0].count > 1 ? ~0 : 0
                 directNeedsAll1 = groups.count > 1 && groups[1].count > 1 ? ~0 : 0
+                directSingleGroup = groups.count == 1
                 isDirect = true
             }
         }

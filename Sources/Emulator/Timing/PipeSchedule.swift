@@ -97,14 +97,17 @@ struct PipeSchedule {
 
         let rows = cost.pointee.directRows
         let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
+        let single = cost.pointee.directSingleGroup
         var c = cycle
         while true {
             let words = bits + Int(truncatingIfNeeded: (c &>> 6) & UInt64(Self.wordsPerPipe - 1))
             let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
-            let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
             let first = ((a | b | d) & all0) | ((a & b & d) & ~all0)
-            let second = ((e | f | g) & all1) | ((e & f & g) & ~all1)
-            let suitable = ~(first | second)
+            var suitable = ~first
+            if !single {
+                let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
+                suitable &= ~(((e | f | g) & all1) | ((e & f & g) & ~all1))
+            }
             var bit: UInt64 = 1 &<< (c & 63)
             // Usually the earliest cycle suits: testing it first (a well-predicted branch) keeps the
             // issue cycle off the data dependence on the occupancy words.
