@@ -480,6 +480,10 @@ extension Machine {
                 if branches {
                     if _slowPath(observing) {
                         // The observer sees the machine as it is before the branch retires.
+                        if Model.timesEachInstruction && batched > 0 {
+                            model.retire(UnsafeBufferPointer(start: retired, count: batched))
+                            batched = 0
+                        }
                         pending &+= Self.slot(of: op, in: first)
                         first = op
                         counters.instructions &+= UInt64(pending)
