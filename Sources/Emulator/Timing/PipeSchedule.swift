@@ -153,6 +153,20 @@ struct PipeSchedule {
     @inline(never)
     private mutating func reserveSearching(_ cost: PackedClassCost, from start: UInt64, limit: UInt64) -> UInt64 {
         let useCount = Int(cost.useCount)
+        // One use busy for several cycles (a store pair, a divide): its lowest-numbered pipe free for
+        // the whole span from the first cycle is what the search below would find first.
+        if useCount == 1 {
+            let span = cost.busyCycles.0
+            var candidates = cost.pipes.0
+            while candidates != 0 {
+                let pipe = Int(candidates.trailingZeroBitCount)
+                if isFree(pipe, from: start, for: span, limit: limit) {
+                    mark(pipe, from: start, for: span, limit: limit)
+                    return start
+                }
+                candidates &= candidates &- 1
+            }
+        }
         var cycle = start
         let firstMask = cost.pipes.0
         while cycle < limit {
