@@ -12,13 +12,16 @@ public struct OutOfOrderCycleModel: CycleModel {
     private var schedule: PipeSchedule
     private let width: UInt64
     private let window: UInt64
-    /// The reorder window: retire cycle and micro-ops of instructions in flight, oldest first.
+    /// The reorder window, by micro-op: the retire cycle of the instruction that dispatched the
+    /// micro-op at each position (positions count every micro-op dispatched, modulo the ring size).
+    /// Retire cycles are nondecreasing in program order (each is the running maximum), so of the
+    /// entries an instruction must wait to leave the window, the youngest — the one holding the
+    /// micro-op `window` positions before the instruction's last — retires last, and dispatch waits
+    /// for it alone; an entry that left earlier retired no later than the dispatch cycle already is.
     private let windowRetire: UnsafeMutablePointer<UInt64>
-    private let windowMicroOps: UnsafeMutablePointer<UInt8>
     private static let windowCapacity = 512
-    private var windowHead = 0
-    private var windowCount = 0
-    private var windowMicroOpsInFlight: UInt64 = 0
+    /// Micro-ops dispatched so far (the next micro-op's position).
+    private var windowPosition: UInt64 = 0
     /// The cycle the current dispatch group enters the window.
     private var dispatchCycle: UInt64 = 0
     /// Micro-ops already in the current dispatch group.
@@ -32,8 +35,14 @@ public struct OutOfOrderCycleModel: CycleModel {
         schedule = PipeSchedule(pipeCount: profile.pipes.count, storage: core.storage)
         width = UInt64(profile.issueWidth.value)
         window = UInt64(profile.reorderWindow.value)
+        // The ring holds the window and the four positions an instruction writes (see `retire`)
+        // without reaching an entry still to be read; every class occupies 1...4 positions.
+        precondition(window >= 4 && window * 2 + 8 <= UInt64(Self.windowCapacity), "reorder window too large for the ring")
+        for timingClass in TimingClass.allCases {
+            let microOps = profile.cost(of: timingClass).microOps
+            precondition(microOps >= 1 && microOps <= 4, "\(profile.name): \(timingClass) must dispatch 1 to 4 micro-ops")
+        }
         windowRetire = core.storage.words(Self.windowCapacity)
-        windowMicroOps = core.storage.bytes(Self.windowCapacity)
     }
 
     public static var timesEachInstruction: Bool { true }
@@ -54,11 +63,11 @@ public struct OutOfOrderCycleModel: CycleModel {
     /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
     public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
         let costs = core.costs
-        let windowRetire = self.windowRetire, windowMicroOps = self.windowMicroOps
-        let width = self.width, window = self.window
+        let windowRetire = self.windowRetire
+        let width = self.width, windowPlusOne = self.window &+ 1
         let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
         var dispatchCycle = self.dispatchCycle, slotsUsed = dispatchSlotsUsed
-        var head = windowHead, count = windowCount, inFlight = windowMicroOpsInFlight
+        var position = windowPosition
         var lastRetire = self.lastRetire
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
@@ -67,9 +76,7 @@ public struct OutOfOrderCycleModel: CycleModel {
         defer {
             self.dispatchCycle = dispatchCycle
             dispatchSlotsUsed = slotsUsed
-            windowHead = head
-            windowCount = count
-            windowMicroOpsInFlight = inFlight
+            windowPosition = position
             self.lastRetire = lastRetire
             core.fetchReady = fetchReady
             core.lastFetchLine = lastFetchLine
@@ -101,15 +108,11 @@ public struct OutOfOrderCycleModel: CycleModel {
                 dispatchCycle &+= 1
                 slotsUsed = 0
             }
-            // Entries retire in nondecreasing cycles (each is the running maximum), so the last one
-            // freed is the latest: dispatch waits for it alone.
-            var latestFreed: UInt64 = 0
-            while count > 0 && (inFlight &+ microOps > window || count == Self.windowCapacity) {
-                latestFreed = windowRetire[head]
-                inFlight &-= UInt64(windowMicroOps[head])
-                head = (head &+ 1) & (Self.windowCapacity - 1)
-                count &-= 1
-            }
+            // The window must have room for this instruction's micro-ops: the entry holding the
+            // micro-op `window` positions before its last must have retired. (Before the window first
+            // fills, that position lies in the ring's far end, still zero.)
+            let latestFreed = windowRetire[Int(truncatingIfNeeded: (position &+ microOps &- windowPlusOne)
+                                                 & UInt64(Self.windowCapacity - 1))]
             if latestFreed > dispatchCycle { dispatchCycle = latestFreed; slotsUsed = 0 }
             slotsUsed &+= microOps
             let dispatched = dispatchCycle
@@ -138,11 +141,15 @@ public struct OutOfOrderCycleModel: CycleModel {
                 fetchReady = max(fetchReady, complete)
             }
             lastRetire = max(lastRetire, complete)
-            let tail = (head &+ count) & (Self.windowCapacity - 1)
-            windowRetire[tail] = lastRetire
-            windowMicroOps[tail] = cost.pointee.microOps
-            count &+= 1
-            inFlight &+= microOps
+            // Every position the instruction occupies holds its retire cycle. Four are written
+            // whatever its micro-ops: positions past its own are written again by the instructions
+            // that take them before anything reads them.
+            let mask = Self.windowCapacity - 1
+            windowRetire[Int(truncatingIfNeeded: position) & mask] = lastRetire
+            windowRetire[Int(truncatingIfNeeded: position &+ 1) & mask] = lastRetire
+            windowRetire[Int(truncatingIfNeeded: position &+ 2) & mask] = lastRetire
+            windowRetire[Int(truncatingIfNeeded: position &+ 3) & mask] = lastRetire
+            position &+= microOps
 
             if timingClass.isBranch,
                core.branchMispredicted(class: timingClass, pc: entry.pc, nextPC: entry.nextPC) {
