@@ -95,7 +95,7 @@ public struct InOrderCycleModel: CycleModel {
                 slotsLeft = width
                 cycle = issueCycle
             }
-            cycle = max(cycle, core.operandsReady(instruction.pointee))
+            cycle = UInt64(bitPattern: max(Int64(bitPattern: cycle), core.operandsReadySigned(instruction)))
             if cost.pointee.serialisation > 0 { cycle = max(cycle, completed) }
             let useCount = Int(cost.pointee.useCount)
             var use0 = 0, use1 = 0
@@ -136,7 +136,7 @@ public struct InOrderCycleModel: CycleModel {
                 index &+= 1
             }
 
-            core.writeResults(instruction.pointee, issue: cycle, cost: cost.pointee, extra: extra)
+            core.writeResults(instruction, issue: cycle, cost: cost, extra: extra)
             // The issuing instruction's full latency, results or not, bounds the next one's writeback.
             let span = core.writebackSpan(instruction.pointee, cost: cost.pointee)
             lastWriteBack = max(lastWriteBack, cycle &+ max(UInt64(cost.pointee.latency), span.last) &+ extra)

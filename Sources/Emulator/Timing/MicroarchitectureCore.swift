@@ -10,11 +10,12 @@ struct MicroarchitectureCore {
     /// Forwarding cycles per (operand role × 3 + producer kind).
     let forwarding: UnsafeMutablePointer<UInt8>
     /// The same per row (operand role × 3): the cycles for producer kinds 0, 1, 2 in bits 0–7,
-    /// 8–15, 16–23, so the producer kind read from the scoreboard selects by a shift, not a load.
+    /// 8–15, 16–23, so the scoreboard entry itself, whose low six bits are the producer kind × 8,
+    /// is the shift that selects them (a shift takes its count modulo 64).
     let forwardingRows: UnsafeMutablePointer<UInt64>
     /// Per register slot: the cycle its latest value can be read at full latency, shifted left by
-    /// two, with the producer kind of that value (see `PackedClassCost.producerKind`) in the low
-    /// two bits: one word read and written per operand.
+    /// six, with the producer kind of that value (see `PackedClassCost.producerKind`) times eight in
+    /// the low six bits: one word read and written per operand.
     let scoreboard: UnsafeMutablePointer<UInt64>
 
     var predictor: BranchPredictor
@@ -85,33 +86,36 @@ struct MicroarchitectureCore {
         }
     }
 
-    /// The cycle at which every source of `instruction` can be read, with the profile's forwarding.
-    /// (Absent sources read a slot that is always ready at 0, so all four are looked at.)
+    /// The cycle at which every source of `instruction` can be read, with the profile's forwarding,
+    /// or a negative number when all can be read at cycle 0. (Absent sources read a slot that is
+    /// always ready at 0, so all four are looked at.) Callers take the maximum with a cycle of at
+    /// least 0, which is what clamping each source's cycle at 0 would give.
     @inline(__always)
-    func operandsReady(_ instruction: TimedInstruction) -> UInt64 {
+    func operandsReadySigned(_ instruction: UnsafePointer<TimedInstruction>) -> Int64 {
         @inline(__always)
-        func usable(_ slot: UInt8, _ row: UInt8) -> UInt64 {
+        func usable(_ slot: UInt8, _ row: UInt8) -> Int64 {
             let entry = scoreboard[Int(slot)]
-            let early = (forwardingRows[Int(row)] &>> ((entry & 3) &<< 3)) & 0xFF
-            let time = entry &>> 2
-            return time > early ? time &- early : 0
+            let early = (forwardingRows[Int(row)] &>> entry) & 0xFF
+            return Int64(bitPattern: entry &>> 6) &- Int64(bitPattern: early)
         }
-        let a = usable(instruction.source0, instruction.row0)
-        let b = usable(instruction.source1, instruction.row1)
-        let c = usable(instruction.source2, instruction.row2)
-        let d = usable(instruction.source3, instruction.row3)
+        let a = usable(instruction.pointee.source0, instruction.pointee.row0)
+        let b = usable(instruction.pointee.source1, instruction.pointee.row1)
+        let c = usable(instruction.pointee.source2, instruction.pointee.row2)
+        let d = usable(instruction.pointee.source3, instruction.pointee.row3)
         return max(max(a, b), max(c, d))
     }
 
     /// Records when the results of an instruction issued at `issue` become readable; `extra` is
     /// added to memory results (a data cache miss). Absent results write a slot nothing reads.
     @inline(__always)
-    func writeResults(_ instruction: TimedInstruction, issue: UInt64, cost: PackedClassCost, extra: UInt64) {
-        let kind = UInt64(cost.producerKind)
-        scoreboard[Int(instruction.result)] = (issue &+ UInt64(cost.latency) &+ extra) &<< 2 | kind
-        scoreboard[Int(instruction.secondResult)] = (issue &+ UInt64(cost.secondLatency) &+ extra) &<< 2 | kind
-        scoreboard[Int(instruction.writtenBase)] = (issue &+ UInt64(cost.writebackLatency)) &<< 2
-        scoreboard[Int(instruction.flagsResult)] = (issue &+ UInt64(cost.latency)) &<< 2
+    func writeResults(_ instruction: UnsafePointer<TimedInstruction>, issue: UInt64, cost: UnsafePointer<PackedClassCost>,
+                      extra: UInt64) {
+        let kind = UInt64(cost.pointee.producerKind) &<< 3
+        let latency = issue &+ UInt64(cost.pointee.latency)
+        scoreboard[Int(instruction.pointee.result)] = (latency &+ extra) &<< 6 | kind
+        scoreboard[Int(instruction.pointee.secondResult)] = (issue &+ UInt64(cost.pointee.secondLatency) &+ extra) &<< 6 | kind
+        scoreboard[Int(instruction.pointee.writtenBase)] = (issue &+ UInt64(cost.pointee.writebackLatency)) &<< 6
+        scoreboard[Int(instruction.pointee.flagsResult)] = latency &<< 6
     }
 
     /// The latest and earliest cycles (relative to issue) at which `instruction`'s results are written.

@@ -120,7 +120,7 @@ public struct OutOfOrderCycleModel: CycleModel {
             schedule.forget(before: dispatched > 64 ? dispatched &- 64 : 0)
 
             // Issue: operands ready, pipes free.
-            var earliest = max(dispatched &+ 1, core.operandsReady(instruction.pointee))
+            var earliest = UInt64(bitPattern: max(Int64(bitPattern: dispatched &+ 1), core.operandsReadySigned(instruction)))
             if cost.pointee.serialisation > 0 { earliest = max(earliest, lastRetire) }
             let issue = schedule.reserve(cost, earliest: earliest)
             var extra: UInt64 = 0
@@ -132,7 +132,7 @@ public struct OutOfOrderCycleModel: CycleModel {
                 core.applyCacheMaintenance(operation, address: entry.dataAddress)
                 if operation != .dataInvalidateLine { lastFetchLine = .max }
             }
-            core.writeResults(instruction.pointee, issue: issue, cost: cost.pointee, extra: extra)
+            core.writeResults(instruction, issue: issue, cost: cost, extra: extra)
 
             // Complete and retire in order.
             var complete = issue &+ UInt64(cost.pointee.latency) &+ extra
