@@ -117,7 +117,7 @@ public struct OutOfOrderCycleModel: CycleModel {
             slotsUsed &+= microOps
             let dispatched = dispatchCycle
             while slotsUsed > width { dispatchCycle &+= 1; slotsUsed &-= width }
-            schedule.forget(before: dispatched > 64 ? dispatched &- 64 : 0)
+            schedule.forget(behind: dispatched)
 
             // Issue: operands ready, pipes free.
             var earliest = UInt64(bitPattern: max(Int64(bitPattern: dispatched &+ 1), core.operandsReadySigned(instruction)))

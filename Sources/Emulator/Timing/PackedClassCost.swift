@@ -30,6 +30,14 @@ struct PackedClassCost {
     var directNeedsAll1: UInt64 = 0
     /// Whether the direct placement has one group only (the second's rows are the free row).
     var directSingleGroup = false
+    /// How `PipeSchedule` places the class: `noPipes`, `directOneUse` (direct, one use: any free
+    /// pipe of one group), `direct` (any other direct placement) or `searched`.
+    var placement: UInt8 = PackedClassCost.noPipes
+
+    static let noPipes: UInt8 = 0
+    static let directOneUse: UInt8 = 1
+    static let direct: UInt8 = 2
+    static let searched: UInt8 = 3
 
     @inline(__always)
     func pipeMask(_ index: Int) -> UInt16 {
@@ -107,6 +115,8 @@ struct PackedClassCost {
                 isDirect = true
             }
         }
+        placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
+            : cost.uses.count == 1 ? Self.directOneUse : Self.direct
         if timingClass.isMultiply {
             producerKind = 2
         } else if timingClass.isIntegerExecute && timingClass != .extract && timingClass != .rotateImmediate {

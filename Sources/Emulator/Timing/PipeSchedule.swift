@@ -12,6 +12,8 @@ struct PipeSchedule {
     private let pipeCount: Int
     /// Cycles before `baseWord * 64` are forgotten.
     private var baseWord: UInt64 = 0
+    /// The dispatch cycle from which `forget(behind:)` has a word to forget: `(baseWord + 2) * 64`.
+    private var forgetThreshold: UInt64 = 128
 
     init(pipeCount: Int, storage: TimingStorage) {
         self.pipeCount = pipeCount
@@ -19,14 +21,15 @@ struct PipeSchedule {
         bits = storage.words((pipeCount + 1) * Self.wordsPerPipe)
     }
 
-    /// Forgets everything (a fresh pipeline).
-    mutating func reset(at cycle: UInt64) {
-        bits.update(repeating: 0, count: pipeCount * Self.wordsPerPipe)
-        baseWord = cycle >> 6
+    /// Forgets the cycles more than 64 before `dispatch` (whole words): nothing dispatched from
+    /// then on issues before them. (The same as `forget(before: dispatch > 64 ? dispatch - 64 : 0)`.)
+    @inline(__always)
+    mutating func forget(behind dispatch: UInt64) {
+        if dispatch >= forgetThreshold { forget(before: dispatch &- 64) }
     }
 
     /// Forgets cycles before `cycle`: nothing issues before it any more.
-    @inline(__always)
+    @inline(never)
     mutating func forget(before cycle: UInt64) {
         let newBase = cycle >> 6
         guard newBase > baseWord else { return }
@@ -41,6 +44,7 @@ struct PipeSchedule {
             }
         }
         baseWord = newBase
+        forgetThreshold = (newBase &+ 2) &<< 6
     }
 
     /// The occupancy word holding `cycle` for `pipe`.
@@ -82,19 +86,64 @@ struct PipeSchedule {
         }
     }
 
-    /// `reserve` with the class cost read through `cost`. A class placed directly (see
-    /// `PackedClassCost.isDirect`) has the suitable cycles of a whole 64-cycle word computed with
-    /// ANDs and ORs of its pipes' occupancy words; each use then takes the lowest-numbered pipe of
-    /// its kinds free in the first suitable cycle, as the search would.
+    /// Reserves the pipes of the class whose cost `cost` points at in the first cycle from
+    /// `earliest` in which they are free, and returns that cycle (or the horizon's end, reserving
+    /// nothing, when none is free before it). `earliest` must not precede the cycles still kept
+    /// (the out-of-order model forgets only cycles well before its dispatch cycle, and nothing issues
+    /// before it is dispatched).
+    ///
+    /// The first cycle is tried inline for classes placed directly (`PackedClassCost.placement`):
+    /// from their pipes' occupancy words, a cycle suits when in each group one pipe (or every pipe,
+    /// for a group that needs them all) is free, and each use takes the lowest-numbered pipe of its
+    /// kinds free then, as the search would. Anything else continues in `reserveLater`.
     @inline(__always)
-    mutating func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest: UInt64) -> UInt64 {
-        let useCount = Int(cost.pointee.useCount)
-        let cycle = max(earliest, baseWord << 6)
-        if useCount == 0 { return cycle }
-        let limit = (baseWord << 6) &+ Self.horizon
+    mutating func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest cycle: UInt64) -> UInt64 {
+        let placement = cost.pointee.placement
+        if placement == PackedClassCost.noPipes { return cycle }
+        let limit = (baseWord &<< 6) &+ Self.horizon
         guard cycle < limit else { return cycle }
-        guard cost.pointee.isDirect else { return reserveSearching(cost.pointee, from: cycle, limit: limit) }
+        let words = bits + Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))
+        let bit: UInt64 = 1 &<< (cycle & 63)
+        if placement == PackedClassCost.directOneUse {
+            let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
+            let a = words[r0], b = words[r1], d = words[r2]
+            if a & b & d & bit == 0 {
+                words[a & bit == 0 ? r0 : b & bit == 0 ? r1 : r2] |= bit
+                return cycle
+            }
+        } else if placement == PackedClassCost.direct {
+            let rows = cost.pointee.directRows
+            let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
+            let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
+            let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
+            let busy = ((a | b | d) & all0) | ((a & b & d) & ~all0) | ((e | f | g) & all1) | ((e & f & g) & ~all1)
+            if busy & bit == 0 {
+                if all0 != 0 {
+                    words[Int(rows.0)] |= bit; words[Int(rows.1)] |= bit; words[Int(rows.2)] |= bit
+                } else {
+                    words[Int(a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2)] |= bit
+                }
+                if !cost.pointee.directSingleGroup {
+                    if all1 != 0 {
+                        words[Int(rows.3)] |= bit; words[Int(rows.4)] |= bit; words[Int(rows.5)] |= bit
+                    } else {
+                        words[Int(e & bit == 0 ? rows.3 : f & bit == 0 ? rows.4 : rows.5)] |= bit
+                    }
+                }
+                return cycle
+            }
+        }
+        return reserveLater(cost, from: cycle, limit: limit)
+    }
 
+    /// `reserve` past its first inline try: the same placement from `cycle` on, 64 cycles at a time
+    /// for classes placed directly, else the search.
+    @inline(never)
+    private mutating func reserveLater(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
+        guard cost.pointee.placement != PackedClassCost.searched else {
+            return reserveSearching(cost.pointee, from: cycle, limit: limit)
+        }
+        let useCount = Int(cost.pointee.useCount)
         let rows = cost.pointee.directRows
         let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
         let single = cost.pointee.directSingleGroup
