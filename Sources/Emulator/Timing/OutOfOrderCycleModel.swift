@@ -62,42 +62,44 @@ public struct OutOfOrderCycleModel: CycleModel {
 
     /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
     public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
+        guard var entry = batch.baseAddress, batch.count > 0 else { return }
+        let end = entry + batch.count
         let costs = core.costs
         let windowRetire = self.windowRetire
         let width = self.width, windowPlusOne = self.window &+ 1
-        let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
+        var schedule = self.schedule
         var dispatchCycle = self.dispatchCycle, slotsUsed = dispatchSlotsUsed
         var position = windowPosition
         var lastRetire = self.lastRetire
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
-        var instructions = core.counters.instructions
+        let instructionsBefore = core.counters.instructions
         let fetchLineShift = core.instructionCache.lineShift
         defer {
+            self.schedule = schedule
             self.dispatchCycle = dispatchCycle
             dispatchSlotsUsed = slotsUsed
             windowPosition = position
             self.lastRetire = lastRetire
             core.fetchReady = fetchReady
             core.lastFetchLine = lastFetchLine
-            core.counters.instructions = instructions
+            core.counters.instructions = instructionsBefore &+ UInt64(batch.count)
             core.counters.cycles = lastRetire
         }
 
-        for entry in batch {
-            let instruction = entry.instruction
-            let timingClass = instruction.pointee.timingClass
+        repeat {
+            let instruction = entry.pointee.instruction
             // The class cost is read where needed, through a pointer (not copied into registers up front).
-            let cost = costs + Int(timingClass.rawValue)
-            instructions &+= 1
+            let cost = costs + Int(instruction.pointee.timingClass.rawValue)
+            let flags = cost.pointee.flags
 
             // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = entry.pc &>> fetchLineShift
-            if line != lastFetchLine {
+            let line = entry.pointee.pc &>> fetchLineShift
+            if _slowPath(line != lastFetchLine) {
                 lastFetchLine = line
                 if !core.instructionCache.accessLine(line) {
                     core.counters.instructionCacheMisses &+= 1
-                    fetchReady = max(fetchReady, dispatchCycle) &+ missLatency
+                    fetchReady = max(fetchReady, dispatchCycle) &+ core.missLatency
                 }
             }
 
@@ -121,24 +123,26 @@ public struct OutOfOrderCycleModel: CycleModel {
 
             // Issue: operands ready, pipes free.
             var earliest = UInt64(bitPattern: max(Int64(bitPattern: dispatched &+ 1), core.operandsReadySigned(instruction)))
-            if cost.pointee.serialisation > 0 { earliest = max(earliest, lastRetire) }
+            if _slowPath(flags & PackedClassCost.serialising != 0) { earliest = max(earliest, lastRetire) }
             let issue = schedule.reserve(cost, earliest: earliest)
             var extra: UInt64 = 0
-            if timingClass.accessesMemory {
-                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
-                                             address: entry.dataAddress)
-            } else if instruction.pointee.cacheOperation != .none {
-                let operation = instruction.pointee.cacheOperation
-                core.applyCacheMaintenance(operation, address: entry.dataAddress)
-                if operation != .dataInvalidateLine { lastFetchLine = .max }
+            if flags & PackedClassCost.accessesMemory != 0 {
+                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes,
+                                             isLoad: flags & PackedClassCost.isLoad != 0,
+                                             address: entry.pointee.dataAddress)
             }
             core.writeResults(instruction, issue: issue, cost: cost, extra: extra)
 
             // Complete and retire in order.
             var complete = issue &+ UInt64(cost.pointee.latency) &+ extra
-            if cost.pointee.serialisation > 0 {
+            if _slowPath(flags & PackedClassCost.serialising != 0) {
                 complete = issue &+ UInt64(cost.pointee.serialisation)
                 fetchReady = max(fetchReady, complete)
+            }
+            if _slowPath(flags & PackedClassCost.maintainsCaches != 0) {
+                let operation = instruction.pointee.cacheOperation
+                core.applyCacheMaintenance(operation, address: entry.pointee.dataAddress)
+                if operation != .none && operation != .dataInvalidateLine { lastFetchLine = .max }
             }
             lastRetire = max(lastRetire, complete)
             // Every position the instruction occupies holds its retire cycle. Four are written
@@ -151,11 +155,13 @@ public struct OutOfOrderCycleModel: CycleModel {
             windowRetire[Int(truncatingIfNeeded: position &+ 3) & mask] = lastRetire
             position &+= microOps
 
-            if timingClass.isBranch,
-               core.branchMispredicted(class: timingClass, pc: entry.pc, nextPC: entry.nextPC) {
-                fetchReady = max(fetchReady, issue &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
+            if flags & PackedClassCost.isBranch != 0,
+               core.branchMispredicted(class: instruction.pointee.timingClass, pc: entry.pointee.pc,
+                                       nextPC: entry.pointee.nextPC) {
+                fetchReady = max(fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
             }
-        }
+            entry += 1
+        } while entry != end
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {

@@ -15,6 +15,17 @@ struct PackedClassCost {
     var serialisation: UInt16 = 0
     /// What a result of this class forwards as: 0 none, 1 integer pipeline, 2 multiply.
     var producerKind: UInt8 = 0
+    /// What the class does beyond issuing and completing: `accessesMemory`, `isLoad`, `isBranch`,
+    /// `serialising`, `maintainsCaches`.
+    var flags: UInt8 = 0
+
+    static let accessesMemory: UInt8 = 1
+    static let isLoad: UInt8 = 2
+    static let isBranch: UInt8 = 4
+    /// `serialisation` > 0.
+    static let serialising: UInt8 = 8
+    /// Data or instruction cache maintenance (the instruction's `cacheOperation` says which).
+    static let maintainsCaches: UInt8 = 16
 
     /// When every use takes one cycle and the uses fall into at most two groups of identical pipe
     /// kinds (at most three pipes each), disjoint from each other, each group one use (any free
@@ -115,6 +126,11 @@ struct PackedClassCost {
                 isDirect = true
             }
         }
+        if timingClass.accessesMemory { flags |= Self.accessesMemory }
+        if timingClass.isLoad { flags |= Self.isLoad }
+        if timingClass.isBranch { flags |= Self.isBranch }
+        if serialisation > 0 { flags |= Self.serialising }
+        if timingClass == .dataCacheMaintenance || timingClass == .instructionCacheMaintenance { flags |= Self.maintainsCaches }
         placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
             : cost.uses.count == 1 ? Self.directOneUse : Self.direct
         if timingClass.isMultiply {
