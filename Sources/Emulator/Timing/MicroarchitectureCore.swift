@@ -13,6 +13,8 @@ struct MicroarchitectureCore {
     /// 8–15, 16–23, so the scoreboard entry itself, whose low six bits are the producer kind × 8,
     /// is the shift that selects them (a shift takes its count modulo 64).
     let forwardingRows: UnsafeMutablePointer<UInt64>
+    /// The operand roles with a forwarding path, as bits `1 << OperandRole.rawValue`.
+    let forwardingRoles: UInt16
     /// Per register slot: the cycle its latest value can be read at full latency, shifted left by
     /// six, with the producer kind of that value (see `PackedClassCost.producerKind`) times eight in
     /// the low six bits: one word read and written per operand.
@@ -57,6 +59,9 @@ struct MicroarchitectureCore {
         for row in stride(from: 0, to: rowCount, by: 3) {
             forwardingRows[row] = UInt64(forwarding[row]) | UInt64(forwarding[row + 1]) << 8 | UInt64(forwarding[row + 2]) << 16
         }
+        var roles: UInt16 = 0
+        for path in profile.forwarding where path.cycles != 0 { roles |= 1 << UInt16(path.role.rawValue) }
+        forwardingRoles = roles
         predictor = BranchPredictor(profile: profile, storage: storage)
         instructionCache = CacheModel(geometry: profile.instructionCache.value, storage: storage)
         dataCache = CacheModel(geometry: profile.dataCache.value, storage: storage)
@@ -92,17 +97,19 @@ struct MicroarchitectureCore {
     /// least 0, which is what clamping each source's cycle at 0 would give.
     @inline(__always)
     func operandsReadySigned(_ instruction: UnsafePointer<TimedInstruction>) -> Int64 {
+        let a = scoreboard[Int(instruction.pointee.source0)], b = scoreboard[Int(instruction.pointee.source1)]
+        let c = scoreboard[Int(instruction.pointee.source2)], d = scoreboard[Int(instruction.pointee.source3)]
+        if _fastPath(instruction.pointee.sourceRoles & forwardingRoles == 0) {
+            // No source can read early: the latest entry holds the latest cycle.
+            return Int64(bitPattern: max(max(a, b), max(c, d)) &>> 6)
+        }
         @inline(__always)
-        func usable(_ slot: UInt8, _ row: UInt8) -> Int64 {
-            let entry = scoreboard[Int(slot)]
+        func usable(_ entry: UInt64, _ row: UInt8) -> Int64 {
             let early = (forwardingRows[Int(row)] &>> entry) & 0xFF
             return Int64(bitPattern: entry &>> 6) &- Int64(bitPattern: early)
         }
-        let a = usable(instruction.pointee.source0, instruction.pointee.row0)
-        let b = usable(instruction.pointee.source1, instruction.pointee.row1)
-        let c = usable(instruction.pointee.source2, instruction.pointee.row2)
-        let d = usable(instruction.pointee.source3, instruction.pointee.row3)
-        return max(max(a, b), max(c, d))
+        return max(max(usable(a, instruction.pointee.row0), usable(b, instruction.pointee.row1)),
+                   max(usable(c, instruction.pointee.row2), usable(d, instruction.pointee.row3)))
     }
 
     /// Records when the results of an instruction issued at `issue` become readable; `extra` is

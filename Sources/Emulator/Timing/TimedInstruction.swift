@@ -33,6 +33,9 @@ public struct TimedInstruction: Sendable, Equatable {
     public var cacheOperation: CacheEffect
     /// Whether any result, second result or written base exists (for in-order writeback spans).
     public var hasResult: Bool, hasSecondResult: Bool, hasWrittenBase: Bool
+    /// The operand roles of the sources, as bits `1 << OperandRole.rawValue` (a model skips its
+    /// forwarding table when none of them has a forwarding path).
+    public var sourceRoles: UInt16
 
     /// The cache model effect of a maintenance instruction.
     public enum CacheEffect: UInt8, Sendable {
@@ -48,15 +51,18 @@ public struct TimedInstruction: Sendable, Equatable {
     public init(_ instruction: Instruction) {
         let timing = instruction.timingClass
         let use = instruction.registerUse
+        var roles: UInt16 = 0
         func source(_ index: Int) -> (UInt8, UInt8) {
             guard index < use.sourceCount else { return (Self.noSource, 0) }
             let (slot, role) = use.source(index)
+            roles |= 1 << UInt16(role.rawValue)
             return (slot, role.rawValue * 3)
         }
         (source0, row0) = source(0)
         (source1, row1) = source(1)
         (source2, row2) = source(2)
         (source3, row3) = source(3)
+        sourceRoles = roles
         hasResult = use.result != RegisterUse.none
         hasSecondResult = use.secondResult != RegisterUse.none
         hasWrittenBase = use.writtenBase != RegisterUse.none
