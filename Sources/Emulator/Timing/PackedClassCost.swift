@@ -27,28 +27,33 @@ struct PackedClassCost {
     /// Data or instruction cache maintenance (the instruction's `cacheOperation` says which).
     static let maintainsCaches: UInt8 = 16
 
-    /// When every use takes one cycle and the uses fall into at most two groups of identical pipe
-    /// kinds (at most three pipes each), disjoint from each other, each group one use (any free
-    /// pipe of its kinds will do) or as many uses as it has pipes (all must be free), a cycle
-    /// suits the class exactly when each group's condition holds. `PipeSchedule` then evaluates
-    /// the condition for 64 cycles at once without branching: `directRows` are the groups' pipes
-    /// (three per group, repeated to fill, the schedule's always-free row for an absent group)
-    /// and `directNeedsAll0/1` are all ones for a group that needs all its pipes.
+    /// When the uses fall into at most two groups of identical pipe kinds (at most three pipes
+    /// each), disjoint from each other, each group one use (any pipe of its kinds free for the use's
+    /// cycles will do) or as many uses as it has pipes (all must be free), every use of a group busy
+    /// for the same number of cycles (at most 64), a cycle suits the class exactly when each group's
+    /// condition holds. `PipeSchedule` then evaluates the condition for 64 cycles at once without
+    /// branching: `directRows` are the groups' pipes (three per group, repeated to fill, the
+    /// schedule's always-free row for an absent group), `directNeedsAll0/1` are all ones for a
+    /// group that needs all its pipes and `directSpan0/1` are the groups' busy cycles.
     var isDirect = false
     /// The rows' offsets in the schedule's bit array (pipe × `PipeSchedule.wordsPerPipe`).
     var directRows: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0)
     var directNeedsAll0: UInt64 = 0
     var directNeedsAll1: UInt64 = 0
+    var directSpan0: UInt8 = 1
+    var directSpan1: UInt8 = 1
     /// Whether the direct placement has one group only (the second's rows are the free row).
     var directSingleGroup = false
-    /// How `PipeSchedule` places the class: `noPipes`, `directOneUse` (direct, one use: any free
-    /// pipe of one group), `direct` (any other direct placement) or `searched`.
+    /// How `PipeSchedule` places the class: `noPipes`; placed directly with every use busy for one
+    /// cycle, `directOneUse` (one use: any free pipe of one group) or `direct` (anything else);
+    /// `directSpanned` (placed directly, some use busy for several cycles); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
 
     static let noPipes: UInt8 = 0
     static let directOneUse: UInt8 = 1
     static let direct: UInt8 = 2
-    static let searched: UInt8 = 3
+    static let directSpanned: UInt8 = 3
+    static let searched: UInt8 = 4
 
     @inline(__always)
     func pipeMask(_ index: Int) -> UInt16 {
@@ -95,20 +100,23 @@ struct PackedClassCost {
         default: break
         }
         // Group the uses by pipe kinds for direct placement (see `isDirect`).
-        if !cost.uses.isEmpty, cost.uses.count <= 4, cost.uses.allSatisfy({ $0.cycles == 1 && $0.pipes != 0 }) {
-            var groups: [(mask: UInt16, count: Int)] = []
+        if !cost.uses.isEmpty, cost.uses.count <= 4,
+           cost.uses.allSatisfy({ (1...64).contains($0.cycles) && $0.pipes != 0 }) {
+            var groups: [(mask: UInt16, count: Int, span: UInt8)] = []
+            var uniformSpans = true
             for use in cost.uses {
                 if let index = groups.firstIndex(where: { $0.mask == use.pipes }) {
                     groups[index].count += 1
+                    if groups[index].span != use.cycles { uniformSpans = false }
                 } else {
-                    groups.append((use.pipes, 1))
+                    groups.append((use.pipes, 1, use.cycles))
                 }
             }
             var disjoint = true
             for a in groups.indices {
                 for b in groups.indices where a < b && groups[a].mask & groups[b].mask != 0 { disjoint = false }
             }
-            let expressible = groups.count <= 2
+            let expressible = groups.count <= 2 && uniformSpans
                 && groups.allSatisfy { ($0.count == 1 || $0.count == $0.mask.nonzeroBitCount) && $0.mask.nonzeroBitCount <= 3 }
             if disjoint && expressible {
                 func rows(_ mask: UInt16) -> [UInt16] {
@@ -122,6 +130,8 @@ struct PackedClassCost {
                 directRows = (first[0], first[1], first[2], second[0], second[1], second[2])
                 directNeedsAll0 = groups[0].count > 1 ? ~0 : 0
                 directNeedsAll1 = groups.count > 1 && groups[1].count > 1 ? ~0 : 0
+                directSpan0 = groups[0].span
+                directSpan1 = groups.count > 1 ? groups[1].span : 1
                 directSingleGroup = groups.count == 1
                 isDirect = true
             }
@@ -132,6 +142,7 @@ struct PackedClassCost {
         if serialisation > 0 { flags |= Self.serialising }
         if timingClass == .dataCacheMaintenance || timingClass == .instructionCacheMaintenance { flags |= Self.maintainsCaches }
         placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
+            : directSpan0 > 1 || directSpan1 > 1 ? Self.directSpanned
             : cost.uses.count == 1 ? Self.directOneUse : Self.direct
         if timingClass.isMultiply {
             producerKind = 2

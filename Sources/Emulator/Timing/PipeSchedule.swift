@@ -103,95 +103,128 @@ struct PipeSchedule {
         let limit = (baseWord &<< 6) &+ Self.horizon
         guard cycle < limit else { return cycle }
         let words = bits + Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))
-        let bit: UInt64 = 1 &<< (cycle & 63)
+        var bit: UInt64 = 1 &<< (cycle & 63)
         if placement == PackedClassCost.directOneUse {
             let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
             let a = words[r0], b = words[r1], d = words[r2]
-            if a & b & d & bit == 0 {
-                words[a & bit == 0 ? r0 : b & bit == 0 ? r1 : r2] |= bit
-                return cycle
+            let busy = a & b & d
+            var c = cycle
+            if busy & bit != 0 {
+                // Later in the same word (the horizon ends on a word boundary), else further on.
+                let later = ~busy &>> (cycle & 63)
+                if later == 0 { return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit) }
+                c &+= UInt64(later.trailingZeroBitCount)
+                bit = 1 &<< (c & 63)
             }
+            words[a & bit == 0 ? r0 : b & bit == 0 ? r1 : r2] |= bit
+            return c
         } else if placement == PackedClassCost.direct {
             let rows = cost.pointee.directRows
             let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
             let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
             let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
             let busy = ((a | b | d) & all0) | ((a & b & d) & ~all0) | ((e | f | g) & all1) | ((e & f & g) & ~all1)
-            if busy & bit == 0 {
-                if all0 != 0 {
-                    words[Int(rows.0)] |= bit; words[Int(rows.1)] |= bit; words[Int(rows.2)] |= bit
-                } else {
-                    words[Int(a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2)] |= bit
-                }
-                if !cost.pointee.directSingleGroup {
-                    if all1 != 0 {
-                        words[Int(rows.3)] |= bit; words[Int(rows.4)] |= bit; words[Int(rows.5)] |= bit
-                    } else {
-                        words[Int(e & bit == 0 ? rows.3 : f & bit == 0 ? rows.4 : rows.5)] |= bit
-                    }
-                }
-                return cycle
+            var c = cycle
+            if busy & bit != 0 {
+                let later = ~busy &>> (cycle & 63)
+                if later == 0 { return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit) }
+                c &+= UInt64(later.trailingZeroBitCount)
+                bit = 1 &<< (c & 63)
             }
+            if all0 != 0 {
+                words[Int(rows.0)] |= bit; words[Int(rows.1)] |= bit; words[Int(rows.2)] |= bit
+            } else {
+                words[Int(a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2)] |= bit
+            }
+            if !cost.pointee.directSingleGroup {
+                if all1 != 0 {
+                    words[Int(rows.3)] |= bit; words[Int(rows.4)] |= bit; words[Int(rows.5)] |= bit
+                } else {
+                    words[Int(e & bit == 0 ? rows.3 : f & bit == 0 ? rows.4 : rows.5)] |= bit
+                }
+            }
+            return c
         }
         return reserveLater(cost, from: cycle, limit: limit)
     }
 
-    /// `reserve` past its first inline try: the same placement from `cycle` on, 64 cycles at a time
-    /// for classes placed directly, else the search.
+    /// Cycles `c` of a word in which a pipe is busy at some cycle of `c ..< c + span`, from the
+    /// pipe's word `low` and the next word `high` (0 past the horizon, where nothing is reserved).
+    @inline(__always)
+    private static func smear(_ low: UInt64, _ high: UInt64, span: UInt8) -> UInt64 {
+        var low = low, high = high
+        var covered: UInt64 = 1
+        let span = UInt64(span)
+        while covered < span {
+            let step = min(covered, span &- covered)
+            low |= (low &>> step) | (high &<< (64 &- step))
+            high |= high &>> step
+            covered &+= step
+        }
+        return low
+    }
+
+    /// `reserve` from `cycle` on (below `limit`) for any placement: direct ones 64 cycles at a time,
+    /// with the cycles each use is busy for, else the search.
     @inline(never)
     private mutating func reserveLater(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
         guard cost.pointee.placement != PackedClassCost.searched else {
-            return reserveSearching(cost.pointee, from: cycle, limit: limit)
+            return cycle < limit ? reserveSearching(cost.pointee, from: cycle, limit: limit) : limit
         }
-        let useCount = Int(cost.pointee.useCount)
         let rows = cost.pointee.directRows
         let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
+        let span0 = cost.pointee.directSpan0, span1 = cost.pointee.directSpan1
         let single = cost.pointee.directSingleGroup
         var c = cycle
         while true {
-            let words = bits + Int(truncatingIfNeeded: (c &>> 6) & UInt64(Self.wordsPerPipe - 1))
-            let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
-            let first = ((a | b | d) & all0) | ((a & b & d) & ~all0)
-            var suitable = ~first
+            if c >= limit { return limit }
+            let word = c &>> 6
+            let words = bits + Int(truncatingIfNeeded: word & UInt64(Self.wordsPerPipe - 1))
+            let nextWords = bits + Int(truncatingIfNeeded: (word &+ 1) & UInt64(Self.wordsPerPipe - 1))
+            // Cycles from the horizon on count as free (and are never marked).
+            let hasNext = (word &+ 1) &<< 6 < limit
+            @inline(__always)
+            func busy(_ row: UInt16, _ span: UInt8) -> UInt64 {
+                let low = words[Int(row)]
+                if span == 1 { return low }
+                return Self.smear(low, hasNext ? nextWords[Int(row)] : 0, span: span)
+            }
+            let a = busy(rows.0, span0), b = busy(rows.1, span0), d = busy(rows.2, span0)
+            var unsuitable = ((a | b | d) & all0) | ((a & b & d) & ~all0)
+            var e: UInt64 = 0, f: UInt64 = 0, g: UInt64 = 0
             if !single {
-                let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
-                suitable &= ~(((e | f | g) & all1) | ((e & f & g) & ~all1))
+                e = busy(rows.3, span1); f = busy(rows.4, span1); g = busy(rows.5, span1)
+                unsuitable |= ((e | f | g) & all1) | ((e & f & g) & ~all1)
             }
-            var bit: UInt64 = 1 &<< (c & 63)
-            // Usually the earliest cycle suits: testing it first (a well-predicted branch) keeps the
-            // issue cycle off the data dependence on the occupancy words.
-            if suitable & bit == 0 {
-                let later = suitable &>> (c & 63)
-                if later == 0 {
-                    c = (c | 63) &+ 1
-                    if c >= limit { return limit }
-                    continue
+            let later = ~unsuitable &>> (c & 63)
+            if later == 0 {
+                c = (c | 63) &+ 1
+                continue
+            }
+            c &+= UInt64(later.trailingZeroBitCount)
+            if c >= limit { return limit }
+            let bit: UInt64 = 1 &<< (c & 63)
+            @inline(__always)
+            func mark(_ row: UInt16, _ span: UInt8) {
+                let offset = c & 63
+                let count = UInt64(span)
+                let ones: UInt64 = count >= 64 ? ~0 : (1 &<< count) &- 1
+                words[Int(row)] |= ones &<< offset
+                if offset &+ count > 64 && hasNext { nextWords[Int(row)] |= ones &>> (64 &- offset) }
+            }
+            // Each use takes the lowest-numbered pipe of its kinds free for its cycles (rows are in
+            // pipe order); a group that needs all its pipes takes them all.
+            if all0 != 0 {
+                mark(rows.0, span0); mark(rows.1, span0); mark(rows.2, span0)
+            } else {
+                mark(a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2, span0)
+            }
+            if !single {
+                if all1 != 0 {
+                    mark(rows.3, span1); mark(rows.4, span1); mark(rows.5, span1)
+                } else {
+                    mark(e & bit == 0 ? rows.3 : f & bit == 0 ? rows.4 : rows.5, span1)
                 }
-                c &+= UInt64(later.trailingZeroBitCount)
-                if c >= limit { return limit }
-                bit = 1 &<< (c & 63)
-            }
-            if useCount == 1 {
-                // The lowest-numbered free pipe among the first group's (rows are in pipe order).
-                let row = a & bit == 0 ? rows.0 : b & bit == 0 ? rows.1 : rows.2
-                words[Int(row)] |= bit
-                return c
-            }
-            var taken: UInt16 = 0
-            var use = 0
-            while use < useCount {
-                var candidates = cost.pointee.pipeMask(use) & ~taken
-                while candidates != 0 {
-                    let pipe = Int(candidates.trailingZeroBitCount)
-                    let index = pipe &* Self.wordsPerPipe
-                    if words[index] & bit == 0 {
-                        words[index] |= bit
-                        taken |= 1 << UInt16(pipe)
-                        break
-                    }
-                    candidates &= candidates &- 1
-                }
-                use &+= 1
             }
             return c
         }
