@@ -2,17 +2,20 @@
 ///
 /// Only tags are kept (the data lives in guest memory); an access reports hit or miss and fills
 /// the line on a miss, evicting the way used longest ago.
+///
+/// Each set also remembers the line it was last accessed for (its most recently used line, which
+/// is still there: only `invalidate` and `reset` remove lines, and they forget it). An access to
+/// that line changes nothing — it is already the most recent of its set, and use times are only
+/// compared within a set — so it is answered from that one word.
 struct CacheModel {
     private let tags: UnsafeMutablePointer<UInt64>
     private let lastUse: UnsafeMutablePointer<UInt64>
+    /// Per set: the tag (line + 1) of the line accessed last, or 0.
+    private let recentTags: UnsafeMutablePointer<UInt64>
     private let ways: Int
     private let setMask: UInt64
     let lineShift: UInt64
     private var clock: UInt64 = 0
-    /// The line looked up last and the entry holding it: it is still there (every lookup leaves its
-    /// line in the cache; only `invalidate` and `reset` remove lines, and they forget this).
-    private var lastLine: UInt64 = .max
-    private var lastEntry = 0
 
     init(geometry: CacheGeometry, storage: TimingStorage) {
         let sets = geometry.sets
@@ -23,6 +26,7 @@ struct CacheModel {
         lineShift = UInt64(geometry.lineBytes.trailingZeroBitCount)
         tags = storage.words(sets * geometry.ways)
         lastUse = storage.words(sets * geometry.ways)
+        recentTags = storage.words(sets)
         reset()
     }
 
@@ -30,8 +34,8 @@ struct CacheModel {
     mutating func reset() {
         tags.update(repeating: 0, count: Int(setMask + 1) * ways)
         lastUse.update(repeating: 0, count: Int(setMask + 1) * ways)
+        recentTags.update(repeating: 0, count: Int(setMask + 1))
         clock = 0
-        lastLine = .max
     }
 
     /// The line number of `address`.
@@ -47,41 +51,47 @@ struct CacheModel {
     /// Looks up line `line`; on a miss fills it. Returns whether it hit.
     @inline(__always)
     mutating func accessLine(_ line: UInt64) -> Bool {
+        if recentTags[Int(truncatingIfNeeded: line & setMask)] == line &+ 1 { return true }
+        return accessSet(line)
+    }
+
+    /// `accessLine` for a line that is not its set's most recent.
+    @inline(never)
+    private mutating func accessSet(_ line: UInt64) -> Bool {
         clock &+= 1
-        if line == lastLine {
-            lastUse[lastEntry] = clock
-            return true
-        }
-        lastLine = line
-        let base = Int(line & setMask) * ways
+        let set = Int(truncatingIfNeeded: line & setMask)
+        let base = set &* ways
         let tag = line &+ 1
+        recentTags[set] = tag
         var victim = base
         var oldest = UInt64.max
-        for way in base..<(base + ways) {
+        var way = base
+        let end = base &+ ways
+        while way < end {
             if tags[way] == tag {
                 lastUse[way] = clock
-                lastEntry = way
                 return true
             }
             if lastUse[way] < oldest {
                 oldest = lastUse[way]
                 victim = way
             }
+            way &+= 1
         }
         tags[victim] = tag
         lastUse[victim] = clock
-        lastEntry = victim
         return false
     }
 
     /// Drops the line holding `address`, if present (cache maintenance by address).
     mutating func invalidate(_ address: UInt64) {
-        lastLine = .max
         let line = address >> lineShift
-        let base = Int(line & setMask) * ways
+        let set = Int(line & setMask)
+        let base = set * ways
         for way in base..<(base + ways) where tags[way] == line &+ 1 {
             tags[way] = 0
             lastUse[way] = 0
         }
+        if recentTags[set] == line &+ 1 { recentTags[set] = 0 }
     }
 }
