@@ -117,12 +117,11 @@ struct MicroarchitectureCore {
     @inline(__always)
     func writeResults(_ instruction: UnsafePointer<TimedInstruction>, issue: UInt64, cost: UnsafePointer<PackedClassCost>,
                       extra: UInt64) {
-        let kind = UInt64(cost.pointee.producerKind) &<< 3
-        let latency = issue &+ UInt64(cost.pointee.latency)
-        scoreboard[Int(instruction.pointee.result)] = (latency &+ extra) &<< 6 | kind
-        scoreboard[Int(instruction.pointee.secondResult)] = (issue &+ UInt64(cost.pointee.secondLatency) &+ extra) &<< 6 | kind
-        scoreboard[Int(instruction.pointee.writtenBase)] = (issue &+ UInt64(cost.pointee.writebackLatency)) &<< 6
-        scoreboard[Int(instruction.pointee.flagsResult)] = latency &<< 6
+        let issued = issue &<< 6, loaded = (issue &+ extra) &<< 6
+        scoreboard[Int(instruction.pointee.result)] = loaded &+ cost.pointee.resultWord
+        scoreboard[Int(instruction.pointee.secondResult)] = loaded &+ cost.pointee.secondResultWord
+        scoreboard[Int(instruction.pointee.writtenBase)] = issued &+ cost.pointee.writebackWord
+        scoreboard[Int(instruction.pointee.flagsResult)] = issued &+ (cost.pointee.resultWord & ~63)
     }
 
     /// The latest and earliest cycles (relative to issue) at which `instruction`'s results are written.

@@ -148,11 +148,17 @@ public struct OutOfOrderCycleModel: CycleModel {
             // Every position the instruction occupies holds its retire cycle. Four are written
             // whatever its micro-ops: positions past its own are written again by the instructions
             // that take them before anything reads them.
-            let mask = Self.windowCapacity - 1
-            windowRetire[Int(truncatingIfNeeded: position) & mask] = lastRetire
-            windowRetire[Int(truncatingIfNeeded: position &+ 1) & mask] = lastRetire
-            windowRetire[Int(truncatingIfNeeded: position &+ 2) & mask] = lastRetire
-            windowRetire[Int(truncatingIfNeeded: position &+ 3) & mask] = lastRetire
+            let slot = Int(truncatingIfNeeded: position) & (Self.windowCapacity - 1)
+            if _fastPath(slot <= Self.windowCapacity - 4) {
+                let positions = windowRetire + slot
+                positions[0] = lastRetire; positions[1] = lastRetire; positions[2] = lastRetire; positions[3] = lastRetire
+            } else {
+                let mask = Self.windowCapacity - 1
+                windowRetire[slot] = lastRetire
+                windowRetire[(slot &+ 1) & mask] = lastRetire
+                windowRetire[(slot &+ 2) & mask] = lastRetire
+                windowRetire[(slot &+ 3) & mask] = lastRetire
+            }
             position &+= microOps
 
             if flags & PackedClassCost.isBranch != 0,

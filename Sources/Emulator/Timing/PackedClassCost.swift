@@ -3,6 +3,12 @@ import A64
 /// A class cost flattened for the hot path: fixed fields, no arrays, plus the event cost that the
 /// profile attaches to serialising classes.
 struct PackedClassCost {
+    /// Scoreboard words (see `MicroarchitectureCore.scoreboard`) of this class's results relative
+    /// to the issue cycle: latency shifted left by six with the producer kind times eight; for the
+    /// primary result, the second result and the written-back base (whose kind is 0).
+    var resultWord: UInt64 = 1 << 6
+    var secondResultWord: UInt64 = 1 << 6
+    var writebackWord: UInt64 = 1 << 6
     var microOps: UInt8 = 1
     var latency: UInt8 = 1
     var secondLatency: UInt8 = 1
@@ -149,5 +155,8 @@ struct PackedClassCost {
         } else if timingClass.isIntegerExecute && timingClass != .extract && timingClass != .rotateImmediate {
             producerKind = 1
         }
+        resultWord = UInt64(latency) << 6 | UInt64(producerKind) << 3
+        secondResultWord = UInt64(secondLatency) << 6 | UInt64(producerKind) << 3
+        writebackWord = UInt64(writebackLatency) << 6
     }
 }

@@ -14,6 +14,8 @@ struct PipeSchedule {
     private var baseWord: UInt64 = 0
     /// The dispatch cycle from which `forget(behind:)` has a word to forget: `(baseWord + 2) * 64`.
     private var forgetThreshold: UInt64 = 128
+    /// The horizon: cycles from `baseWord * 64 + horizon` on are not reserved.
+    private var limit: UInt64 = PipeSchedule.horizon
 
     init(pipeCount: Int, storage: TimingStorage) {
         self.pipeCount = pipeCount
@@ -45,6 +47,7 @@ struct PipeSchedule {
         }
         baseWord = newBase
         forgetThreshold = (newBase &+ 2) &<< 6
+        limit = (newBase &<< 6) &+ Self.horizon
     }
 
     /// The occupancy word holding `cycle` for `pipe`.
@@ -100,7 +103,7 @@ struct PipeSchedule {
     mutating func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest cycle: UInt64) -> UInt64 {
         let placement = cost.pointee.placement
         if placement == PackedClassCost.noPipes { return cycle }
-        let limit = (baseWord &<< 6) &+ Self.horizon
+        let limit = self.limit
         guard cycle < limit else { return cycle }
         let words = bits + Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))
         var bit: UInt64 = 1 &<< (cycle & 63)
