@@ -40,12 +40,12 @@ struct CacheModel {
 
     /// The line number of `address`.
     @inline(__always)
-    func line(of address: UInt64) -> UInt64 { address >> lineShift }
+    func line(of address: UInt64) -> UInt64 { address &>> lineShift }
 
     /// Looks up the line holding `address`; on a miss fills it. Returns whether it hit.
     @inline(__always)
     mutating func access(_ address: UInt64) -> Bool {
-        accessLine(address >> lineShift)
+        accessLine(address &>> lineShift)
     }
 
     /// Looks up line `line`; on a miss fills it. Returns whether it hit.

@@ -17,8 +17,11 @@ struct MicroarchitectureCore {
     let forwardingRoles: UInt16
     /// Per register slot: the cycle its latest value can be read at full latency, shifted left by
     /// six, with the producer kind of that value (see `PackedClassCost.producerKind`) times eight in
-    /// the low six bits: one word read and written per operand.
+    /// the low six bits: one word read and written per operand. `scoreboardWords` words, followed
+    /// in the same buffer by the words the model asked for (`modelArea`), so a model's hot state
+    /// is reached from one pointer.
     let scoreboard: UnsafeMutablePointer<UInt64>
+    static let scoreboardWords = 64
 
     var predictor: BranchPredictor
     var instructionCache: CacheModel
@@ -34,7 +37,7 @@ struct MicroarchitectureCore {
     let missLatency: UInt64
     let exceptionEntry: UInt64
 
-    init(profile: CPUProfile) {
+    init(profile: CPUProfile, modelWords: Int = 0) {
         let storage = TimingStorage()
         self.storage = storage
         self.profile = profile
@@ -53,7 +56,8 @@ struct MicroarchitectureCore {
             forwarding[row + 2] = UInt8(path.cycles)
             if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
         }
-        scoreboard = storage.words(TimedInstruction.scoreboardSlots)
+        precondition(TimedInstruction.scoreboardSlots <= Self.scoreboardWords)
+        scoreboard = storage.words(Self.scoreboardWords + modelWords)
         let rowCount = OperandRole.allCases.count * 3
         forwardingRows = storage.words(rowCount)
         for row in stride(from: 0, to: rowCount, by: 3) {
@@ -69,6 +73,9 @@ struct MicroarchitectureCore {
         missLatency = UInt64(profile.missLatency.value)
         exceptionEntry = UInt64(profile.exceptionEntry.value)
     }
+
+    /// The words after the scoreboard that the model asked for.
+    var modelArea: UnsafeMutablePointer<UInt64> { scoreboard + Self.scoreboardWords }
 
     /// Cold predictors and caches.
     mutating func resetPredictorsAndCaches() {
@@ -97,6 +104,14 @@ struct MicroarchitectureCore {
     /// least 0, which is what clamping each source's cycle at 0 would give.
     @inline(__always)
     func operandsReadySigned(_ instruction: UnsafePointer<TimedInstruction>) -> Int64 {
+        Self.operandsReadySigned(instruction, scoreboard: scoreboard, forwardingRows: forwardingRows,
+                                 forwardingRoles: forwardingRoles)
+    }
+
+    /// `operandsReadySigned` with the tables passed in (a model's loop keeps them in locals).
+    @inline(__always)
+    static func operandsReadySigned(_ instruction: UnsafePointer<TimedInstruction>, scoreboard: UnsafeMutablePointer<UInt64>,
+                                    forwardingRows: UnsafeMutablePointer<UInt64>, forwardingRoles: UInt16) -> Int64 {
         let a = scoreboard[Int(instruction.pointee.source0)], b = scoreboard[Int(instruction.pointee.source1)]
         let c = scoreboard[Int(instruction.pointee.source2)], d = scoreboard[Int(instruction.pointee.source3)]
         if _fastPath(instruction.pointee.sourceRoles & forwardingRoles == 0) {
@@ -117,6 +132,13 @@ struct MicroarchitectureCore {
     @inline(__always)
     func writeResults(_ instruction: UnsafePointer<TimedInstruction>, issue: UInt64, cost: UnsafePointer<PackedClassCost>,
                       extra: UInt64) {
+        Self.writeResults(instruction, issue: issue, cost: cost, extra: extra, scoreboard: scoreboard)
+    }
+
+    /// `writeResults` with the scoreboard passed in.
+    @inline(__always)
+    static func writeResults(_ instruction: UnsafePointer<TimedInstruction>, issue: UInt64, cost: UnsafePointer<PackedClassCost>,
+                             extra: UInt64, scoreboard: UnsafeMutablePointer<UInt64>) {
         let issued = issue &<< 6, loaded = (issue &+ extra) &<< 6
         scoreboard[Int(instruction.pointee.result)] = loaded &+ cost.pointee.resultWord
         scoreboard[Int(instruction.pointee.secondResult)] = loaded &+ cost.pointee.secondResultWord

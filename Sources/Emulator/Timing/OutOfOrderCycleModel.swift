@@ -31,8 +31,11 @@ public struct OutOfOrderCycleModel: CycleModel {
 
     /// A cold pipeline for `profile`.
     public init(profile: CPUProfile) {
-        core = MicroarchitectureCore(profile: profile)
-        schedule = PipeSchedule(pipeCount: profile.pipes.count, storage: core.storage)
+        // The window's ring, then the pipe schedule, after the scoreboard in one buffer.
+        core = MicroarchitectureCore(profile: profile,
+                                     modelWords: Self.windowCapacity + PipeSchedule.words(pipeCount: profile.pipes.count))
+        windowRetire = core.modelArea
+        schedule = PipeSchedule(pipeCount: profile.pipes.count, bits: core.modelArea + Self.windowCapacity)
         width = UInt64(profile.issueWidth.value)
         window = UInt64(profile.reorderWindow.value)
         // The ring holds the window and the four positions an instruction writes (see `retire`)
@@ -42,7 +45,6 @@ public struct OutOfOrderCycleModel: CycleModel {
             let microOps = profile.cost(of: timingClass).microOps
             precondition(microOps >= 1 && microOps <= 4, "\(profile.name): \(timingClass) must dispatch 1 to 4 micro-ops")
         }
-        windowRetire = core.storage.words(Self.windowCapacity)
     }
 
     public static var timesEachInstruction: Bool { true }
@@ -65,16 +67,20 @@ public struct OutOfOrderCycleModel: CycleModel {
         guard var entry = batch.baseAddress, batch.count > 0 else { return }
         let end = entry + batch.count
         let costs = core.costs
-        let windowRetire = self.windowRetire
+        // The scoreboard, the window's ring and the pipe schedule at fixed offsets from one pointer.
+        let scoreboard = core.scoreboard
+        let windowRetire = scoreboard + MicroarchitectureCore.scoreboardWords
+        let forwardingRows = core.forwardingRows, forwardingRoles = core.forwardingRoles
         let width = self.width, windowPlusOne = self.window &+ 1
         var schedule = self.schedule
+        schedule.bits = windowRetire + Self.windowCapacity
         var dispatchCycle = self.dispatchCycle, slotsUsed = dispatchSlotsUsed
         var position = windowPosition
         var lastRetire = self.lastRetire
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
         let instructionsBefore = core.counters.instructions
-        let fetchLineShift = core.instructionCache.lineShift
+        let fetchLineShift = core.instructionCache.lineShift, dataLineShift = core.dataCache.lineShift
         defer {
             self.schedule = schedule
             self.dispatchCycle = dispatchCycle
@@ -122,16 +128,25 @@ public struct OutOfOrderCycleModel: CycleModel {
             schedule.forget(behind: dispatched)
 
             // Issue: operands ready, pipes free.
-            var earliest = UInt64(bitPattern: max(Int64(bitPattern: dispatched &+ 1), core.operandsReadySigned(instruction)))
+            var earliest = UInt64(bitPattern: max(Int64(bitPattern: dispatched &+ 1), MicroarchitectureCore.operandsReadySigned(
+                instruction, scoreboard: scoreboard, forwardingRows: forwardingRows, forwardingRoles: forwardingRoles)))
             if _slowPath(flags & PackedClassCost.serialising != 0) { earliest = max(earliest, lastRetire) }
             let issue = schedule.reserve(cost, earliest: earliest)
             var extra: UInt64 = 0
             if flags & PackedClassCost.accessesMemory != 0 {
-                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes,
-                                             isLoad: flags & PackedClassCost.isLoad != 0,
-                                             address: entry.pointee.dataAddress)
+                // The lines of the access's first and last bytes; a miss on a store costs nothing
+                // (the store buffer absorbs it).
+                let address = entry.pointee.dataAddress
+                let first = address &>> dataLineShift
+                let last = (address &+ UInt64(instruction.pointee.accessBytes) &- 1) &>> dataLineShift
+                var hit = core.dataCache.accessLine(first)
+                if _slowPath(last != first) { hit = core.dataCache.accessLine(last) && hit }
+                if _slowPath(!hit) {
+                    core.counters.dataCacheMisses &+= 1
+                    if flags & PackedClassCost.isLoad != 0 { extra = core.missLatency }
+                }
             }
-            core.writeResults(instruction, issue: issue, cost: cost, extra: extra)
+            MicroarchitectureCore.writeResults(instruction, issue: issue, cost: cost, extra: extra, scoreboard: scoreboard)
 
             // Complete and retire in order.
             var complete = issue &+ UInt64(cost.pointee.latency) &+ extra

@@ -8,7 +8,10 @@ struct PipeSchedule {
     static let wordsPerPipe = 64
     static let horizon = UInt64(wordsPerPipe * 64)
 
-    private let bits: UnsafeMutablePointer<UInt64>
+    /// `(pipeCount + 1) * wordsPerPipe` words: a row per pipe and one more that is never busy, for
+    /// absent groups of a direct placement. (Settable so that a model's loop can say where it lies
+    /// relative to its other state.)
+    var bits: UnsafeMutablePointer<UInt64>
     private let pipeCount: Int
     /// Cycles before `baseWord * 64` are forgotten.
     private var baseWord: UInt64 = 0
@@ -17,11 +20,14 @@ struct PipeSchedule {
     /// The horizon: cycles from `baseWord * 64 + horizon` on are not reserved.
     private var limit: UInt64 = PipeSchedule.horizon
 
-    init(pipeCount: Int, storage: TimingStorage) {
+    /// A schedule in `bits`, `words(pipeCount:)` zeroed words.
+    init(pipeCount: Int, bits: UnsafeMutablePointer<UInt64>) {
         self.pipeCount = pipeCount
-        // One more row than pipes: a row that is never busy, for absent groups of a direct placement.
-        bits = storage.words((pipeCount + 1) * Self.wordsPerPipe)
+        self.bits = bits
     }
+
+    /// The words a schedule of `pipeCount` pipes keeps its bits in.
+    static func words(pipeCount: Int) -> Int { (pipeCount + 1) * wordsPerPipe }
 
     /// Forgets the cycles more than 64 before `dispatch` (whole words): nothing dispatched from
     /// then on issues before them. (The same as `forget(before: dispatch > 64 ? dispatch - 64 : 0)`.)
