@@ -35,13 +35,16 @@ extension Machine {
         /// Retired instructions and entered blocks not yet added to `counters` (and the model).
         var pending = 0
         var blocks = 0
-        /// Instructions in `retireBuffer` not yet reported to a model that times each one.
-        let retired = retireBuffer
+        /// Runs and data addresses in `retireRuns`/`retireData` not yet reported to a model that
+        /// times each instruction. Every instruction stores its data address as it retires; a run
+        /// is recorded when it ends (a block's end, or before the general executor or an observer).
+        let runBuffer = retireRuns, dataBuffer = retireData
+        var runs = 0
         var batched = 0
         var timing = startPage.timing
         defer {
-            if Model.timesEachInstruction && batched > 0 {
-                model.retire(UnsafeBufferPointer(start: retired, count: batched))
+            if Model.timesEachInstruction && runs > 0 {
+                model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs), dataAddresses: dataBuffer))
             }
             counters.instructions &+= UInt64(pending)
             if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
@@ -63,6 +66,14 @@ extension Machine {
             let end = op + length
             /// The first instruction of the block not yet counted.
             var first = op
+            /// The first instruction of the run not yet recorded.
+            var runStart = op
+            if Model.timesEachInstruction && batched >= Self.retireBatchThreshold {
+                // Room for a whole block (at most a page of slots) after the threshold.
+                model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs), dataAddresses: dataBuffer))
+                runs = 0
+                batched = 0
+            }
             var nextPC: UInt64
 
             instructions: while true {
@@ -454,9 +465,21 @@ extension Machine {
 
                 if _slowPath(slow) {
                     // The general executor counts and retires the instruction itself.
-                    if Model.timesEachInstruction && batched > 0 {
-                        model.retire(UnsafeBufferPointer(start: retired, count: batched))
-                        batched = 0
+                    if Model.timesEachInstruction {
+                        let count = Self.slot(of: op, in: runStart)
+                        if count > 0 {
+                            let start = Self.slot(of: runStart, in: ops)
+                            runBuffer[runs] = RetiredRun(instruction: timing + start,
+                                                         pc: pageBase &+ UInt64(truncatingIfNeeded: start &<< 2), count: count,
+                                                         nextPC: pageBase &+ UInt64(truncatingIfNeeded: (start &+ count) &<< 2))
+                            runs &+= 1
+                        }
+                        if runs > 0 {
+                            model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs),
+                                                      dataAddresses: dataBuffer))
+                            runs = 0
+                            batched = 0
+                        }
                     }
                     pending &+= Self.slot(of: op, in: first)
                     counters.instructions &+= UInt64(pending)
@@ -475,14 +498,28 @@ extension Machine {
                     guard case .next = outcome else { return }
                     op += 1
                     first = op
+                    runStart = op
                     continue instructions
                 }
                 if branches {
                     if _slowPath(observing) {
                         // The observer sees the machine as it is before the branch retires.
-                        if Model.timesEachInstruction && batched > 0 {
-                            model.retire(UnsafeBufferPointer(start: retired, count: batched))
-                            batched = 0
+                        if Model.timesEachInstruction {
+                            let count = Self.slot(of: op, in: runStart)
+                            if count > 0 {
+                                let start = Self.slot(of: runStart, in: ops)
+                                runBuffer[runs] = RetiredRun(instruction: timing + start,
+                                                             pc: pageBase &+ UInt64(truncatingIfNeeded: start &<< 2), count: count,
+                                                             nextPC: pageBase &+ UInt64(truncatingIfNeeded: (start &+ count) &<< 2))
+                                runs &+= 1
+                            }
+                            if runs > 0 {
+                                model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs),
+                                                          dataAddresses: dataBuffer))
+                                runs = 0
+                                batched = 0
+                            }
+                            runStart = op
                         }
                         pending &+= Self.slot(of: op, in: first)
                         first = op
@@ -494,34 +531,30 @@ extension Machine {
                         notifyObserver(of: op.pointee.kind, at: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2), to: target)
                     }
                     if Model.timesEachInstruction {
-                        let index = Self.slot(of: op, in: ops)
-                        retired[batched] = RetiredInstruction(instruction: timing + index,
-                                                              pc: pageBase &+ UInt64(truncatingIfNeeded: index &<< 2),
-                                                              nextPC: target, dataAddress: 0)
+                        dataBuffer[batched] = 0
                         batched &+= 1
-                        if batched == Self.retireBufferCapacity {
-                            model.retire(UnsafeBufferPointer(start: retired, count: batched))
-                            batched = 0
-                        }
                     }
                     op += 1
                     nextPC = target
                     break instructions
                 }
                 if Model.timesEachInstruction {
-                    let index = Self.slot(of: op, in: ops)
-                    let address = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
-                    retired[batched] = RetiredInstruction(instruction: timing + index, pc: address, nextPC: address &+ 4,
-                                                          dataAddress: dataAddress)
+                    dataBuffer[batched] = dataAddress
                     batched &+= 1
-                    if batched == Self.retireBufferCapacity {
-                        model.retire(UnsafeBufferPointer(start: retired, count: batched))
-                        batched = 0
-                    }
                 }
                 op += 1
             }
 
+            if Model.timesEachInstruction {
+                let count = Self.slot(of: op, in: runStart)
+                if count > 0 {
+                    let start = Self.slot(of: runStart, in: ops)
+                    runBuffer[runs] = RetiredRun(instruction: timing + start,
+                                                 pc: pageBase &+ UInt64(truncatingIfNeeded: start &<< 2), count: count,
+                                                 nextPC: nextPC)
+                    runs &+= 1
+                }
+            }
             let executed = Self.slot(of: op, in: ops) &- index
             pending &+= Self.slot(of: op, in: first)
             remaining &-= UInt64(executed)

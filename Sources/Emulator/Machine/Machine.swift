@@ -12,9 +12,14 @@ public final class Machine {
     public let interruptController: InterruptController
     /// Register file: slots 0–30 are X0–X30, 31 reads zero, 32 absorbs writes, 33 is the current SP.
     let registers: UnsafeMutablePointer<UInt64>
-    /// Instructions retired but not yet reported to a cycle model that times each one.
-    let retireBuffer: UnsafeMutablePointer<RetiredInstruction>
-    static let retireBufferCapacity = 256
+    /// Instructions retired but not yet reported to a cycle model that times each one: runs of
+    /// consecutive slots and a data address per instruction (see `RetiredBatch`). A batch is
+    /// handed over before a block starts once it holds `retireBatchThreshold` instructions, so it
+    /// never holds more than that plus one page's slots.
+    let retireRuns: UnsafeMutablePointer<RetiredRun>
+    let retireData: UnsafeMutablePointer<UInt64>
+    static let retireBatchThreshold = 256
+    static let retireBufferCapacity = retireBatchThreshold + CodePage.slotCount
 
     /// The address of the next instruction.
     public var pc: UInt64 = 0
@@ -75,7 +80,8 @@ public final class Machine {
         interruptController = InterruptController()
         registers = .allocate(capacity: RegisterSlot.count)
         registers.initialize(repeating: 0, count: RegisterSlot.count)
-        retireBuffer = .allocate(capacity: Self.retireBufferCapacity)
+        retireRuns = .allocate(capacity: Self.retireBufferCapacity)
+        retireData = .allocate(capacity: Self.retireBufferCapacity)
         memory.addDevice(interruptController.distributor,
                          at: InterruptController.distributorBase..<InterruptController.distributorBase + InterruptController.regionSize)
         memory.addDevice(interruptController.cpuInterface,
@@ -98,7 +104,8 @@ public final class Machine {
 
     deinit {
         registers.deallocate()
-        retireBuffer.deallocate()
+        retireRuns.deallocate()
+        retireData.deallocate()
     }
 
     // MARK: Registers

@@ -19,9 +19,9 @@ public protocol CycleModel {
     /// `dataAddress` the address it loaded from or stored to (0 if none).
     mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64)
 
-    /// A run of instructions retired, in order (for models whose `timesEachInstruction` is true;
-    /// the same as retiring each in turn).
-    mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>)
+    /// Instructions retired in runs of consecutive slots, in order (for models whose
+    /// `timesEachInstruction` is true; the same as retiring each in turn).
+    mutating func retire(_ batch: RetiredBatch)
 
     /// `count` instructions retired (only for models whose `timesEachInstruction` is false).
     mutating func retire(count: UInt64)
@@ -37,28 +37,54 @@ public protocol CycleModel {
 }
 
 extension CycleModel {
-    public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
-        for entry in batch {
-            retire(entry.instruction.pointee, pc: entry.pc, nextPC: entry.nextPC, dataAddress: entry.dataAddress)
+    public mutating func retire(_ batch: RetiredBatch) {
+        var data = batch.dataAddresses
+        for run in batch.runs {
+            var instruction = run.instruction
+            var pc = run.pc
+            for index in 0..<run.count {
+                let nextPC = index == run.count - 1 ? run.nextPC : pc &+ 4
+                retire(instruction.pointee, pc: pc, nextPC: nextPC, dataAddress: data.pointee)
+                instruction += 1
+                pc &+= 4
+                data += 1
+            }
         }
     }
 }
 
-/// One retired instruction as the executor reports it to a cycle model.
-public struct RetiredInstruction {
-    /// What the model needs of the instruction (its decoded slot's digest).
+/// Instructions retired in consecutive slots of one code page: the instruction at `pc + 4 * i`
+/// has the timing digest `instruction + i`, and each goes on to the next, except the last, which
+/// went to `nextPC` (a branch's outcome).
+public struct RetiredRun {
+    /// The first instruction's digest (its decoded slot's).
     public var instruction: UnsafePointer<TimedInstruction>
+    /// The first instruction's address.
     public var pc: UInt64
-    /// Where execution continued (the branch outcome).
+    /// Instructions in the run (at least one).
+    public var count: Int
+    /// Where execution continued after the last one.
     public var nextPC: UInt64
-    /// The address loaded from or stored to (0 if none).
-    public var dataAddress: UInt64
 
-    public init(instruction: UnsafePointer<TimedInstruction>, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
+    public init(instruction: UnsafePointer<TimedInstruction>, pc: UInt64, count: Int, nextPC: UInt64) {
         self.instruction = instruction
         self.pc = pc
+        self.count = count
         self.nextPC = nextPC
-        self.dataAddress = dataAddress
+    }
+}
+
+/// A batch of retired instructions as the executor reports it to a cycle model: runs in order, and
+/// for every instruction of them, in the same order, the address it loaded from or stored to (0 if
+/// none). Writing one word per instruction and one record per run is what keeps the executor's
+/// side of timing cheap.
+public struct RetiredBatch {
+    public var runs: UnsafeBufferPointer<RetiredRun>
+    public var dataAddresses: UnsafePointer<UInt64>
+
+    public init(runs: UnsafeBufferPointer<RetiredRun>, dataAddresses: UnsafePointer<UInt64>) {
+        self.runs = runs
+        self.dataAddresses = dataAddresses
     }
 }
 

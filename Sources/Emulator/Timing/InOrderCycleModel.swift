@@ -43,13 +43,17 @@ public struct InOrderCycleModel: CycleModel {
 
     public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
         withUnsafePointer(to: instruction) { pointer in
-            var entry = RetiredInstruction(instruction: pointer, pc: pc, nextPC: nextPC, dataAddress: dataAddress)
-            withUnsafePointer(to: &entry) { retire(UnsafeBufferPointer(start: $0, count: 1)) }
+            var run = RetiredRun(instruction: pointer, pc: pc, count: 1, nextPC: nextPC)
+            var data = dataAddress
+            withUnsafePointer(to: &run) { run in
+                withUnsafePointer(to: &data) { retire(RetiredBatch(runs: UnsafeBufferPointer(start: run, count: 1), dataAddresses: $0)) }
+            }
         }
     }
 
     /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
-    public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
+    public mutating func retire(_ batch: RetiredBatch) {
+        var data = batch.dataAddresses
         let costs = core.costs
         let width = self.width
         let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
@@ -70,15 +74,18 @@ public struct InOrderCycleModel: CycleModel {
             core.counters.cycles = completed
         }
 
-        for entry in batch {
-            let instruction = entry.instruction
+        for run in batch.runs {
+          var instruction = run.instruction
+          var pc = run.pc
+          let last = instruction + (run.count &- 1)
+          while true {
             let timingClass = instruction.pointee.timingClass
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(timingClass.rawValue)
             instructions &+= 1
 
             // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = entry.pc &>> fetchLineShift
+            let line = pc &>> fetchLineShift
             if line != lastFetchLine {
                 lastFetchLine = line
                 if !core.instructionCache.accessLine(line) {
@@ -113,10 +120,10 @@ public struct InOrderCycleModel: CycleModel {
             var extra: UInt64 = 0
             if timingClass.accessesMemory {
                 extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
-                                             address: entry.dataAddress)
+                                             address: data.pointee)
             } else if instruction.pointee.cacheOperation != .none {
                 let operation = instruction.pointee.cacheOperation
-                core.applyCacheMaintenance(operation, address: entry.dataAddress)
+                core.applyCacheMaintenance(operation, address: data.pointee)
                 if operation != .dataInvalidateLine { lastFetchLine = .max }
             }
 
@@ -147,9 +154,14 @@ public struct InOrderCycleModel: CycleModel {
             }
             completed = max(completed, complete)
             if timingClass.isBranch,
-               core.branchMispredicted(class: timingClass, pc: entry.pc, nextPC: entry.nextPC) {
+               core.branchMispredicted(class: timingClass, pc: pc, nextPC: instruction == last ? run.nextPC : pc &+ 4) {
                 fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
             }
+            data += 1
+            if instruction == last { break }
+            instruction += 1
+            pc &+= 4
+          }
         }
     }
 

@@ -57,15 +57,19 @@ public struct OutOfOrderCycleModel: CycleModel {
 
     public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
         withUnsafePointer(to: instruction) { pointer in
-            var entry = RetiredInstruction(instruction: pointer, pc: pc, nextPC: nextPC, dataAddress: dataAddress)
-            withUnsafePointer(to: &entry) { retire(UnsafeBufferPointer(start: $0, count: 1)) }
+            var run = RetiredRun(instruction: pointer, pc: pc, count: 1, nextPC: nextPC)
+            var data = dataAddress
+            withUnsafePointer(to: &run) { run in
+                withUnsafePointer(to: &data) { retire(RetiredBatch(runs: UnsafeBufferPointer(start: run, count: 1), dataAddresses: $0)) }
+            }
         }
     }
 
     /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
-    public mutating func retire(_ batch: UnsafeBufferPointer<RetiredInstruction>) {
-        guard var entry = batch.baseAddress, batch.count > 0 else { return }
-        let end = entry + batch.count
+    public mutating func retire(_ batch: RetiredBatch) {
+        guard var run = batch.runs.baseAddress, batch.runs.count > 0 else { return }
+        let runsEnd = run + batch.runs.count
+        var data = batch.dataAddresses
         let costs = core.costs
         // The scoreboard, the window's ring and the pipe schedule at fixed offsets from one pointer.
         let scoreboard = core.scoreboard
@@ -89,18 +93,21 @@ public struct OutOfOrderCycleModel: CycleModel {
             self.lastRetire = lastRetire
             core.fetchReady = fetchReady
             core.lastFetchLine = lastFetchLine
-            core.counters.instructions = instructionsBefore &+ UInt64(batch.count)
+            core.counters.instructions = instructionsBefore &+ UInt64(data - batch.dataAddresses)
             core.counters.cycles = lastRetire
         }
 
         repeat {
-            let instruction = entry.pointee.instruction
+          var instruction = run.pointee.instruction
+          var pc = run.pointee.pc
+          let last = instruction + (run.pointee.count &- 1)
+          while true {
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(instruction.pointee.timingClass.rawValue)
             let flags = cost.pointee.flags
 
             // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = entry.pointee.pc &>> fetchLineShift
+            let line = pc &>> fetchLineShift
             if _slowPath(line != lastFetchLine) {
                 lastFetchLine = line
                 if !core.instructionCache.accessLine(line) {
@@ -136,7 +143,7 @@ public struct OutOfOrderCycleModel: CycleModel {
             if flags & PackedClassCost.accessesMemory != 0 {
                 // The lines of the access's first and last bytes; a miss on a store costs nothing
                 // (the store buffer absorbs it).
-                let address = entry.pointee.dataAddress
+                let address = data.pointee
                 let first = address &>> dataLineShift
                 let last = (address &+ UInt64(instruction.pointee.accessBytes) &- 1) &>> dataLineShift
                 var hit = core.dataCache.accessLine(first)
@@ -156,7 +163,7 @@ public struct OutOfOrderCycleModel: CycleModel {
             }
             if _slowPath(flags & PackedClassCost.maintainsCaches != 0) {
                 let operation = instruction.pointee.cacheOperation
-                core.applyCacheMaintenance(operation, address: entry.pointee.dataAddress)
+                core.applyCacheMaintenance(operation, address: data.pointee)
                 if operation != .none && operation != .dataInvalidateLine { lastFetchLine = .max }
             }
             lastRetire = max(lastRetire, complete)
@@ -177,12 +184,17 @@ public struct OutOfOrderCycleModel: CycleModel {
             position &+= microOps
 
             if flags & PackedClassCost.isBranch != 0,
-               core.branchMispredicted(class: instruction.pointee.timingClass, pc: entry.pointee.pc,
-                                       nextPC: entry.pointee.nextPC) {
+               core.branchMispredicted(class: instruction.pointee.timingClass, pc: pc,
+                                       nextPC: instruction == last ? run.pointee.nextPC : pc &+ 4) {
                 fetchReady = max(fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
             }
-            entry += 1
-        } while entry != end
+            data += 1
+            if instruction == last { break }
+            instruction += 1
+            pc &+= 4
+          }
+          run += 1
+        } while run != runsEnd
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {
