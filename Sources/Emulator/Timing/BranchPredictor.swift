@@ -13,6 +13,8 @@ struct BranchPredictor {
     private let targetTags: UnsafeMutablePointer<UInt64>
     private let targets: UnsafeMutablePointer<UInt64>
     private let targetEntries: UInt64
+    /// `targetEntries - 1` when that is a power of two (the index is then a mask, not a division).
+    private let targetMask: UInt64
     private let returnStack: UnsafeMutablePointer<UInt64>
     private let returnStackDepth: Int
     private var returnStackTop = 0
@@ -25,6 +27,7 @@ struct BranchPredictor {
         counterMask = UInt64(counterCount - 1)
         historyMask = (1 << UInt64(profile.globalHistoryBits.value)) - 1
         targetEntries = UInt64(profile.branchTargetBufferEntries.value)
+        targetMask = targetEntries & (targetEntries &- 1) == 0 ? targetEntries &- 1 : 0
         targetTags = storage.words(Int(targetEntries))
         targets = storage.words(Int(targetEntries))
         returnStackDepth = profile.returnStackDepth.value
@@ -53,7 +56,7 @@ struct BranchPredictor {
         } else if counter > 0 {
             counters[index] = counter - 1
         }
-        history = (history << 1) | (taken ? 1 : 0)
+        history = (history &<< 1) | (taken ? 1 : 0)
         return predictedTaken != taken
     }
 
@@ -61,7 +64,7 @@ struct BranchPredictor {
     /// reports a misprediction.
     @inline(__always)
     mutating func indirectMispredicted(pc: UInt64, target: UInt64) -> Bool {
-        let index = Int((pc >> 2) % targetEntries)
+        let index = Int(truncatingIfNeeded: targetMask != 0 ? (pc &>> 2) & targetMask : (pc &>> 2) % targetEntries)
         let hit = targetTags[index] == pc &+ 1 && targets[index] == target
         targetTags[index] = pc &+ 1
         targets[index] = target
@@ -71,9 +74,9 @@ struct BranchPredictor {
     /// Pushes a return address (BL, BLR); the oldest entry is lost when the stack is full.
     @inline(__always)
     mutating func pushReturn(_ address: UInt64) {
-        returnStackTop = returnStackTop + 1 == returnStackDepth ? 0 : returnStackTop + 1
+        returnStackTop = returnStackTop &+ 1 == returnStackDepth ? 0 : returnStackTop &+ 1
         returnStack[returnStackTop] = address
-        if returnStackCount < returnStackDepth { returnStackCount += 1 }
+        if returnStackCount < returnStackDepth { returnStackCount &+= 1 }
     }
 
     /// Pops the predicted return address for a RET to `target` and reports a misprediction
@@ -82,8 +85,8 @@ struct BranchPredictor {
     mutating func returnMispredicted(target: UInt64) -> Bool {
         guard returnStackCount > 0 else { return true }
         let predicted = returnStack[returnStackTop]
-        returnStackTop = returnStackTop == 0 ? returnStackDepth - 1 : returnStackTop - 1
-        returnStackCount -= 1
+        returnStackTop = returnStackTop == 0 ? returnStackDepth &- 1 : returnStackTop &- 1
+        returnStackCount &-= 1
         return predicted != target
     }
 }

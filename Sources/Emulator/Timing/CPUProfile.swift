@@ -111,12 +111,13 @@ public struct Sourced<Value: Sendable & Equatable>: Sendable, Equatable {
 public struct CacheGeometry: Sendable, Equatable, CustomStringConvertible {
     public let sizeBytes: Int
     public let ways: Int
-    public let lineBytes: Int
+    /// Line size: 64 bytes on every modelled core (the cycle models' loops shift by a constant).
+    public static let lineBytes = 64
+    public var lineBytes: Int { Self.lineBytes }
 
-    public init(kilobytes: Int, ways: Int, lineBytes: Int = 64) {
+    public init(kilobytes: Int, ways: Int) {
         sizeBytes = kilobytes * 1024
         self.ways = ways
-        self.lineBytes = lineBytes
     }
 
     /// Sets in the cache.

@@ -14,16 +14,15 @@ struct CacheModel {
     private let recentTags: UnsafeMutablePointer<UInt64>
     private let ways: Int
     private let setMask: UInt64
-    let lineShift: UInt64
+    /// Address bits within a line (`CacheGeometry.lineBytes` is 64).
+    static let lineShift: UInt64 = 6
     private var clock: UInt64 = 0
 
     init(geometry: CacheGeometry, storage: TimingStorage) {
         let sets = geometry.sets
         precondition(sets > 0 && sets & (sets - 1) == 0, "cache sets must be a power of two")
-        precondition(geometry.lineBytes & (geometry.lineBytes - 1) == 0, "cache lines must be a power of two")
         ways = geometry.ways
         setMask = UInt64(sets - 1)
-        lineShift = UInt64(geometry.lineBytes.trailingZeroBitCount)
         tags = storage.words(sets * geometry.ways)
         lastUse = storage.words(sets * geometry.ways)
         recentTags = storage.words(sets)
@@ -40,12 +39,12 @@ struct CacheModel {
 
     /// The line number of `address`.
     @inline(__always)
-    func line(of address: UInt64) -> UInt64 { address &>> lineShift }
+    func line(of address: UInt64) -> UInt64 { address &>> Self.lineShift }
 
     /// Looks up the line holding `address`; on a miss fills it. Returns whether it hit.
     @inline(__always)
     mutating func access(_ address: UInt64) -> Bool {
-        accessLine(address &>> lineShift)
+        accessLine(address &>> Self.lineShift)
     }
 
     /// Looks up line `line`; on a miss fills it. Returns whether it hit.
@@ -85,7 +84,7 @@ struct CacheModel {
 
     /// Drops the line holding `address`, if present (cache maintenance by address).
     mutating func invalidate(_ address: UInt64) {
-        let line = address >> lineShift
+        let line = address &>> Self.lineShift
         let set = Int(line & setMask)
         let base = set * ways
         for way in base..<(base + ways) where tags[way] == line &+ 1 {

@@ -62,7 +62,7 @@ public struct InOrderCycleModel: CycleModel {
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
         var instructions = core.counters.instructions
-        let fetchLineShift = core.instructionCache.lineShift
+        let fetchLineShift = CacheModel.lineShift
         defer {
             self.issueCycle = issueCycle
             self.slotsLeft = slotsLeft

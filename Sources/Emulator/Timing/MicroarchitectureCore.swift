@@ -85,19 +85,6 @@ struct MicroarchitectureCore {
         lastFetchLine = .max
     }
 
-    /// Looks up the instruction cache for a fetch of `pc` by a front end now at `cycle`; a miss
-    /// delays the front end by the miss latency.
-    @inline(__always)
-    mutating func fetch(_ pc: UInt64, at cycle: UInt64) {
-        let line = instructionCache.line(of: pc)
-        guard line != lastFetchLine else { return }
-        lastFetchLine = line
-        if !instructionCache.accessLine(line) {
-            counters.instructionCacheMisses &+= 1
-            fetchReady = max(fetchReady, cycle) &+ missLatency
-        }
-    }
-
     /// The cycle at which every source of `instruction` can be read, with the profile's forwarding,
     /// or a negative number when all can be read at cycle 0. (Absent sources read a slot that is
     /// always ready at 0, so all four are looked at.) Callers take the maximum with a cycle of at
@@ -163,33 +150,6 @@ struct MicroarchitectureCore {
         return (first, last)
     }
 
-    /// Looks up the data cache for a memory access of `instruction` at `address`; returns the
-    /// cycles a load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
-    @inline(__always)
-    mutating func accessData(_ instruction: TimedInstruction, class timingClass: TimingClass, address: UInt64) -> UInt64 {
-        if timingClass.accessesMemory {
-            var hit = dataCache.access(address)
-            let last = address &+ UInt64(instruction.accessBytes) &- 1
-            if dataCache.line(of: last) != dataCache.line(of: address) { hit = dataCache.access(last) && hit }
-            if hit { return 0 }
-            counters.dataCacheMisses &+= 1
-            return timingClass.isLoad ? missLatency : 0
-        }
-        switch instruction.cacheOperation {
-        case .none:
-            break
-        case .dataInvalidateLine:
-            dataCache.invalidate(address)
-        case .instructionInvalidateLine:
-            instructionCache.invalidate(address)
-            lastFetchLine = .max
-        case .instructionInvalidateAll:
-            instructionCache.reset()
-            lastFetchLine = .max
-        }
-        return 0
-    }
-
     /// Looks up the data cache for a memory access of `bytes` at `address`; returns the cycles a
     /// load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
     @inline(__always)
@@ -243,34 +203,5 @@ struct MicroarchitectureCore {
             break
         }
         return mispredicted
-    }
-
-    /// Predicts the branch at `pc` (going to `nextPC`), learns it, counts a misprediction and
-    /// redirects the front end to `resolved + penalty` when it was wrong.
-    @inline(__always)
-    mutating func resolveBranch(class timingClass: TimingClass, pc: UInt64, nextPC: UInt64, resolved: UInt64) {
-        var mispredicted = false
-        switch timingClass {
-        case .branchConditional, .compareAndBranch:
-            mispredicted = predictor.conditionalMispredicted(pc: pc, taken: nextPC != pc &+ 4)
-            if mispredicted { counters.branchMispredicts &+= 1 }
-        case .call:
-            predictor.pushReturn(pc &+ 4)
-        case .callIndirect:
-            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
-            if mispredicted { counters.branchMispredicts &+= 1 }
-            predictor.pushReturn(pc &+ 4)
-        case .branchIndirect:
-            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
-            if mispredicted { counters.branchMispredicts &+= 1 }
-        case .functionReturn:
-            mispredicted = predictor.returnMispredicted(target: nextPC)
-            if mispredicted { counters.returnMispredicts &+= 1 }
-        default:
-            break
-        }
-        if mispredicted {
-            fetchReady = max(fetchReady, resolved &+ mispredictPenalty)
-        }
     }
 }

@@ -84,7 +84,7 @@ public struct OutOfOrderCycleModel: CycleModel {
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
         let instructionsBefore = core.counters.instructions
-        let fetchLineShift = core.instructionCache.lineShift, dataLineShift = core.dataCache.lineShift
+        let fetchLineShift = CacheModel.lineShift, dataLineShift = CacheModel.lineShift
         defer {
             self.schedule = schedule
             self.dispatchCycle = dispatchCycle
