@@ -57,7 +57,7 @@ struct MicroarchitectureCore {
             if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
         }
         precondition(TimedInstruction.scoreboardSlots <= Self.scoreboardWords)
-        scoreboard = storage.words(Self.scoreboardWords + modelWords)
+        scoreboard = storage.pageAlignedWords(Self.scoreboardWords + modelWords)
         let rowCount = OperandRole.allCases.count * 3
         forwardingRows = storage.words(rowCount)
         for row in stride(from: 0, to: rowCount, by: 3) {

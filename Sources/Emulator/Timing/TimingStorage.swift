@@ -7,6 +7,7 @@ final class TimingStorage {
     private var words: [UnsafeMutablePointer<UInt64>] = []
     private var byteBuffers: [UnsafeMutablePointer<UInt8>] = []
     private var costTables: [UnsafeMutablePointer<PackedClassCost>] = []
+    private var alignedBuffers: [UnsafeMutableRawPointer] = []
 
     /// Takes ownership of an initialised cost table.
     func adopt(_ table: UnsafeMutablePointer<PackedClassCost>) {
@@ -21,6 +22,16 @@ final class TimingStorage {
         return buffer
     }
 
+    /// A zeroed buffer of `count` 64-bit words starting on a 4 KiB boundary, so that where its
+    /// parts fall relative to page offsets is fixed by the caller's layout, not by the allocator.
+    func pageAlignedWords(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 4096)
+        alignedBuffers.append(raw)
+        let buffer = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
+        buffer.initialize(repeating: 0, count: max(count, 1))
+        return buffer
+    }
+
     /// A zeroed buffer of `count` bytes that lives as long as this storage.
     func bytes(_ count: Int) -> UnsafeMutablePointer<UInt8> {
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
@@ -30,6 +41,7 @@ final class TimingStorage {
     }
 
     deinit {
+        for buffer in alignedBuffers { buffer.deallocate() }
         for buffer in words { buffer.deallocate() }
         for buffer in byteBuffers { buffer.deallocate() }
         for table in costTables { table.deallocate() }
