@@ -43,9 +43,7 @@ extension Machine {
         var batched = 0
         var timing = startPage.timing
         defer {
-            if Model.timesEachInstruction && runs > 0 {
-                model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs), dataAddresses: dataBuffer))
-            }
+            if Model.timesEachInstruction { Self.handOver(runBuffer, runs: &runs, dataAddresses: dataBuffer, batched: &batched, to: &model) }
             counters.instructions &+= UInt64(pending)
             if !Model.timesEachInstruction { model.retire(count: UInt64(pending)) }
             counters.blocksEntered &+= UInt64(blocks)
@@ -70,9 +68,7 @@ extension Machine {
             var runStart = op
             if Model.timesEachInstruction && batched >= Self.retireBatchThreshold {
                 // Room for a whole block (at most a page of slots) after the threshold.
-                model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs), dataAddresses: dataBuffer))
-                runs = 0
-                batched = 0
+                Self.handOver(runBuffer, runs: &runs, dataAddresses: dataBuffer, batched: &batched, to: &model)
             }
             var nextPC: UInt64
 
@@ -466,20 +462,10 @@ extension Machine {
                 if _slowPath(slow) {
                     // The general executor counts and retires the instruction itself.
                     if Model.timesEachInstruction {
-                        let count = Self.slot(of: op, in: runStart)
-                        if count > 0 {
-                            let start = Self.slot(of: runStart, in: ops)
-                            runBuffer[runs] = RetiredRun(instruction: timing + start,
-                                                         pc: pageBase &+ UInt64(truncatingIfNeeded: start &<< 2), count: count,
-                                                         nextPC: pageBase &+ UInt64(truncatingIfNeeded: (start &+ count) &<< 2))
-                            runs &+= 1
-                        }
-                        if runs > 0 {
-                            model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs),
-                                                      dataAddresses: dataBuffer))
-                            runs = 0
-                            batched = 0
-                        }
+                        Self.recordRun(from: runStart, to: op, ops: ops, timing: timing, pageBase: pageBase,
+                                       nextPC: pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2),
+                                       in: runBuffer, runs: &runs)
+                        Self.handOver(runBuffer, runs: &runs, dataAddresses: dataBuffer, batched: &batched, to: &model)
                     }
                     pending &+= Self.slot(of: op, in: first)
                     counters.instructions &+= UInt64(pending)
@@ -505,20 +491,10 @@ extension Machine {
                     if _slowPath(observing) {
                         // The observer sees the machine as it is before the branch retires.
                         if Model.timesEachInstruction {
-                            let count = Self.slot(of: op, in: runStart)
-                            if count > 0 {
-                                let start = Self.slot(of: runStart, in: ops)
-                                runBuffer[runs] = RetiredRun(instruction: timing + start,
-                                                             pc: pageBase &+ UInt64(truncatingIfNeeded: start &<< 2), count: count,
-                                                             nextPC: pageBase &+ UInt64(truncatingIfNeeded: (start &+ count) &<< 2))
-                                runs &+= 1
-                            }
-                            if runs > 0 {
-                                model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: runBuffer, count: runs),
-                                                          dataAddresses: dataBuffer))
-                                runs = 0
-                                batched = 0
-                            }
+                            Self.recordRun(from: runStart, to: op, ops: ops, timing: timing, pageBase: pageBase,
+                                           nextPC: pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2),
+                                           in: runBuffer, runs: &runs)
+                            Self.handOver(runBuffer, runs: &runs, dataAddresses: dataBuffer, batched: &batched, to: &model)
                             runStart = op
                         }
                         pending &+= Self.slot(of: op, in: first)
@@ -546,14 +522,8 @@ extension Machine {
             }
 
             if Model.timesEachInstruction {
-                let count = Self.slot(of: op, in: runStart)
-                if count > 0 {
-                    let start = Self.slot(of: runStart, in: ops)
-                    runBuffer[runs] = RetiredRun(instruction: timing + start,
-                                                 pc: pageBase &+ UInt64(truncatingIfNeeded: start &<< 2), count: count,
-                                                 nextPC: nextPC)
-                    runs &+= 1
-                }
+                Self.recordRun(from: runStart, to: op, ops: ops, timing: timing, pageBase: pageBase, nextPC: nextPC,
+                               in: runBuffer, runs: &runs)
             }
             let executed = Self.slot(of: op, in: ops) &- index
             pending &+= Self.slot(of: op, in: first)
@@ -592,6 +562,31 @@ extension Machine {
         default:
             break
         }
+    }
+
+    /// Records the instructions in slots `start ..< end` of a code page as one run that went on to
+    /// `nextPC` (nothing when the range is empty).
+    @inline(__always)
+    static func recordRun(from start: UnsafeMutablePointer<MicroOp>, to end: UnsafeMutablePointer<MicroOp>,
+                          ops: UnsafeMutablePointer<MicroOp>, timing: UnsafeMutablePointer<TimedInstruction>, pageBase: UInt64,
+                          nextPC: UInt64, in buffer: UnsafeMutablePointer<RetiredRun>, runs: inout Int) {
+        let count = slot(of: end, in: start)
+        guard count > 0 else { return }
+        let first = slot(of: start, in: ops)
+        buffer[runs] = RetiredRun(instruction: timing + first, pc: pageBase &+ UInt64(truncatingIfNeeded: first &<< 2),
+                                  count: count, nextPC: nextPC)
+        runs &+= 1
+    }
+
+    /// Hands the recorded runs and their data addresses to `model` and empties the buffers.
+    @inline(__always)
+    static func handOver<Model: CycleModel>(_ buffer: UnsafeMutablePointer<RetiredRun>, runs: inout Int,
+                                            dataAddresses: UnsafeMutablePointer<UInt64>, batched: inout Int,
+                                            to model: inout Model) {
+        guard runs > 0 else { return }
+        model.retire(RetiredBatch(runs: UnsafeBufferPointer(start: buffer, count: runs), dataAddresses: dataAddresses))
+        runs = 0
+        batched = 0
     }
 
     /// The slot of `op` in the array starting at `base` (a `MicroOp` is 16 bytes).

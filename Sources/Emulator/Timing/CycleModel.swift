@@ -118,3 +118,18 @@ public struct AtomicCycleModel: CycleModel {
         return counters
     }
 }
+
+extension RetiredBatch {
+    /// Calls `body` with a batch of the one instruction `instruction` at `pc` (for models that time
+    /// batches, to retire a single instruction the same way).
+    static func withOne<Result>(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64,
+                                _ body: (RetiredBatch) -> Result) -> Result {
+        withUnsafePointer(to: instruction) { pointer in
+            var run = RetiredRun(instruction: pointer, pc: pc, count: 1, nextPC: nextPC)
+            var data = dataAddress
+            return withUnsafePointer(to: &run) { run in
+                withUnsafePointer(to: &data) { body(RetiredBatch(runs: UnsafeBufferPointer(start: run, count: 1), dataAddresses: $0)) }
+            }
+        }
+    }
+}

@@ -42,13 +42,7 @@ public struct InOrderCycleModel: CycleModel {
     public var profile: CPUProfile { core.profile }
 
     public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
-        withUnsafePointer(to: instruction) { pointer in
-            var run = RetiredRun(instruction: pointer, pc: pc, count: 1, nextPC: nextPC)
-            var data = dataAddress
-            withUnsafePointer(to: &run) { run in
-                withUnsafePointer(to: &data) { retire(RetiredBatch(runs: UnsafeBufferPointer(start: run, count: 1), dataAddresses: $0)) }
-            }
-        }
+        RetiredBatch.withOne(instruction, pc: pc, nextPC: nextPC, dataAddress: dataAddress) { retire($0) }
     }
 
     /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
