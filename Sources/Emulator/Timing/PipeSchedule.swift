@@ -9,20 +9,40 @@ struct PipeSchedule {
     static let horizon = UInt64(wordsPerPipe * 64)
 
     /// `(pipeCount + 1) * wordsPerPipe` words: a row per pipe and one more that is never busy, for
-    /// absent groups of a direct placement. (Settable so that a model's loop can say where it lies
-    /// relative to its other state.)
-    var bits: UnsafeMutablePointer<UInt64>
-    private let pipeCount: Int
+    /// absent groups of a direct placement; the `headerWords` before them hold the schedule's
+    /// scalars (so that a model's loop reloads them where used rather than keeping them in registers).
+    let bits: UnsafeMutablePointer<UInt64>
+    /// Words before `bits` holding the scalars below.
+    static let headerWords = 4
     /// Cycles before `baseWord * 64` are forgotten.
-    private var baseWord: UInt64 = 0
+    private var baseWord: UInt64 {
+        get { bits[-1] }
+        nonmutating set { bits[-1] = newValue }
+    }
     /// The dispatch cycle from which `forget(behind:)` has a word to forget: `(baseWord + 2) * 64`.
-    private var forgetThreshold: UInt64 = 128
+    private var forgetThreshold: UInt64 {
+        get { bits[-2] }
+        nonmutating set { bits[-2] = newValue }
+    }
     /// The horizon: cycles from `baseWord * 64 + horizon` on are not reserved.
-    private var limit: UInt64 = PipeSchedule.horizon
+    private var limit: UInt64 {
+        get { bits[-3] }
+        nonmutating set { bits[-3] = newValue }
+    }
+    private var pipeCount: Int { Int(truncatingIfNeeded: bits[-4]) }
 
-    /// A schedule in `bits`, `words(pipeCount:)` zeroed words.
+    /// A schedule of `pipeCount` pipes in `bits`, `words(pipeCount:)` zeroed words after
+    /// `headerWords` that it initialises.
     init(pipeCount: Int, bits: UnsafeMutablePointer<UInt64>) {
-        self.pipeCount = pipeCount
+        self.bits = bits
+        bits[-4] = UInt64(pipeCount)
+        baseWord = 0
+        forgetThreshold = 128
+        limit = Self.horizon
+    }
+
+    /// The schedule whose header and rows were set up by `init` at `bits`.
+    init(at bits: UnsafeMutablePointer<UInt64>) {
         self.bits = bits
     }
 
@@ -32,14 +52,15 @@ struct PipeSchedule {
     /// Forgets the cycles more than 64 before `dispatch` (whole words): nothing dispatched from
     /// then on issues before them. (The same as `forget(before: dispatch > 64 ? dispatch - 64 : 0)`.)
     @inline(__always)
-    mutating func forget(behind dispatch: UInt64) {
+    func forget(behind dispatch: UInt64) {
         if dispatch >= forgetThreshold { forget(before: dispatch &- 64) }
     }
 
     /// Forgets cycles before `cycle`: nothing issues before it any more.
     @inline(never)
-    mutating func forget(before cycle: UInt64) {
+    func forget(before cycle: UInt64) {
         let newBase = cycle >> 6
+        let baseWord = self.baseWord, pipeCount = self.pipeCount
         guard newBase > baseWord else { return }
         if newBase - baseWord >= UInt64(Self.wordsPerPipe) {
             bits.update(repeating: 0, count: pipeCount * Self.wordsPerPipe)
@@ -51,7 +72,7 @@ struct PipeSchedule {
                 word += 1
             }
         }
-        baseWord = newBase
+        self.baseWord = newBase
         forgetThreshold = (newBase &+ 2) &<< 6
         limit = (newBase &<< 6) &+ Self.horizon
     }
@@ -84,7 +105,7 @@ struct PipeSchedule {
 
     /// Marks `pipe` busy in `cycle ..< cycle + span` before the horizon `limit`.
     @inline(__always)
-    private mutating func mark(_ pipe: Int, from cycle: UInt64, for span: UInt8, limit: UInt64) {
+    private func mark(_ pipe: Int, from cycle: UInt64, for span: UInt8, limit: UInt64) {
         var c = cycle
         let end = min(cycle &+ UInt64(span), limit)
         while c < end {
@@ -106,7 +127,7 @@ struct PipeSchedule {
     /// for a group that needs them all) is free, and each use takes the lowest-numbered pipe of its
     /// kinds free then, as the search would. Anything else continues in `reserveLater`.
     @inline(__always)
-    mutating func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest cycle: UInt64) -> UInt64 {
+    func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest cycle: UInt64) -> UInt64 {
         let placement = cost.pointee.placement
         if placement == PackedClassCost.noPipes { return cycle }
         let limit = self.limit
@@ -193,7 +214,7 @@ struct PipeSchedule {
     /// `reserve` from `cycle` on (below `limit`) for any placement: direct ones 64 cycles at a time,
     /// with the cycles each use is busy for, else the search.
     @inline(never)
-    private mutating func reserveLater(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
+    private func reserveLater(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
         guard cost.pointee.placement != PackedClassCost.searched else {
             return cycle < limit ? reserveSearching(cost.pointee, from: cycle, limit: limit) : limit
         }
@@ -259,7 +280,7 @@ struct PipeSchedule {
     /// `reserve` for classes that need the search: cycle by cycle from `cycle`, skipping cycles in
     /// which the first use finds no pipe free even for its first cycle.
     @inline(never)
-    private mutating func reserveSearching(_ cost: PackedClassCost, from start: UInt64, limit: UInt64) -> UInt64 {
+    private func reserveSearching(_ cost: PackedClassCost, from start: UInt64, limit: UInt64) -> UInt64 {
         let useCount = Int(cost.useCount)
         // One use busy for several cycles (a store pair, a divide): its lowest-numbered pipe free for
         // the whole span from the first cycle is what the search below would find first.
