@@ -100,11 +100,15 @@ struct MicroarchitectureCore {
     static func operandsReadySigned(_ instruction: UnsafePointer<TimedInstruction>, scoreboard: UnsafeMutablePointer<UInt64>,
                                     forwardingRows: UnsafeMutablePointer<UInt64>, forwardingRoles: UInt16) -> Int64 {
         let a = scoreboard[Int(instruction.pointee.source0)], b = scoreboard[Int(instruction.pointee.source1)]
-        let c = scoreboard[Int(instruction.pointee.source2)], d = scoreboard[Int(instruction.pointee.source3)]
         if _fastPath(instruction.pointee.sourceRoles & forwardingRoles == 0) {
             // No source can read early: the latest entry holds the latest cycle.
-            return Int64(bitPattern: max(max(a, b), max(c, d)) &>> 6)
+            var latest = max(a, b)
+            if _slowPath(instruction.pointee.readsThirdSource) {
+                latest = max(latest, max(scoreboard[Int(instruction.pointee.source2)], scoreboard[Int(instruction.pointee.source3)]))
+            }
+            return Int64(bitPattern: latest &>> 6)
         }
+        let c = scoreboard[Int(instruction.pointee.source2)], d = scoreboard[Int(instruction.pointee.source3)]
         @inline(__always)
         func usable(_ entry: UInt64, _ row: UInt8) -> Int64 {
             let early = (forwardingRows[Int(row)] &>> entry) & 0xFF
@@ -128,9 +132,12 @@ struct MicroarchitectureCore {
                              extra: UInt64, scoreboard: UnsafeMutablePointer<UInt64>) {
         let issued = issue &<< 6, loaded = (issue &+ extra) &<< 6
         scoreboard[Int(instruction.pointee.result)] = loaded &+ cost.pointee.resultWord
-        scoreboard[Int(instruction.pointee.secondResult)] = loaded &+ cost.pointee.secondResultWord
-        scoreboard[Int(instruction.pointee.writtenBase)] = issued &+ cost.pointee.writebackWord
-        scoreboard[Int(instruction.pointee.flagsResult)] = issued &+ (cost.pointee.resultWord & ~63)
+        let further = instruction.pointee.furtherResults
+        if _slowPath(further != 0) {
+            scoreboard[Int(instruction.pointee.secondResult)] = loaded &+ cost.pointee.secondResultWord
+            scoreboard[Int(instruction.pointee.writtenBase)] = issued &+ cost.pointee.writebackWord
+            scoreboard[Int(instruction.pointee.flagsResult)] = issued &+ (cost.pointee.resultWord & ~63)
+        }
     }
 
     /// The latest and earliest cycles (relative to issue) at which `instruction`'s results are written.
