@@ -25,8 +25,10 @@ public struct OutOfOrderCycleModel: CycleModel {
     /// loads that share bits 11:0 with an in-flight store to another address wait for it on the
     /// host. Measured on the mix loop (cortex-a72, M instructions/s) with the ring then the
     /// schedule: gap 0: 60, 8: 89, 16: 80, 32: 88, 40: 56, 128: 60, 192: 89 (suite mix 45 at
-    /// 192, 73 at 32). 32 was good on both streams and all profiles. The gap holds the loop's
-    /// scalars (`LoopScalars`) and, in its last words, the schedule's header.
+    /// 192, 73 at 32). 32 was good on both streams and all profiles. (Those figures were taken
+    /// before it was known that this machine also runs the same binary at about 60 or about 100M
+    /// from one process to the next, so part of that spread may be the machine.) The gap holds the
+    /// loop's scalars (`LoopScalars`) and, in its last words, the schedule's header.
     private static let scheduleOffset = windowCapacity + 32
     /// Micro-ops dispatched so far (the next micro-op's position).
     private var windowPosition: UInt64 = 0
