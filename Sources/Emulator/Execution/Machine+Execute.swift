@@ -216,10 +216,6 @@ extension Machine {
         // MARK: Loads and stores
         case .load, .loadRegisterOffset, .loadLiteral, .loadAcquire:
             let base = inst.operation == .loadLiteral ? 0 : x[rn]
-            if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
-                takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
-                return .exited
-            }
             let target: UInt64
             switch inst.operation {
             case .loadLiteral: target = inst.imm
@@ -228,10 +224,9 @@ extension Machine {
             default: target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
             }
             // SCTLR_EL1.A checks every access; load-acquire must be aligned whatever it says.
-            if (system.alignmentCheck || inst.operation == .loadAcquire) && target & UInt64(inst.size &- 1) != 0 {
-                takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
-            }
+            let alignment = system.alignmentCheck || inst.operation == .loadAcquire ? UInt64(inst.size) : 1
+            guard accessChecksPass(base: base, rn: rn, target: target, alignment: alignment, write: false,
+                                   address: address, model: &model) else { return .exited }
             guard let raw = memory.read(target, size: Int(inst.size)) else {
                 takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
                 return .exited
@@ -242,10 +237,6 @@ extension Machine {
             endsBlock = blockBreakRequested
         case .store, .storeRegisterOffset, .storeRelease:
             let base = x[rn]
-            if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
-                takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
-                return .exited
-            }
             let target: UInt64
             switch inst.operation {
             case .storeRegisterOffset: target = base &+ Arithmetic.extend(x[rm], inst.option, shift: inst.amount)
@@ -253,10 +244,9 @@ extension Machine {
             default: target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
             }
             // SCTLR_EL1.A checks every access; store-release must be aligned whatever it says.
-            if (system.alignmentCheck || inst.operation == .storeRelease) && target & UInt64(inst.size &- 1) != 0 {
-                takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
-            }
+            let alignment = system.alignmentCheck || inst.operation == .storeRelease ? UInt64(inst.size) : 1
+            guard accessChecksPass(base: base, rn: rn, target: target, alignment: alignment, write: true,
+                                   address: address, model: &model) else { return .exited }
             currentStorePC = address
             guard memory.write(target, size: Int(inst.size), value: x[rd]) else {
                 takeSynchronousException(.dataAbort(write: true), returnAddress: address, faultAddress: target, model: &model)
@@ -267,16 +257,10 @@ extension Machine {
             endsBlock = blockBreakRequested
         case .loadPair:
             let base = x[rn]
-            if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
-                takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
-                return .exited
-            }
             let target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
             let size = UInt64(inst.size)
-            if system.alignmentCheck && target & (size &- 1) != 0 {
-                takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
-            }
+            guard accessChecksPass(base: base, rn: rn, target: target, alignment: system.alignmentCheck ? size : 1,
+                                   write: false, address: address, model: &model) else { return .exited }
             guard let first = memory.read(target, size: Int(size)) else {
                 takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
                 return .exited
@@ -293,16 +277,10 @@ extension Machine {
             endsBlock = blockBreakRequested
         case .storePair:
             let base = x[rn]
-            if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
-                takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
-                return .exited
-            }
             let target = inst.flags.contains(.postIndex) ? base : base &+ inst.imm
             let size = UInt64(inst.size)
-            if system.alignmentCheck && target & (size &- 1) != 0 {
-                takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
-            }
+            guard accessChecksPass(base: base, rn: rn, target: target, alignment: system.alignmentCheck ? size : 1,
+                                   write: true, address: address, model: &model) else { return .exited }
             currentStorePC = address
             let first = x[rd], second = x[Int(inst.ra)]
             guard memory.write(target, size: Int(size), value: first) else {
@@ -319,17 +297,11 @@ extension Machine {
             endsBlock = blockBreakRequested
         case .loadExclusive, .loadExclusivePair:
             let target = x[rn]
-            if rn == Int(RegisterSlot.stackPointer) && misalignedStack(target) {
-                takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
-                return .exited
-            }
             let size = Int(inst.size)
             let isPair = inst.operation == .loadExclusivePair
             // Exclusives must be aligned to the whole access (both registers of a pair).
-            guard target & UInt64((isPair ? 2 * size : size) - 1) == 0 else {
-                takeSynchronousException(.alignmentFault(write: false), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
-            }
+            guard accessChecksPass(base: target, rn: rn, target: target, alignment: UInt64(isPair ? 2 * size : size),
+                                   write: false, address: address, model: &model) else { return .exited }
             guard let first = memory.read(target, size: size),
                   let second = isPair ? memory.read(target &+ UInt64(size), size: size) : 0 else {
                 takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
@@ -341,18 +313,12 @@ extension Machine {
             dataAddress = target
         case .storeExclusive, .storeExclusivePair:
             let target = x[rn]
-            if rn == Int(RegisterSlot.stackPointer) && misalignedStack(target) {
-                takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
-                return .exited
-            }
             let size = Int(inst.size)
             let isPair = inst.operation == .storeExclusivePair
             let totalSize = isPair ? 2 * size : size
             // The alignment check comes before the monitor check (ExclusiveMonitorsPass).
-            guard target & UInt64(totalSize - 1) == 0 else {
-                takeSynchronousException(.alignmentFault(write: true), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
-            }
+            guard accessChecksPass(base: target, rn: rn, target: target, alignment: UInt64(totalSize), write: true,
+                                   address: address, model: &model) else { return .exited }
             if let monitor = exclusiveMonitor, monitor.address == target, monitor.size == totalSize {
                 currentStorePC = address
                 let first = x[rd], second = x[Int(inst.ra)]
@@ -497,6 +463,22 @@ extension Machine {
     @inline(__always)
     private func misalignedStack(_ value: UInt64) -> Bool {
         value & 15 != 0 && system.stackAlignmentCheck
+    }
+
+    /// Whether an access at `target` from base register `rn` (holding `base`) may go ahead: false
+    /// once the exception for a misaligned stack pointer base (SCTLR_EL1.SA) or for a `target`
+    /// not aligned to `alignment` bytes (1: no requirement) has been taken, in that order.
+    private func accessChecksPass<Model: CycleModel>(base: UInt64, rn: Int, target: UInt64, alignment: UInt64, write: Bool,
+                                                     address: UInt64, model: inout Model) -> Bool {
+        if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
+            takeSynchronousException(.stackPointerAlignment, returnAddress: address, model: &model)
+            return false
+        }
+        if target & (alignment &- 1) != 0 {
+            takeSynchronousException(.alignmentFault(write: write), returnAddress: address, faultAddress: target, model: &model)
+            return false
+        }
+        return true
     }
 
     @inline(__always)
