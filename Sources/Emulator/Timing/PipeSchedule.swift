@@ -140,10 +140,10 @@ struct PipeSchedule {
             let busy = a & b & d
             var c = cycle
             if busy & bit != 0 {
-                // Later in the same word (the horizon ends on a word boundary), else further on.
-                let later = ~busy &>> (cycle & 63)
-                if later == 0 { return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit) }
-                c &+= UInt64(later.trailingZeroBitCount)
+                guard let free = Self.firstFree(in: busy, after: cycle) else {
+                    return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
+                }
+                c = free
                 bit = 1 &<< (c & 63)
             }
             Self.markFirstFree(words, cost.pointee.directRows.0, cost.pointee.directRows.1, cost.pointee.directRows.2,
@@ -157,9 +157,10 @@ struct PipeSchedule {
             let busy = ((a | b | d) & all0) | ((a & b & d) & ~all0) | ((e | f | g) & all1) | ((e & f & g) & ~all1)
             var c = cycle
             if busy & bit != 0 {
-                let later = ~busy &>> (cycle & 63)
-                if later == 0 { return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit) }
-                c &+= UInt64(later.trailingZeroBitCount)
+                guard let free = Self.firstFree(in: busy, after: cycle) else {
+                    return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
+                }
+                c = free
                 bit = 1 &<< (c & 63)
             }
             if all0 != 0 {
@@ -177,6 +178,15 @@ struct PipeSchedule {
             return c
         }
         return reserveLater(cost, from: cycle, limit: limit)
+    }
+
+    /// The first cycle after busy `cycle` that is clear in `busy` (its word's busy cycles), or nil
+    /// when none is left in the word (the horizon ends on a word boundary, so the caller goes on
+    /// from the next word).
+    @inline(__always)
+    private static func firstFree(in busy: UInt64, after cycle: UInt64) -> UInt64? {
+        let later = ~busy &>> (cycle & 63)
+        return later == 0 ? nil : cycle &+ UInt64(later.trailingZeroBitCount)
     }
 
     /// Marks `bit` in the first of three rows whose word (`a`, `b`, `d`, as loaded) has it clear.
