@@ -37,16 +37,6 @@ struct CacheModel {
         clock = 0
     }
 
-    /// The line number of `address`.
-    @inline(__always)
-    func line(of address: UInt64) -> UInt64 { address &>> Self.lineShift }
-
-    /// Looks up the line holding `address`; on a miss fills it. Returns whether it hit.
-    @inline(__always)
-    mutating func access(_ address: UInt64) -> Bool {
-        accessLine(address &>> Self.lineShift)
-    }
-
     /// Looks up line `line`; on a miss fills it. Returns whether it hit.
     @inline(__always)
     mutating func accessLine(_ line: UInt64) -> Bool {

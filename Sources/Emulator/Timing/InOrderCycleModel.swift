@@ -116,9 +116,7 @@ public struct InOrderCycleModel: CycleModel {
                 extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
                                              address: data.pointee)
             } else if instruction.pointee.cacheOperation != .none {
-                let operation = instruction.pointee.cacheOperation
-                core.applyCacheMaintenance(operation, address: data.pointee)
-                if operation != .dataInvalidateLine { lastFetchLine = .max }
+                if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) { lastFetchLine = .max }
             }
 
             if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }

@@ -161,27 +161,32 @@ struct MicroarchitectureCore {
     /// load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
     @inline(__always)
     mutating func accessDataCache(bytes: UInt8, isLoad: Bool, address: UInt64) -> UInt64 {
-        var hit = dataCache.access(address)
-        let last = address &+ UInt64(bytes) &- 1
-        if dataCache.line(of: last) != dataCache.line(of: address) { hit = dataCache.access(last) && hit }
-        if hit { return 0 }
+        // The lines of the access's first and last bytes.
+        let first = address &>> CacheModel.lineShift
+        let last = (address &+ UInt64(bytes) &- 1) &>> CacheModel.lineShift
+        var hit = dataCache.accessLine(first)
+        if _slowPath(last != first) { hit = dataCache.accessLine(last) && hit }
+        if _fastPath(hit) { return 0 }
         counters.dataCacheMisses &+= 1
         return isLoad ? missLatency : 0
     }
 
-    /// Applies a cache maintenance instruction's effect to the cache models.
-    mutating func applyCacheMaintenance(_ operation: TimedInstruction.CacheEffect, address: UInt64) {
+    /// Applies a cache maintenance instruction's effect to the cache models; returns whether the
+    /// instruction cache changed, so the next fetch must look its line up again (the caller
+    /// forgets its last fetch line).
+    mutating func applyCacheMaintenance(_ operation: TimedInstruction.CacheEffect, address: UInt64) -> Bool {
         switch operation {
         case .none:
-            break
+            return false
         case .dataInvalidateLine:
             dataCache.invalidate(address)
+            return false
         case .instructionInvalidateLine:
             instructionCache.invalidate(address)
-            lastFetchLine = .max
+            return true
         case .instructionInvalidateAll:
             instructionCache.reset()
-            lastFetchLine = .max
+            return true
         }
     }
 

@@ -89,7 +89,7 @@ public struct OutOfOrderCycleModel: CycleModel {
         var position = windowPosition
         var lastRetire = self.lastRetire
         let instructionsBefore = core.counters.instructions
-        let fetchLineShift = CacheModel.lineShift, dataLineShift = CacheModel.lineShift
+        let fetchLineShift = CacheModel.lineShift
         defer {
             self.dispatchCycle = dispatchCycle
             dispatchSlotsUsed = slotsUsed
@@ -147,17 +147,8 @@ public struct OutOfOrderCycleModel: CycleModel {
             let issue = schedule.reserve(cost, earliest: earliest)
             var extra: UInt64 = 0
             if flags & PackedClassCost.accessesMemory != 0 {
-                // The lines of the access's first and last bytes; a miss on a store costs nothing
-                // (the store buffer absorbs it).
-                let address = data.pointee
-                let first = address &>> dataLineShift
-                let last = (address &+ UInt64(instruction.pointee.accessBytes) &- 1) &>> dataLineShift
-                var hit = core.dataCache.accessLine(first)
-                if _slowPath(last != first) { hit = core.dataCache.accessLine(last) && hit }
-                if _slowPath(!hit) {
-                    core.counters.dataCacheMisses &+= 1
-                    if flags & PackedClassCost.isLoad != 0 { extra = core.missLatency }
-                }
+                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes,
+                                             isLoad: flags & PackedClassCost.isLoad != 0, address: data.pointee)
             }
             MicroarchitectureCore.writeResults(instruction, issue: issue, cost: cost, extra: extra, scoreboard: scoreboard)
 
@@ -168,9 +159,9 @@ public struct OutOfOrderCycleModel: CycleModel {
                 scalars.fetchReady = max(scalars.fetchReady, complete)
             }
             if _slowPath(flags & PackedClassCost.maintainsCaches != 0) {
-                let operation = instruction.pointee.cacheOperation
-                core.applyCacheMaintenance(operation, address: data.pointee)
-                if operation != .none && operation != .dataInvalidateLine { scalars.lastFetchLine = .max }
+                if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) {
+                    scalars.lastFetchLine = .max
+                }
             }
             lastRetire = max(lastRetire, complete)
             // Every position the instruction occupies holds its retire cycle. Four are written
