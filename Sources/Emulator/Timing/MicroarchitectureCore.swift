@@ -7,9 +7,7 @@ struct MicroarchitectureCore {
     let profile: CPUProfile
     /// Cost per `TimingClass.rawValue`.
     let costs: UnsafeMutablePointer<PackedClassCost>
-    /// Forwarding cycles per (operand role × 3 + producer kind).
-    let forwarding: UnsafeMutablePointer<UInt8>
-    /// The same per row (operand role × 3): the cycles for producer kinds 0, 1, 2 in bits 0–7,
+    /// Forwarding cycles per row (operand role × 3): the cycles for producer kinds 0, 1, 2 in bits 0–7,
     /// 8–15, 16–23, so the scoreboard entry itself, whose low six bits are the producer kind × 8,
     /// is the shift that selects them (a shift takes its count modulo 64).
     let forwardingRows: UnsafeMutablePointer<UInt64>
@@ -50,15 +48,16 @@ struct MicroarchitectureCore {
         }
         storage.adopt(costTable)
         costs = costTable
-        forwarding = storage.bytes(OperandRole.allCases.count * 3)
+        precondition(TimedInstruction.scoreboardSlots <= Self.scoreboardWords)
+        scoreboard = storage.pageAlignedWords(Self.scoreboardWords + modelWords)
+        // Forwarding cycles per (operand role × 3 + producer kind), packed into rows below.
+        let rowCount = OperandRole.allCases.count * 3
+        var forwarding = [UInt8](repeating: 0, count: rowCount)
         for path in profile.forwarding {
             let row = Int(path.role.rawValue) * 3
             forwarding[row + 2] = UInt8(path.cycles)
             if !path.onlyFromMultiply { forwarding[row + 1] = UInt8(path.cycles) }
         }
-        precondition(TimedInstruction.scoreboardSlots <= Self.scoreboardWords)
-        scoreboard = storage.pageAlignedWords(Self.scoreboardWords + modelWords)
-        let rowCount = OperandRole.allCases.count * 3
         forwardingRows = storage.words(rowCount)
         for row in stride(from: 0, to: rowCount, by: 3) {
             forwardingRows[row] = UInt64(forwarding[row]) | UInt64(forwarding[row + 1]) << 8 | UInt64(forwarding[row + 2]) << 16
