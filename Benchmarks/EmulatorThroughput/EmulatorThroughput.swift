@@ -3,7 +3,8 @@ import Emulator
 
 /// Guest instructions per second of the emulator, in fast-forward (`TimingMode.functional`) and
 /// with each CPU profile's cycle model, on two instruction streams: the fixed mix loop and the
-/// default suite's kind of stream (the guest driver calling workloads with mechanisms attached).
+/// default suite's kind of stream (the guest driver calling workloads with mechanisms attached);
+/// and with the default profile's cycle model on two loops of additions (`AddLoops`).
 ///
 /// Every benchmark iteration runs exactly one million guest instructions, so `throughput` reads
 /// directly as millions of guest instructions per second (the `(M)` column) and the wall clock as
@@ -24,19 +25,24 @@ let benchmarks: @Sendable () -> Void = {
     let modes: [(name: String, timing: TimingMode)] = [("functional", .functional)]
         + CPUProfile.all.map { ($0.name, TimingMode.profile($0)) }
 
-    for mode in modes {
-        let mix = Box<Machine>()
-        Benchmark("mix loop · \(mode.name)") { benchmark in
-            let machine = mix.value!
+    /// A benchmark running the fixed loop `words` makes in `timing`.
+    func loop(_ name: String, _ timing: TimingMode, _ words: @escaping @Sendable () throws -> [UInt32]) {
+        let box = Box<Machine>()
+        Benchmark(name) { benchmark in
+            let machine = box.value!
             let stop = machine.run(instructionLimit: UInt64(benchmark.scaledIterations.count))
             guard case .instructionLimit = stop else {
-                benchmark.error("mix loop stopped early: \(stop)")
+                benchmark.error("\(name) stopped early: \(stop)")
                 return
             }
         } setup: {
             // Iterations enough for any run: each benchmark iteration continues where the last stopped.
-            mix.value = MixLoop.makeMachine(iterations: 1 << 50, timing: mode.timing)
+            box.value = MixLoop.makeMachine(words: try words(), iterations: 1 << 50, timing: timing)
         }
+    }
+
+    for mode in modes {
+        loop("mix loop · \(mode.name)", mode.timing) { MixLoop.words }
 
         let suite = Box<SuiteMix>()
         Benchmark("suite mix · \(mode.name)") { benchmark in
@@ -45,6 +51,10 @@ let benchmarks: @Sendable () -> Void = {
             suite.value = try SuiteMix(timing: mode.timing)
         }
     }
+
+    let outOfOrder = TimingMode.profile(.default)
+    loop("dependent adds · \(CPUProfile.default.name)", outOfOrder, AddLoops.dependent)
+    loop("independent adds · \(CPUProfile.default.name)", outOfOrder, AddLoops.independent)
 }
 
 /// State a benchmark's setup creates and its iterations use (the benchmark runs them on one thread).

@@ -43,8 +43,10 @@ enum MixLoop {
     /// `hlt #1`, where the loop returns to when its iterations are done.
     static let haltWord: UInt32 = 0xD440_0020
 
-    /// A machine at the loop's first instruction with `iterations` to go.
-    static func makeMachine(iterations: UInt64, timing: TimingMode) -> Machine {
+    /// A machine at the first instruction of `words` (the mix loop unless given; another loop must
+    /// keep its count in x20, its buffer in x19 and return through x21 the same way) with
+    /// `iterations` to go.
+    static func makeMachine(words: [UInt32] = words, iterations: UInt64, timing: TimingMode) -> Machine {
         let memory = PhysicalMemory()
         memory.addRAM(ramBase..<0x8000_0000)
         let machine = Machine(memory: memory)
