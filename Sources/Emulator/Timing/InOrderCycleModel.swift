@@ -8,7 +8,7 @@ import A64
 /// would not be written before the last result of an earlier instruction. Branch mispredictions,
 /// instruction cache misses and serialising instructions delay the front end; data cache misses
 /// delay load results.
-public struct InOrderCycleModel: CycleModel {
+public struct InOrderCycleModel: CoreTimedCycleModel {
     var core: MicroarchitectureCore
     private let pipeFreeAt: UnsafeMutablePointer<UInt64>
     private let pipeCount: Int
@@ -33,17 +33,7 @@ public struct InOrderCycleModel: CycleModel {
         writesBackInOrder = profile.inOrderWriteback.value
     }
 
-    public static var timesEachInstruction: Bool { true }
-
-    public mutating func retire(count: UInt64) {}
-
-    public var cycles: UInt64 { core.counters.cycles }
-    public var counters: TimingCounters { core.counters }
     public var profile: CPUProfile { core.profile }
-
-    public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
-        RetiredBatch.withOne(instruction, pc: pc, nextPC: nextPC, dataAddress: dataAddress) { retire($0) }
-    }
 
     /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
     public mutating func retire(_ batch: RetiredBatch) {
@@ -178,9 +168,5 @@ public struct InOrderCycleModel: CycleModel {
         core.fetchReady = max(core.fetchReady, drained &+ core.exceptionEntry)
         completed = core.fetchReady
         core.counters.cycles = completed
-    }
-
-    public mutating func resetMicroarchitecturalState() {
-        core.resetPredictorsAndCaches()
     }
 }

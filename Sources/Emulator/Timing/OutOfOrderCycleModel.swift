@@ -7,7 +7,7 @@ import A64
 /// and a pipe of each kind it needs is free (earlier gaps included, oldest first), completes after
 /// its latency, and retires in order. Branch mispredictions redirect the front end after the branch
 /// resolves; serialising instructions wait for everything before them to retire.
-public struct OutOfOrderCycleModel: CycleModel {
+public struct OutOfOrderCycleModel: CoreTimedCycleModel {
     var core: MicroarchitectureCore
     private let schedule: PipeSchedule
     private let width: UInt64
@@ -59,17 +59,7 @@ public struct OutOfOrderCycleModel: CycleModel {
         }
     }
 
-    public static var timesEachInstruction: Bool { true }
-
-    public mutating func retire(count: UInt64) {}
-
-    public var cycles: UInt64 { core.counters.cycles }
-    public var counters: TimingCounters { core.counters }
     public var profile: CPUProfile { core.profile }
-
-    public mutating func retire(_ instruction: TimedInstruction, pc: UInt64, nextPC: UInt64, dataAddress: UInt64) {
-        RetiredBatch.withOne(instruction, pc: pc, nextPC: nextPC, dataAddress: dataAddress) { retire($0) }
-    }
 
     /// Retires a run of instructions in order, with the pipeline's state in locals or, read on every
     /// instruction but rarely written, in `LoopScalars`.
@@ -241,9 +231,5 @@ public struct OutOfOrderCycleModel: CycleModel {
         core.fetchReady = max(core.fetchReady, drained &+ core.exceptionEntry)
         lastRetire = core.fetchReady
         core.counters.cycles = lastRetire
-    }
-
-    public mutating func resetMicroarchitecturalState() {
-        core.resetPredictorsAndCaches()
     }
 }

@@ -133,18 +133,13 @@ struct PipeSchedule {
         let limit = self.limit
         guard cycle < limit else { return cycle }
         let words = bits + Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))
-        var bit: UInt64 = 1 &<< (cycle & 63)
+        let bit: UInt64 = 1 &<< (cycle & 63)
         if placement == PackedClassCost.directOneUse {
             let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
             let a = words[r0], b = words[r1], d = words[r2]
             let busy = a & b & d
-            var c = cycle
-            if busy & bit != 0 {
-                guard let free = Self.firstFree(in: busy, after: cycle) else {
-                    return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
-                }
-                c = free
-                bit = 1 &<< (c & 63)
+            guard let (c, bit) = Self.firstFree(in: busy, from: cycle, bit: bit) else {
+                return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
             }
             Self.markFirstFree(words, cost.pointee.directRows.0, cost.pointee.directRows.1, cost.pointee.directRows.2,
                                a, b, d, bit)
@@ -155,13 +150,8 @@ struct PipeSchedule {
             let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
             let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
             let busy = ((a | b | d) & all0) | ((a & b & d) & ~all0) | ((e | f | g) & all1) | ((e & f & g) & ~all1)
-            var c = cycle
-            if busy & bit != 0 {
-                guard let free = Self.firstFree(in: busy, after: cycle) else {
-                    return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
-                }
-                c = free
-                bit = 1 &<< (c & 63)
+            guard let (c, bit) = Self.firstFree(in: busy, from: cycle, bit: bit) else {
+                return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
             }
             if all0 != 0 {
                 words[Int(rows.0)] |= bit; words[Int(rows.1)] |= bit; words[Int(rows.2)] |= bit
@@ -180,13 +170,17 @@ struct PipeSchedule {
         return reserveLater(cost, from: cycle, limit: limit)
     }
 
-    /// The first cycle after busy `cycle` that is clear in `busy` (its word's busy cycles), or nil
-    /// when none is left in the word (the horizon ends on a word boundary, so the caller goes on
-    /// from the next word).
+    /// The first cycle from `cycle` (whose bit in its word is `bit`) that is clear in `busy` (the
+    /// word's busy cycles), with its bit; nil when none is left in the word (the horizon ends on a
+    /// word boundary, so the caller goes on from the next word). Whether `cycle` itself is free is a
+    /// branch: when it is (most placements), the result does not wait for the search.
     @inline(__always)
-    private static func firstFree(in busy: UInt64, after cycle: UInt64) -> UInt64? {
+    private static func firstFree(in busy: UInt64, from cycle: UInt64, bit: UInt64) -> (cycle: UInt64, bit: UInt64)? {
+        if busy & bit == 0 { return (cycle, bit) }
         let later = ~busy &>> (cycle & 63)
-        return later == 0 ? nil : cycle &+ UInt64(later.trailingZeroBitCount)
+        guard later != 0 else { return nil }
+        let free = cycle &+ UInt64(later.trailingZeroBitCount)
+        return (free, 1 &<< (free & 63))
     }
 
     /// Marks `bit` in the first of three rows whose word (`a`, `b`, `d`, as loaded) has it clear.
