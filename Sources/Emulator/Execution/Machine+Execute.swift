@@ -228,8 +228,7 @@ extension Machine {
             guard accessChecksPass(base: base, rn: rn, target: target, alignment: alignment, write: false,
                                    address: address, model: &model) else { return .exited }
             guard let raw = memory.read(target, size: Int(inst.size)) else {
-                takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
+                return dataAbort(write: false, at: target, address: address, model: &model)
             }
             x[rd] = Arithmetic.loadedValue(raw, size: inst.size, flags: inst.flags)
             if inst.flags.contains(.writeback) { writeBack(base &+ inst.imm, to: rn) }
@@ -249,8 +248,7 @@ extension Machine {
                                    address: address, model: &model) else { return .exited }
             currentStorePC = address
             guard memory.write(target, size: Int(inst.size), value: x[rd]) else {
-                takeSynchronousException(.dataAbort(write: true), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
+                return dataAbort(write: true, at: target, address: address, model: &model)
             }
             if inst.flags.contains(.writeback) { writeBack(base &+ inst.imm, to: rn) }
             dataAddress = target
@@ -262,13 +260,10 @@ extension Machine {
             guard accessChecksPass(base: base, rn: rn, target: target, alignment: system.alignmentCheck ? size : 1,
                                    write: false, address: address, model: &model) else { return .exited }
             guard let first = memory.read(target, size: Int(size)) else {
-                takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
+                return dataAbort(write: false, at: target, address: address, model: &model)
             }
             guard let second = memory.read(target &+ size, size: Int(size)) else {
-                takeSynchronousException(.dataAbort(write: false), returnAddress: address,
-                                         faultAddress: target &+ size, model: &model)
-                return .exited
+                return dataAbort(write: false, at: target &+ size, address: address, model: &model)
             }
             x[rd] = Arithmetic.loadedValue(first, size: inst.size, flags: inst.flags)
             x[Int(inst.ra)] = Arithmetic.loadedValue(second, size: inst.size, flags: inst.flags)
@@ -284,13 +279,10 @@ extension Machine {
             currentStorePC = address
             let first = x[rd], second = x[Int(inst.ra)]
             guard memory.write(target, size: Int(size), value: first) else {
-                takeSynchronousException(.dataAbort(write: true), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
+                return dataAbort(write: true, at: target, address: address, model: &model)
             }
             guard memory.write(target &+ size, size: Int(size), value: second) else {
-                takeSynchronousException(.dataAbort(write: true), returnAddress: address,
-                                         faultAddress: target &+ size, model: &model)
-                return .exited
+                return dataAbort(write: true, at: target &+ size, address: address, model: &model)
             }
             if inst.flags.contains(.writeback) { writeBack(base &+ inst.imm, to: rn) }
             dataAddress = target
@@ -304,8 +296,7 @@ extension Machine {
                                    write: false, address: address, model: &model) else { return .exited }
             guard let first = memory.read(target, size: size),
                   let second = isPair ? memory.read(target &+ UInt64(size), size: size) : 0 else {
-                takeSynchronousException(.dataAbort(write: false), returnAddress: address, faultAddress: target, model: &model)
-                return .exited
+                return dataAbort(write: false, at: target, address: address, model: &model)
             }
             x[rd] = first
             if isPair { x[Int(inst.ra)] = second }
@@ -324,8 +315,7 @@ extension Machine {
                 let first = x[rd], second = x[Int(inst.ra)]
                 guard memory.write(target, size: size, value: first),
                       !isPair || memory.write(target &+ UInt64(size), size: size, value: second) else {
-                    takeSynchronousException(.dataAbort(write: true), returnAddress: address, faultAddress: target, model: &model)
-                    return .exited
+                    return dataAbort(write: true, at: target, address: address, model: &model)
                 }
                 x[rm] = 0
             } else {
@@ -440,9 +430,7 @@ extension Machine {
             currentStorePC = address
             for offset in stride(from: UInt64(0), to: CoreIdentification.zeroBlockSize, by: 8) {
                 guard memory.write(target &+ offset, size: 8, value: 0) else {
-                    takeSynchronousException(.dataAbort(write: true), returnAddress: address,
-                                             faultAddress: target &+ offset, model: &model)
-                    return .exited
+                    return dataAbort(write: true, at: target &+ offset, address: address, model: &model)
                 }
             }
             dataAddress = target
@@ -468,6 +456,14 @@ extension Machine {
     /// Whether an access at `target` from base register `rn` (holding `base`) may go ahead: false
     /// once the exception for a misaligned stack pointer base (SCTLR_EL1.SA) or for a `target`
     /// not aligned to `alignment` bytes (1: no requirement) has been taken, in that order.
+    /// Takes the data abort of the instruction at `address` for a store (`write`) or load at
+    /// `target` (an unmapped address); what `executeGeneric` returns after it.
+    private func dataAbort<Model: CycleModel>(write: Bool, at target: UInt64, address: UInt64,
+                                              model: inout Model) -> GenericOutcome {
+        takeSynchronousException(.dataAbort(write: write), returnAddress: address, faultAddress: target, model: &model)
+        return .exited
+    }
+
     private func accessChecksPass<Model: CycleModel>(base: UInt64, rn: Int, target: UInt64, alignment: UInt64, write: Bool,
                                                      address: UInt64, model: inout Model) -> Bool {
         if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
