@@ -40,6 +40,32 @@ import Testing
         #expect(csel.reads(RegisterUse.flags) && csel.reads(1) && csel.reads(2))
     }
 
+    /// The flag-setting forms write NZCV and their plain forms do not, read through the same
+    /// operands either way (`Operation.setsFlags` is the one list).
+    @Test(arguments: [
+        (0xB100_0420, 0x9100_0420), // adds / add x0, x1, #1
+        (0xEB02_0020, 0xCB02_0020), // subs / sub x0, x1, x2
+        (0xF240_1C20, 0x9240_1C20), // ands / and x0, x1, #0xff
+        (0xEA22_0020, 0x8A22_0020), // bics / bic x0, x1, x2
+        (0xAB22_4020, 0x8B22_4020), // adds / add x0, x1, w2, uxtw
+        (0xBA02_0020, 0x9A02_0020), // adcs / adc x0, x1, x2
+        (0xFA02_0020, 0xDA02_0020), // sbcs / sbc x0, x1, x2
+    ] as [(UInt32, UInt32)])
+    func flagSettingFormsWriteFlags(setting: UInt32, plain: UInt32) {
+        let flagged = decode(setting).registerUse, unflagged = decode(plain).registerUse
+        #expect(flagged.writesFlags && !unflagged.writesFlags)
+        #expect(flagged.result == unflagged.result && sources(flagged) == sources(unflagged))
+    }
+
+    @Test func conditionalComparesReadAndWriteFlags() {
+        for word: UInt32 in [0xFA42_0020, 0xBA41_1820] { // ccmp x1, x2, #0, eq; ccmn x1, #1, #0, ne
+            let use = decode(word).registerUse
+            #expect(use.writesFlags && use.reads(RegisterUse.flags) && use.reads(1))
+            #expect(use.result == RegisterUse.none)
+        }
+        #expect(!decode(0x9A82_0020).registerUse.writesFlags) // csel reads them only
+    }
+
     @Test func multiplyDivideLoadAndSystemClasses() {
         #expect(decode(0x9B02_0C20).timingClass == .multiply64)          // madd x0, x1, x2, x3
         #expect(decode(0x9B02_0C20).registerUse.source(2).role == .accumulator)

@@ -59,6 +59,19 @@ public enum Operation: UInt8, Sendable, CaseIterable {
     case cacheMaintenance   // option = CacheOperation, rn = address register
     case zeroCacheBlock     // DC ZVA
 
+    /// Whether the operation writes NZCV (the flag-setting forms, and the conditional compares).
+    @inlinable
+    public var setsFlags: Bool {
+        switch self {
+        case .addImmediateSetFlags, .subImmediateSetFlags, .andImmediateSetFlags, .andShiftedSetFlags,
+             .bicShiftedSetFlags, .addShiftedSetFlags, .subShiftedSetFlags, .addExtendedSetFlags, .subExtendedSetFlags,
+             .addWithCarrySetFlags, .subWithCarrySetFlags, .conditionalCompare, .conditionalCompareNegative:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Whether the operation can change the PC other than by falling through, or stops the block
     /// for an architectural reason (exceptions, PSTATE changes, context synchronisation, halting).
     @inlinable

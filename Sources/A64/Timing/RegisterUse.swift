@@ -124,13 +124,10 @@ extension Instruction {
             use.write(rd)
         case .moveKeep, .andImmediate, .orrImmediate, .eorImmediate, .addImmediate, .unsignedBitfieldExtract,
              .unsignedBitfieldInsertZero, .signedBitfieldExtract, .signedBitfieldInsertZero, .reverseBits,
-             .reverseBytes16, .reverseBytes32, .reverseBytes, .countLeadingZeros, .countLeadingSignBits:
+             .reverseBytes16, .reverseBytes32, .reverseBytes, .countLeadingZeros, .countLeadingSignBits,
+             .addImmediateSetFlags, .subImmediateSetFlags, .andImmediateSetFlags:
             use.read(rn, as: .operand)
             use.write(rd)
-        case .addImmediateSetFlags, .subImmediateSetFlags, .andImmediateSetFlags:
-            use.read(rn, as: .operand)
-            use.write(rd)
-            use.setFlags()
         case .bitfieldExtractInsert, .bitfieldInsert, .extract, .shiftLeftVariable, .shiftRightVariable,
              .shiftRightArithmeticVariable, .rotateRightVariable:
             use.read(rn, as: .operand)
@@ -139,40 +136,24 @@ extension Instruction {
         case .moveRegister:
             use.read(rm, as: .operand)
             use.write(rd)
-        case .andShifted, .bicShifted, .orrShifted, .ornShifted, .eorShifted, .eonShifted, .addShifted, .subShifted:
+        case .andShifted, .bicShifted, .orrShifted, .ornShifted, .eorShifted, .eonShifted, .addShifted, .subShifted,
+             .andShiftedSetFlags, .bicShiftedSetFlags, .addShiftedSetFlags, .subShiftedSetFlags:
             use.read(rn, as: .operand)
             use.read(rm, as: amount == 0 ? .operand : .shiftedOperand)
             use.write(rd)
-        case .andShiftedSetFlags, .bicShiftedSetFlags, .addShiftedSetFlags, .subShiftedSetFlags:
-            use.read(rn, as: .operand)
-            use.read(rm, as: amount == 0 ? .operand : .shiftedOperand)
-            use.write(rd)
-            use.setFlags()
-        case .addExtended, .subExtended:
+        case .addExtended, .subExtended, .addExtendedSetFlags, .subExtendedSetFlags:
             use.read(rn, as: .operand)
             use.read(rm, as: .shiftedOperand)
             use.write(rd)
-        case .addExtendedSetFlags, .subExtendedSetFlags:
-            use.read(rn, as: .operand)
-            use.read(rm, as: .shiftedOperand)
-            use.write(rd)
-            use.setFlags()
-        case .addWithCarry, .subWithCarry:
+        case .addWithCarry, .subWithCarry, .addWithCarrySetFlags, .subWithCarrySetFlags:
             use.read(rn, as: .operand)
             use.read(rm, as: .operand)
             use.readFlags()
             use.write(rd)
-        case .addWithCarrySetFlags, .subWithCarrySetFlags:
-            use.read(rn, as: .operand)
-            use.read(rm, as: .operand)
-            use.readFlags()
-            use.write(rd)
-            use.setFlags()
         case .conditionalCompare, .conditionalCompareNegative:
             use.read(rn, as: .operand)
             use.read(rm, as: .operand)
             use.readFlags()
-            use.setFlags()
         case .conditionalSelect, .conditionalSelectIncrement, .conditionalSelectInvert, .conditionalSelectNegate:
             use.read(rn, as: .operand)
             use.read(rm, as: .operand)
@@ -253,6 +234,7 @@ extension Instruction {
         case .zeroCacheBlock:
             use.read(rn, as: .address)
         }
+        if operation.setsFlags { use.setFlags() }
         return use
     }
 }
