@@ -163,10 +163,6 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {
-        core.counters.exceptions &+= 1
-        let drained = max(completed, issueCycle)
-        core.fetchReady = max(core.fetchReady, drained &+ core.exceptionEntry)
-        completed = core.fetchReady
-        core.counters.cycles = completed
+        completed = core.exceptionEntered(drainedAt: max(completed, issueCycle))
     }
 }

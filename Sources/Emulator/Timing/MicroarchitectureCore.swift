@@ -189,6 +189,16 @@ struct MicroarchitectureCore {
         }
     }
 
+    /// Counts an exception taken once the pipeline has drained at cycle `drained` and delays the
+    /// front end by the entry cost; returns the cycle the handler's first instruction can start
+    /// from, which is also the count of cycles so far.
+    mutating func exceptionEntered(drainedAt drained: UInt64) -> UInt64 {
+        counters.exceptions &+= 1
+        fetchReady = max(fetchReady, drained &+ exceptionEntry)
+        counters.cycles = fetchReady
+        return fetchReady
+    }
+
     /// Predicts the branch at `pc` (going to `nextPC`), learns it and counts a misprediction;
     /// returns whether it was mispredicted (the caller redirects the front end).
     @inline(__always)

@@ -226,10 +226,6 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {
-        core.counters.exceptions &+= 1
-        let drained = max(lastRetire, dispatchCycle)
-        core.fetchReady = max(core.fetchReady, drained &+ core.exceptionEntry)
-        lastRetire = core.fetchReady
-        core.counters.cycles = lastRetire
+        lastRetire = core.exceptionEntered(drainedAt: max(lastRetire, dispatchCycle))
     }
 }
