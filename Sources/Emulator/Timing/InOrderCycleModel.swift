@@ -72,10 +72,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             let line = pc &>> fetchLineShift
             if line != lastFetchLine {
                 lastFetchLine = line
-                if !core.instructionCache.accessLine(line) {
-                    core.counters.instructionCacheMisses &+= 1
-                    fetchReady = max(fetchReady, issueCycle) &+ missLatency
-                }
+                if core.fetchMisses(line: line) { fetchReady = max(fetchReady, issueCycle) &+ missLatency }
             }
 
             var cycle = max(issueCycle, fetchReady)

@@ -156,6 +156,15 @@ struct MicroarchitectureCore {
         return (first, last)
     }
 
+    /// Looks up instruction-cache line `line` for fetch; counts and reports a miss (the caller
+    /// delays its front end).
+    @inline(__always)
+    mutating func fetchMisses(line: UInt64) -> Bool {
+        if instructionCache.accessLine(line) { return false }
+        counters.instructionCacheMisses &+= 1
+        return true
+    }
+
     /// Looks up the data cache for a memory access of `bytes` at `address`; returns the cycles a
     /// load's result is delayed by (a miss on a store costs nothing: the store buffer absorbs it).
     @inline(__always)

@@ -104,8 +104,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             let line = pc &>> fetchLineShift
             if _slowPath(line != scalars.lastFetchLine) {
                 scalars.lastFetchLine = line
-                if !core.instructionCache.accessLine(line) {
-                    core.counters.instructionCacheMisses &+= 1
+                if core.fetchMisses(line: line) {
                     scalars.fetchReady = max(scalars.fetchReady, dispatchCycle) &+ core.missLatency
                 }
             }
