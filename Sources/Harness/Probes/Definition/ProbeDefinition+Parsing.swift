@@ -116,14 +116,7 @@ struct DefinitionParser {
             guard separator > start else {
                 throw scanner.error(.noGroupName, "the group name before '\(scanner.string(separator, separator + 1))' is empty", start, separator + 1)
             }
-            let group = scanner.string(start, separator)
-            guard group.unicodeScalars.count <= ProbeDefinition.maximumEventNameLength else {
-                throw scanner.error(.groupTooLong, "the group name is longer than \(ProbeDefinition.maximumEventNameLength) characters", start, separator)
-            }
-            guard DefinitionScanner.isGoodName(group) else {
-                throw scanner.error(.badGroupName, "bad group name '\(group)': use letters, digits and '_', not starting with a digit", start, separator)
-            }
-            command.group = group
+            command.group = try checkedName("group", start, separator, tooLong: .groupTooLong, bad: .badGroupName)
             command.groupSpan = DefinitionSpan(start: start, length: separator - start)
             eventStart = separator + 1
         }
@@ -131,15 +124,22 @@ struct DefinitionParser {
             if command.kind == .fprobe && command.group != nil { return }
             throw scanner.error(.noEventName, "the event name after ':' is empty", eventStart, eventStart)
         }
-        let event = scanner.string(eventStart, end)
-        guard event.unicodeScalars.count <= ProbeDefinition.maximumEventNameLength else {
-            throw scanner.error(.eventTooLong, "the event name is longer than \(ProbeDefinition.maximumEventNameLength) characters", eventStart, end)
-        }
-        guard DefinitionScanner.isGoodName(event) else {
-            throw scanner.error(.badEventName, "bad event name '\(event)': use letters, digits and '_', not starting with a digit", eventStart, end)
-        }
-        command.event = event
+        command.event = try checkedName("event", eventStart, end, tooLong: .eventTooLong, bad: .badEventName)
         command.eventSpan = DefinitionSpan(start: eventStart, length: end - eventStart)
+    }
+
+    /// The group or event name (`what`) in `start ..< end`, checked as the kernel checks both: at
+    /// most `ProbeDefinition.maximumEventNameLength` characters, letters, digits and '_'.
+    private func checkedName(_ what: String, _ start: Int, _ end: Int, tooLong: ProbeDefinitionError.Code,
+                             bad: ProbeDefinitionError.Code) throws -> String {
+        let name = scanner.string(start, end)
+        guard name.unicodeScalars.count <= ProbeDefinition.maximumEventNameLength else {
+            throw scanner.error(tooLong, "the \(what) name is longer than \(ProbeDefinition.maximumEventNameLength) characters", start, end)
+        }
+        guard DefinitionScanner.isGoodName(name) else {
+            throw scanner.error(bad, "bad \(what) name '\(name)': use letters, digits and '_', not starting with a digit", start, end)
+        }
+        return name
     }
 
     // MARK: The probe point: SYM[+|-OFFS][%return]
