@@ -63,7 +63,7 @@ public struct SuiteRunner: Sendable {
     public func run(_ suite: Suite) -> Output {
         let plan = CallPlan(warmup: suite.warmupCalls, measured: suite.measuredCalls)
         var baselineKeys: [(Workload, String)] = []
-        for key in suite.scenarios.map({ ($0.workload, $0.cpu) }) + suite.sweeps.filter { $0.mechanism == .none }.map({ ($0.workload, $0.cpu) })
+        for key in suite.scenarios.map({ ($0.workload, $0.cpu) }) + suite.sweeps.filter({ $0.mechanism == .none }).map({ ($0.workload, $0.cpu) })
         where !baselineKeys.contains(where: { $0 == key }) {
             baselineKeys.append(key)
         }
