@@ -453,9 +453,6 @@ extension Machine {
         value & 15 != 0 && system.stackAlignmentCheck
     }
 
-    /// Whether an access at `target` from base register `rn` (holding `base`) may go ahead: false
-    /// once the exception for a misaligned stack pointer base (SCTLR_EL1.SA) or for a `target`
-    /// not aligned to `alignment` bytes (1: no requirement) has been taken, in that order.
     /// Takes the data abort of the instruction at `address` for a store (`write`) or load at
     /// `target` (an unmapped address); what `executeGeneric` returns after it.
     private func dataAbort<Model: CycleModel>(write: Bool, at target: UInt64, address: UInt64,
@@ -464,6 +461,9 @@ extension Machine {
         return .exited
     }
 
+    /// Whether an access at `target` from base register `rn` (holding `base`) may go ahead: false
+    /// once the exception for a misaligned stack pointer base (SCTLR_EL1.SA) or for a `target`
+    /// not aligned to `alignment` bytes (1: no requirement) has been taken, in that order.
     private func accessChecksPass<Model: CycleModel>(base: UInt64, rn: Int, target: UInt64, alignment: UInt64, write: Bool,
                                                      address: UInt64, model: inout Model) -> Bool {
         if rn == Int(RegisterSlot.stackPointer) && misalignedStack(base) {
