@@ -9,16 +9,15 @@ import A64
 /// resolves; serialising instructions wait for everything before them to retire.
 public struct OutOfOrderCycleModel: CoreTimedCycleModel {
     var core: MicroarchitectureCore
-    private let schedule: PipeSchedule
     private let width: UInt64
     private let window: UInt64
-    /// The reorder window, by micro-op: the retire cycle of the instruction that dispatched the
+    /// Words of the reorder window's ring, the first of the core's model area (`retire` reaches it
+    /// as `windowRetire`): by micro-op, the retire cycle of the instruction that dispatched the
     /// micro-op at each position (positions count every micro-op dispatched, modulo the ring size).
     /// Retire cycles are nondecreasing in program order (each is the running maximum), so of the
     /// entries an instruction must wait to leave the window, the youngest — the one holding the
     /// micro-op `window` positions before the instruction's last — retires last, and dispatch waits
     /// for it alone; an entry that left earlier retired no later than the dispatch cycle already is.
-    private let windowRetire: UnsafeMutablePointer<UInt64>
     private static let windowCapacity = 512
     /// Where the pipe schedule starts after the ring, in words. The buffer starts on a page, so
     /// this fixes which page offsets the schedule's rows share with the scoreboard and the ring;
@@ -46,8 +45,8 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
                                      modelWords: Self.scheduleOffset + PipeSchedule.words(pipeCount: profile.pipes.count))
         // The loop's scalars and the schedule's header sit between the ring and the schedule.
         precondition(LoopScalars.words + PipeSchedule.headerWords <= Self.scheduleOffset - Self.windowCapacity)
-        windowRetire = core.modelArea
-        schedule = PipeSchedule(pipeCount: profile.pipes.count, bits: core.modelArea + Self.scheduleOffset)
+        // Sets up the schedule's header in the buffer; `retire` reaches it from the scoreboard.
+        _ = PipeSchedule(pipeCount: profile.pipes.count, bits: core.modelArea + Self.scheduleOffset)
         width = UInt64(profile.issueWidth.value)
         window = UInt64(profile.reorderWindow.value)
         // The ring holds the window and the four positions an instruction writes (see `retire`)
