@@ -131,8 +131,7 @@ struct MicroarchitectureCore {
                              extra: UInt64, scoreboard: UnsafeMutablePointer<UInt64>) {
         let issued = issue &<< 6, loaded = (issue &+ extra) &<< 6
         scoreboard[Int(instruction.pointee.result)] = loaded &+ cost.pointee.resultWord
-        let further = instruction.pointee.furtherResults
-        if _slowPath(further != 0) {
+        if _slowPath(instruction.pointee.writesFurtherResults) {
             scoreboard[Int(instruction.pointee.secondResult)] = loaded &+ cost.pointee.secondResultWord
             scoreboard[Int(instruction.pointee.writtenBase)] = issued &+ cost.pointee.writebackWord
             scoreboard[Int(instruction.pointee.flagsResult)] = issued &+ (cost.pointee.resultWord & ~63)

@@ -36,18 +36,13 @@ public struct TimedInstruction: Sendable, Equatable {
     /// The operand roles of the sources, as bits `1 << OperandRole.rawValue` (a model skips its
     /// forwarding table when none of them has a forwarding path).
     public var sourceRoles: UInt16
-    /// Which results besides the primary one are written, as `writesSecondResult`,
-    /// `writesBase` and `writesFlagsResult` bits (most instructions write none, and a model
-    /// then skips those scoreboard writes).
-    public var furtherResults: UInt8
+    /// Whether any result besides the primary one is written: a second result, a written-back
+    /// base or NZCV (most instructions write none, and a model then skips those scoreboard writes).
+    public var writesFurtherResults: Bool
 
     /// Whether a third or fourth source is read (most instructions read at most two, and a model
     /// then skips those scoreboard reads).
     public var readsThirdSource: Bool
-
-    public static let writesSecondResult: UInt8 = 1
-    public static let writesBase: UInt8 = 2
-    public static let writesFlagsResult: UInt8 = 4
 
     /// The cache model effect of a maintenance instruction.
     public enum CacheEffect: UInt8, Sendable {
@@ -84,8 +79,7 @@ public struct TimedInstruction: Sendable, Equatable {
         writtenBase = hasWrittenBase ? use.writtenBase : Self.noResult
         writesFlags = use.writesFlags
         flagsResult = use.writesFlags ? RegisterUse.flags : Self.noResult
-        furtherResults = (hasSecondResult ? Self.writesSecondResult : 0) | (hasWrittenBase ? Self.writesBase : 0)
-            | (writesFlags ? Self.writesFlagsResult : 0)
+        writesFurtherResults = hasSecondResult || hasWrittenBase || writesFlags
         timingClass = timing
         if timing.accessesMemory {
             let pair: Bool
