@@ -54,7 +54,7 @@ let package = Package(
             name: "DebugInfoTests",
             dependencies: ["DebugInfo"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "TimingTests", dependencies: ["A64", "Emulator"], swiftSettings: optimisedInDebug),
+        .testTarget(name: "TimingTests", dependencies: ["A64", "Emulator", "TestSupport"], swiftSettings: optimisedInDebug),
         .target(name: "TestSupport", dependencies: ["A64", "Emulator"], path: "Tests/TestSupport",
                 swiftSettings: optimisedInDebug),
         .testTarget(

@@ -139,7 +139,7 @@ struct PipeSchedule {
             let a = words[r0], b = words[r1], d = words[r2]
             let busy = a & b & d
             guard let (c, bit) = Self.firstFree(in: busy, from: cycle, bit: bit) else {
-                return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
+                return reserveOneUseLater(cost, from: (cycle | 63) &+ 1, limit: limit)
             }
             Self.markFirstFree(words, cost.pointee.directRows.0, cost.pointee.directRows.1, cost.pointee.directRows.2,
                                a, b, d, bit)
@@ -170,6 +170,14 @@ struct PipeSchedule {
         return reserveLater(cost, from: cycle, limit: limit)
     }
 
+    /// `reserve` by the search alone, whatever the class's placement: what the direct placements
+    /// must agree with, cycle for cycle and bit for bit (for tests).
+    func reserveBySearch(_ cost: PackedClassCost, earliest cycle: UInt64) -> UInt64 {
+        let limit = self.limit
+        guard cost.useCount > 0, cycle < limit else { return cycle }
+        return reserveSearching(cost, from: cycle, limit: limit)
+    }
+
     /// The first cycle from `cycle` (whose bit in its word is `bit`) that is clear in `busy` (the
     /// word's busy cycles), with its bit; nil when none is left in the word (the horizon ends on a
     /// word boundary, so the caller goes on from the next word). Whether `cycle` itself is free is a
@@ -197,6 +205,27 @@ struct PipeSchedule {
         words[Int(r2)] = !freeA && !freeB ? d | bit : d
         words[Int(r1)] = !freeA && freeB ? b | bit : b
         words[Int(r0)] = freeA ? a | bit : a
+    }
+
+    /// `reserve` from `cycle` on (below `limit`) for a `directOneUse` class: 64 cycles at a time,
+    /// as `reserveLater` would, without its cases for spans, groups that need all their pipes and
+    /// second groups.
+    @inline(never)
+    private func reserveOneUseLater(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
+        let r0 = cost.pointee.directRows.0, r1 = cost.pointee.directRows.1, r2 = cost.pointee.directRows.2
+        var c = cycle
+        while c < limit {
+            let words = bits + Int(truncatingIfNeeded: (c &>> 6) & UInt64(Self.wordsPerPipe - 1))
+            let a = words[Int(r0)], b = words[Int(r1)], d = words[Int(r2)]
+            let later = ~(a & b & d) &>> (c & 63)
+            if later != 0 {
+                c &+= UInt64(later.trailingZeroBitCount)
+                Self.markFirstFree(words, r0, r1, r2, a, b, d, 1 &<< (c & 63))
+                return c
+            }
+            c = (c | 63) &+ 1
+        }
+        return limit
     }
 
     /// Cycles `c` of a word in which a pipe is busy at some cycle of `c ..< c + span`, from the

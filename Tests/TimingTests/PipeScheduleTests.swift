@@ -1,0 +1,70 @@
+import A64
+@testable import Emulator
+import Testing
+import TestSupport
+
+/// The pipe schedule's direct placements (`PackedClassCost.placement`) are shortcuts: each must
+/// choose the cycle and the pipes the plain search would, on every profile.
+@Suite struct PipeScheduleTests {
+    /// Two schedules of `profile`'s pipes, header and rows, in one zeroed buffer each.
+    struct SchedulePair: ~Copyable {
+        let buffers: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>)
+        let count: Int
+        let direct: PipeSchedule
+        let searched: PipeSchedule
+
+        init(pipeCount: Int) {
+            count = PipeSchedule.headerWords + PipeSchedule.words(pipeCount: pipeCount)
+            buffers = (.allocate(capacity: count), .allocate(capacity: count))
+            buffers.0.initialize(repeating: 0, count: count)
+            buffers.1.initialize(repeating: 0, count: count)
+            direct = PipeSchedule(pipeCount: pipeCount, bits: buffers.0 + PipeSchedule.headerWords)
+            searched = PipeSchedule(pipeCount: pipeCount, bits: buffers.1 + PipeSchedule.headerWords)
+        }
+
+        deinit {
+            buffers.0.deallocate()
+            buffers.1.deallocate()
+        }
+
+        /// Whether both schedules hold the same header and the same busy bits.
+        var agree: Bool { (0..<count).allSatisfy { buffers.0[$0] == buffers.1[$0] } }
+    }
+
+    /// Random placements of every class with pipes, a few classes at a time so that their pipes
+    /// fill up (placements then search past busy cycles, across words, as in pipe-bound code),
+    /// from a dispatch cycle that moves on and forgets cycles behind it as the model's does.
+    @Test(arguments: CPUProfile.all.filter { $0.pipeline == .outOfOrder }.map(\.name))
+    func directPlacementsAgreeWithTheSearch(profileName: String) throws {
+        let profile = try #require(CPUProfile.named(profileName))
+        let costs = TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile) }
+            .filter { $0.useCount > 0 }
+        // Every kind of direct placement occurs in each out-of-order profile (the models that use
+        // the schedule), so each is checked here.
+        for placement in [PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned] {
+            #expect(costs.contains { $0.placement == placement }, "\(profileName) has no class placed as \(placement)")
+        }
+        let schedules = SchedulePair(pipeCount: profile.pipes.count)
+        var random = SplitMix64(seed: 0x5EED_0F_91BE)
+        var dispatch: UInt64 = 0
+        var classes: [PackedClassCost] = []
+        for step in 0..<60_000 {
+            if step % 1_500 == 0 {
+                classes = (0..<Int.random(in: 1...3, using: &random)).map { _ in costs.randomElement(using: &random)! }
+            }
+            // Fewer dispatch cycles than placements: the chosen classes' pipes get busy ahead.
+            if random.next() % 4 == 0 { dispatch += 1 }
+            if random.next() % 2_000 == 0 { dispatch += random.next() % 300 }
+            schedules.direct.forget(behind: dispatch)
+            schedules.searched.forget(behind: dispatch)
+            let earliest = dispatch + 1 + (random.next() % 8 == 0 ? random.next() % 200 : random.next() % 4)
+            var cost = classes.randomElement(using: &random)!
+            let direct = withUnsafePointer(to: &cost) { schedules.direct.reserve($0, earliest: earliest) }
+            let searched = schedules.searched.reserveBySearch(cost, earliest: earliest)
+            guard direct == searched, schedules.agree else {
+                Issue.record("\(profileName): step \(step), placement \(cost.placement) from \(earliest): direct \(direct), search \(searched)\(schedules.agree ? "" : ", busy bits differ")")
+                return
+            }
+        }
+    }
+}
