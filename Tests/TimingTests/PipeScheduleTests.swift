@@ -31,6 +31,18 @@ import TestSupport
         var agree: Bool { (0..<count).allSatisfy { buffers.0[$0] == buffers.1[$0] } }
     }
 
+    /// Every kind of direct placement occurs in some out-of-order profile (the models that use the
+    /// schedule), so the test below checks each.
+    @Test func everyDirectPlacementOccurs() {
+        let placements = Set(CPUProfile.all.filter { $0.pipeline == .outOfOrder }.flatMap { profile in
+            TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile).placement }
+        })
+        for placement in [PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned,
+                          PackedClassCost.spannedOneUse] {
+            #expect(placements.contains(placement), "no out-of-order profile has a class placed as \(placement)")
+        }
+    }
+
     /// Random placements of every class with pipes, a few classes at a time so that their pipes
     /// fill up (placements then search past busy cycles, across words, as in pipe-bound code),
     /// from a dispatch cycle that moves on and forgets cycles behind it as the model's does.
@@ -39,11 +51,6 @@ import TestSupport
         let profile = try #require(CPUProfile.named(profileName))
         let costs = TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile) }
             .filter { $0.useCount > 0 }
-        // Every kind of direct placement occurs in each out-of-order profile (the models that use
-        // the schedule), so each is checked here.
-        for placement in [PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned] {
-            #expect(costs.contains { $0.placement == placement }, "\(profileName) has no class placed as \(placement)")
-        }
         let schedules = SchedulePair(pipeCount: profile.pipes.count)
         var random = SplitMix64(seed: 0x5EED_0F_91BE)
         var dispatch: UInt64 = 0

@@ -52,7 +52,8 @@ struct PackedClassCost {
     var directSingleGroup = false
     /// How `PipeSchedule` places the class: `noPipes`; placed directly with every use busy for one
     /// cycle, `directOneUse` (one use: any free pipe of one group) or `direct` (anything else);
-    /// `directSpanned` (placed directly, some use busy for several cycles); or `searched`.
+    /// placed directly with some use busy for several cycles, `spannedOneUse` (one use: a store
+    /// pair, a divide) or `directSpanned` (anything else); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
 
     static let noPipes: UInt8 = 0
@@ -60,6 +61,7 @@ struct PackedClassCost {
     static let direct: UInt8 = 2
     static let directSpanned: UInt8 = 3
     static let searched: UInt8 = 4
+    static let spannedOneUse: UInt8 = 5
 
     @inline(__always)
     func pipeMask(_ index: Int) -> UInt16 {
@@ -148,7 +150,7 @@ struct PackedClassCost {
         if serialisation > 0 { flags |= Self.serialising }
         if timingClass == .dataCacheMaintenance || timingClass == .instructionCacheMaintenance { flags |= Self.maintainsCaches }
         placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
-            : directSpan0 > 1 || directSpan1 > 1 ? Self.directSpanned
+            : directSpan0 > 1 || directSpan1 > 1 ? (cost.uses.count == 1 ? Self.spannedOneUse : Self.directSpanned)
             : cost.uses.count == 1 ? Self.directOneUse : Self.direct
         if timingClass.isMultiply {
             producerKind = 2
