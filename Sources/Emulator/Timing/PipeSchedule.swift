@@ -308,6 +308,7 @@ struct PipeSchedule {
         let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
         let span0 = cost.pointee.directSpan0, span1 = cost.pointee.directSpan1
         let single = cost.pointee.directSingleGroup
+        if cycle < limit, let first = reserveFirst(rows, all0, all1, span0, span1, single, at: cycle) { return first }
         var c = cycle
         while true {
             if c >= limit { return limit }
@@ -361,6 +362,46 @@ struct PipeSchedule {
             }
             return c
         }
+    }
+
+    /// `reserveLater`'s placement at `cycle` itself (below the horizon), when every use's cycles lie in
+    /// its word and the class suits `cycle`; nil otherwise. Spans are tested bit for bit rather than
+    /// smeared over the word: most placements that come here find their first cycle free (measured,
+    /// suite mix on cortex-a72, where store pairs that write back their base come here: host instructions per
+    /// guest instruction 245.8 -> 243.9).
+    @inline(__always)
+    private func reserveFirst(_ rows: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16), _ all0: UInt64, _ all1: UInt64,
+                              _ span0: UInt8, _ span1: UInt8, _ single: Bool, at cycle: UInt64) -> UInt64? {
+        let offset = cycle & 63
+        guard offset &+ UInt64(max(span0, span1)) <= 64 else { return nil }
+        let words = bits + Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))
+        @inline(__always)
+        func mask(_ span: UInt8) -> UInt64 { (span >= 64 ? ~0 : (1 &<< UInt64(span)) &- 1) &<< offset }
+        /// The row a group takes (`nil`: none free), or -1 for a group that takes all its rows, all free.
+        @inline(__always)
+        func choice(_ r0: UInt16, _ r1: UInt16, _ r2: UInt16, all: UInt64, mask: UInt64) -> Int? {
+            let a = words[Int(r0)] & mask, b = words[Int(r1)] & mask, d = words[Int(r2)] & mask
+            if all != 0 { return a | b | d == 0 ? -1 : nil }
+            return a == 0 ? Int(r0) : b == 0 ? Int(r1) : d == 0 ? Int(r2) : nil
+        }
+        let mask0 = mask(span0), mask1 = mask(span1)
+        guard let first = choice(rows.0, rows.1, rows.2, all: all0, mask: mask0) else { return nil }
+        var second = -2
+        if !single {
+            guard let chosen = choice(rows.3, rows.4, rows.5, all: all1, mask: mask1) else { return nil }
+            second = chosen
+        }
+        if first < 0 {
+            words[Int(rows.0)] |= mask0; words[Int(rows.1)] |= mask0; words[Int(rows.2)] |= mask0
+        } else {
+            words[first] |= mask0
+        }
+        if second == -1 {
+            words[Int(rows.3)] |= mask1; words[Int(rows.4)] |= mask1; words[Int(rows.5)] |= mask1
+        } else if second >= 0 {
+            words[second] |= mask1
+        }
+        return cycle
     }
 
     /// `reserve` for classes that need the search: cycle by cycle from `cycle`, skipping cycles in
