@@ -146,12 +146,14 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
 
             // Complete and retire in order.
             var complete = issue &+ UInt64(cost.pointee.latency) &+ extra
-            if _slowPath(flags & PackedClassCost.serialising != 0) {
-                complete = issue &+ UInt64(cost.pointee.serialisation)
-                scalars.fetchReady = max(scalars.fetchReady, complete)
-            }
-            if _slowPath(flags & PackedClassCost.maintainsCaches != 0) {
-                if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) {
+            // Both rare: one test on the common path.
+            if _slowPath(flags & (PackedClassCost.serialising | PackedClassCost.maintainsCaches) != 0) {
+                if flags & PackedClassCost.serialising != 0 {
+                    complete = issue &+ UInt64(cost.pointee.serialisation)
+                    scalars.fetchReady = max(scalars.fetchReady, complete)
+                }
+                if flags & PackedClassCost.maintainsCaches != 0,
+                   core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) {
                     scalars.lastFetchLine = .max
                 }
             }
