@@ -37,15 +37,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .plugin(name: "GuestBuildPlugin", capability: .buildTool()),
+        // The guest instruction streams the host-throughput figures are measured on.
+        .target(name: "ThroughputStreams", dependencies: ["A64", "Emulator", "GuestKernel"],
+                path: "Benchmarks/ThroughputStreams"),
         // Host throughput of the emulator (guest instructions per second): `swift package benchmark`.
         .executableTarget(
             name: "EmulatorThroughput",
             dependencies: [
-                "A64", "Emulator", "GuestKernel",
+                "A64", "Emulator", "GuestKernel", "ThroughputStreams",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/EmulatorThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Host instructions per guest instruction, counted under valgrind: `Benchmarks/host-instructions.sh`.
+        .executableTarget(name: "HostInstructions", dependencies: ["Emulator", "ThroughputStreams"],
+                          path: "Benchmarks/HostInstructions"),
         .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Reports", "TestSupport"]),
         .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "Emulator", "DebugInfo", "TestSupport"]),

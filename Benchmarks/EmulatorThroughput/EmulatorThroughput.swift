@@ -1,5 +1,6 @@
 import Benchmark
 import Emulator
+import ThroughputStreams
 
 /// Guest instructions per second of the emulator, in fast-forward (`TimingMode.functional`) and
 /// with each CPU profile's cycle model, on two instruction streams: the fixed mix loop and the

@@ -1,4 +1,4 @@
-// The fixed guest loop of the EmulatorThroughput benchmark (Benchmarks/EmulatorThroughput/MixLoop.swift
+// The fixed guest loop of the EmulatorThroughput benchmark (Benchmarks/ThroughputStreams/MixLoop.swift
 // holds the same words): an ALU / load / store / branch / call mix, 22 instructions per iteration.
 //   in:  x19 = a 64-byte data buffer, x20 = iterations (at least 1), x30 = return address
 //   out: returns to x30 after x20 iterations

@@ -2,7 +2,7 @@
 # The EmulatorThroughput mix loop under qemu-aarch64 (user mode, TCG JIT), for comparison with
 # `swift package benchmark --filter "mix loop.*"`: builds mix-loop.S as a static Linux AArch64
 # program with the Swift toolchain's clang and ld.lld, checks that its words are the ones
-# Benchmarks/EmulatorThroughput/MixLoop.swift runs, and prints guest instructions per second.
+# Benchmarks/ThroughputStreams/MixLoop.swift runs, and prints guest instructions per second.
 #
 #   Benchmarks/qemu/run.sh [iterations] [repeats]     (default 100000000 iterations, 5 repeats)
 set -euo pipefail
@@ -22,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 if [ -n "$objdump" ]; then
     # The loop's words, in order, against the ones the Swift benchmark runs.
     "$objdump" -d "$work/mix" | awk '/<pb_mix_loop>:/{on=1} /<_start>:/{on=0} on && /^ +[0-9a-f]+:/{print toupper($5 $4 $3 $2)}' > "$work/elf.words"
-    grep -oE '^ +0x[0-9A-F_]{9}' "$here/../EmulatorThroughput/MixLoop.swift" | tr -d ' _' | sed 's/^0X//; s/^0x//' > "$work/swift.words"
+    grep -oE '^ +0x[0-9A-F_]{9}' "$here/../ThroughputStreams/MixLoop.swift" | tr -d ' _' | sed 's/^0X//; s/^0x//' > "$work/swift.words"
     if ! diff -q "$work/elf.words" "$work/swift.words" >/dev/null; then
         echo "mix-loop.S and MixLoop.swift disagree:" >&2
         diff "$work/elf.words" "$work/swift.words" >&2 || true

@@ -3,9 +3,9 @@ import Emulator
 /// The fixed guest loop: an ALU / load / store / branch / call mix of 22 instructions per
 /// iteration, assembled from `Benchmarks/qemu/mix-loop.S` (which `Benchmarks/qemu/run.sh` also
 /// runs under qemu-aarch64 as a Linux user program, for the same loop's figure there).
-enum MixLoop {
+public enum MixLoop {
     /// `pb_mix_loop` and `pb_mix_leaf`, as `llvm-objdump -d` prints them.
-    static let words: [UInt32] = [
+    public static let words: [UInt32] = [
         0xAA1E_03F5, // 0x00 pb_mix_loop: mov x21, x30
         0xF940_0262, // 0x04 1: ldr x2, [x19]
         0x9100_0443, // 0x08    add x3, x2, #0x1
@@ -35,7 +35,7 @@ enum MixLoop {
     ]
 
     /// Guest instructions per iteration (either side of the `b.eq`).
-    static let instructionsPerIteration: UInt64 = 22
+    public static let instructionsPerIteration: UInt64 = 22
 
     static let ramBase: UInt64 = 0x4000_0000
     static let codeAddress: UInt64 = 0x4008_0000
@@ -46,7 +46,7 @@ enum MixLoop {
     /// A machine at the first instruction of `words` (the mix loop unless given; another loop must
     /// keep its count in x20, its buffer in x19 and return through x21 the same way) with
     /// `iterations` to go.
-    static func makeMachine(words: [UInt32] = words, iterations: UInt64, timing: TimingMode) -> Machine {
+    public static func makeMachine(words: [UInt32] = words, iterations: UInt64, timing: TimingMode) -> Machine {
         let memory = PhysicalMemory()
         memory.addRAM(ramBase..<0x8000_0000)
         let machine = Machine(memory: memory)

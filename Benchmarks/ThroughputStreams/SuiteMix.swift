@@ -4,7 +4,7 @@ import GuestKernel
 /// The default suite's kind of instruction stream: the guest driver calling every workload with a
 /// tracing mechanism attached (ftrace trampolines, BRK kprobes with their exceptions, return
 /// hooks, direct trampolines, stack walks), one host call after another.
-final class SuiteMix {
+public final class SuiteMix {
     /// One workload, the mechanism and handler attached to it, and the driver's argument.
     struct Call {
         var workload: Workload
@@ -25,13 +25,13 @@ final class SuiteMix {
     /// Workload calls per host call of the guest driver.
     static let callsPerDriverRun: UInt64 = 16
 
-    let kernel: GuestKernel
+    public let kernel: GuestKernel
     private let driver: UInt64
     private let workloads: [UInt64]
     private var next = 0
     private var inCall = false
 
-    init(timing: TimingMode) throws {
+    public init(timing: TimingMode) throws {
         let kernel = try GuestKernel(image: .harness)
         for call in Self.calls {
             try kernel.attach(call.mechanism, handler: call.handler, to: call.workload)
@@ -43,7 +43,7 @@ final class SuiteMix {
     }
 
     /// Runs exactly `instructions` guest instructions, starting driver calls as earlier ones return.
-    func run(instructions: UInt64) throws {
+    public func run(instructions: UInt64) throws {
         let machine = kernel.machine
         var remaining = instructions
         while remaining > 0 {

@@ -7,14 +7,14 @@ import A64
 /// in the guest: once the reorder window is full, each placement searches past cycles the pipes are
 /// already busy in). Both are 22 instructions per iteration, like the mix loop, and run on
 /// `MixLoop.makeMachine`'s machine (count in x20, return through x21).
-enum AddLoops {
+public enum AddLoops {
     /// One chain: `add x0, x0, #1` twenty times.
-    static func dependent() throws -> [UInt32] {
+    public static func dependent() throws -> [UInt32] {
         try loop(adding: Array(repeating: (.x(0), .x(0)), count: 20))
     }
 
     /// No chains: `add x1, x10, #1` … `add x8, x17, #1`, twenty in all, whose sources nothing writes.
-    static func independent() throws -> [UInt32] {
+    public static func independent() throws -> [UInt32] {
         try loop(adding: (0..<20).map { (.x($0 % 8 + 1), .x($0 % 8 + 10)) })
     }
 
