@@ -55,6 +55,8 @@ struct PackedClassCost {
     /// placed directly with some use busy for several cycles, `spannedOneUse` (one use: a store
     /// pair, a divide) or `directSpanned` (anything else); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
+    /// Pads the stride to 128 bytes, so that a class's row is found by a shift rather than a multiply.
+    private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
 
     static let noPipes: UInt8 = 0
     static let directOneUse: UInt8 = 1
