@@ -35,7 +35,7 @@ public enum MixLoop {
     ]
 
     /// Guest instructions per iteration (either side of the `b.eq`).
-    public static let instructionsPerIteration: UInt64 = 22
+    static let instructionsPerIteration: UInt64 = 22
 
     static let ramBase: UInt64 = 0x4000_0000
     static let codeAddress: UInt64 = 0x4008_0000

@@ -25,7 +25,7 @@ public final class SuiteMix {
     /// Workload calls per host call of the guest driver.
     static let callsPerDriverRun: UInt64 = 16
 
-    public let kernel: GuestKernel
+    let kernel: GuestKernel
     private let driver: UInt64
     private let workloads: [UInt64]
     private var next = 0

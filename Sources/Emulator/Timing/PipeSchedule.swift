@@ -234,23 +234,17 @@ struct PipeSchedule {
 
     /// `reserve` from `cycle` on (below `limit`) for a `spannedOneUse` class: 64 cycles at a time,
     /// as `reserveLater` would, without its cases for groups that need all their pipes and second
-    /// groups, and with the first cycle tried alone. Store pairs take this path (measured, suite mix
+    /// groups, and with the first cycle tried alone (`reserveFirst`). Store pairs take this path (measured, suite mix
     /// on cortex-a72: host instructions per guest instruction 252.6 -> 245.8).
     @inline(never)
     private func reserveSpannedOneUse(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
-        let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
+        let rows = cost.pointee.directRows
+        let r0 = Int(rows.0), r1 = Int(rows.1), r2 = Int(rows.2)
         let span = cost.pointee.directSpan0
         let count = UInt64(span)
         let ones: UInt64 = count >= 64 ? ~0 : (1 &<< count) &- 1
-        // The first cycle, when the use's cycles lie in its word (which then lies before the
-        // horizon, a word boundary): the first of the rows free for them all is the one chosen.
-        if (cycle & 63) &+ count <= 64 {
-            let words = bits + Int(truncatingIfNeeded: (cycle &>> 6) & UInt64(Self.wordsPerPipe - 1))
-            let mask = ones &<< (cycle & 63)
-            if words[r0] & mask == 0 { words[r0] |= mask; return cycle }
-            if words[r1] & mask == 0 { words[r1] |= mask; return cycle }
-            if words[r2] & mask == 0 { words[r2] |= mask; return cycle }
-        }
+        // One group of one use: no pipes that must all be free, no second group.
+        if let first = reserveFirst(rows, 0, 0, span, 1, true, at: cycle) { return first }
         var c = cycle
         while c < limit {
             let word = c &>> 6
@@ -260,10 +254,7 @@ struct PipeSchedule {
             let hasNext = (word &+ 1) &<< 6 < limit
             // A group of fewer than three pipes repeats its last row: smeared once.
             @inline(__always)
-            func busy(_ row: Int) -> UInt64 {
-                let low = words[row], high = hasNext ? nextWords[row] : 0
-                return span == 2 ? low | (low &>> 1) | (high &<< 63) : Self.smear(low, high, span: span)
-            }
+            func busy(_ row: Int) -> UInt64 { Self.smear(words[row], hasNext ? nextWords[row] : 0, span: span) }
             let a = busy(r0)
             let b = r1 == r0 ? a : busy(r1)
             let d = r2 == r1 ? b : busy(r2)
@@ -285,6 +276,8 @@ struct PipeSchedule {
     /// pipe's word `low` and the next word `high` (0 past the horizon, where nothing is reserved).
     @inline(__always)
     private static func smear(_ low: UInt64, _ high: UInt64, span: UInt8) -> UInt64 {
+        // Two cycles, as for store pairs, the commonest span: without the loop.
+        if span == 2 { return low | (low &>> 1) | (high &<< 63) }
         var low = low, high = high
         var covered: UInt64 = 1
         let span = UInt64(span)
