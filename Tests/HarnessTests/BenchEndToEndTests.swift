@@ -26,19 +26,13 @@ import TestSupport
         return fallback
     }
 
-    static func temporaryFolder(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "probebench-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     static func bench(_ arguments: [String], timeout: TimeInterval = 300) throws -> SubprocessResult {
         try Subprocess.run(try benchExecutable(), arguments, timeout: timeout)
     }
 
     /// The shared quick run: its results folder.
     static let quickRun: Result<URL, Error> = Result {
-        let out = try temporaryFolder("quick")
+        let out = try ScratchDirectory.removedAtExit(purpose: "quick")
         let result = try bench(["run", "--suite", "quick", "--suites", packageRoot.appending(path: "Benchmarks/Suites").path,
                                 "--out", out.path, "--quiet", "--no-host-throughput"])
         guard result.succeeded else { throw SubprocessError(description: "bench run failed: \(result.summary)\n\(result.standardError)") }
@@ -87,8 +81,8 @@ import TestSupport
         #expect(sound.walks.filter { $0.walker == .guest && $0.point == .entryHandler }.allSatisfy { $0.correct == $0.total })
     }
 
-    /// A copy of the quick run's results with every cycle figure scaled.
-    func scaledBaseline(_ factor: Double) throws -> URL {
+    /// A copy of the quick run's results with every cycle figure scaled, written in `folder`.
+    func scaledBaseline(_ factor: Double, in folder: URL) throws -> URL {
         var results = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
         for index in results.scenarios.indices {
             var metrics = results.scenarios[index].metrics
@@ -101,79 +95,84 @@ import TestSupport
             metrics.attachCycles *= factor
             results.scenarios[index].metrics = metrics
         }
-        let url = try Self.temporaryFolder("baseline").appending(path: "baseline.json")
+        let url = folder.appending(path: "baseline-\(factor).json")
         try results.encodedJSON().write(to: url)
         return url
     }
 
     @Test func compareExitCodesFollowTheDocumentedContract() throws {
-        let run = try Self.quickRun.get()
-        let same = try Self.bench(["compare", "--baseline", run.appending(path: "results.json").path, run.path])
-        #expect(same.status == 0, "identical: \(same.summary)")
+        try ScratchDirectory.using(purpose: "compare") { folder in
+            let run = try Self.quickRun.get()
+            let same = try Self.bench(["compare", "--baseline", run.appending(path: "results.json").path, run.path])
+            #expect(same.status == 0, "identical: \(same.summary)")
 
-        let better = try Self.bench(["compare", "--baseline", try scaledBaseline(0.5).path, run.path])
-        #expect(better.status == 2, "a baseline better than the run is a regression: \(better.summary)")
-        #expect(String(decoding: better.standardOutput, as: UTF8.self).contains("| regressed |"))
+            let better = try Self.bench(["compare", "--baseline", try scaledBaseline(0.5, in: folder).path, run.path])
+            #expect(better.status == 2, "a baseline better than the run is a regression: \(better.summary)")
+            #expect(String(decoding: better.standardOutput, as: UTF8.self).contains("| regressed |"))
 
-        let worse = try Self.bench(["compare", "--baseline", try scaledBaseline(2).path, run.path])
-        #expect(worse.status == 4, "a baseline worse than the run means improvements only: \(worse.summary)")
+            let worse = try Self.bench(["compare", "--baseline", try scaledBaseline(2, in: folder).path, run.path])
+            #expect(worse.status == 4, "a baseline worse than the run means improvements only: \(worse.summary)")
 
-        let missing = try Self.bench(["compare", "--baseline", "/nonexistent/baseline.json", run.path])
-        #expect(missing.status == 5)
-        #expect(missing.standardError.contains("/nonexistent/baseline.json does not exist"))
+            let missing = try Self.bench(["compare", "--baseline", "/nonexistent/baseline.json", run.path])
+            #expect(missing.status == 5)
+            #expect(missing.standardError.contains("/nonexistent/baseline.json does not exist"))
 
-        let corrupt = try Self.temporaryFolder("corrupt").appending(path: "baseline.json")
-        try Data("{\"schemaVersion\": 1, \"scenarios\": [".utf8).write(to: corrupt)
-        let unreadable = try Self.bench(["compare", "--baseline", corrupt.path, run.path])
-        #expect(unreadable.status == 5)
-        #expect(unreadable.standardError.contains("is not valid results JSON"), "\(unreadable.standardError)")
+            let corrupt = folder.appending(path: "corrupt.json")
+            try Data("{\"schemaVersion\": 1, \"scenarios\": [".utf8).write(to: corrupt)
+            let unreadable = try Self.bench(["compare", "--baseline", corrupt.path, run.path])
+            #expect(unreadable.status == 5)
+            #expect(unreadable.standardError.contains("is not valid results JSON"), "\(unreadable.standardError)")
+        }
     }
 
     @Test func anInterruptedRunLeavesThePreviousRunIntact() throws {
-        let out = try Self.temporaryFolder("interrupt")
-        let suites = Self.packageRoot.appending(path: "Benchmarks/Suites").path
-        let first = try Self.bench(["run", "--suite", "quick", "--suites", suites, "--out", out.path, "--quiet", "--no-host-throughput"])
-        #expect(first.succeeded, "\(first.summary)")
-        let previous = out.appending(path: "latest").resolvingSymlinksInPath()
-        let previousJSON = try Data(contentsOf: previous.appending(path: "results.json"))
+        try ScratchDirectory.using(purpose: "interrupt") { out in
+            let suites = Self.packageRoot.appending(path: "Benchmarks/Suites").path
+            let first = try Self.bench(["run", "--suite", "quick", "--suites", suites, "--out", out.path, "--quiet", "--no-host-throughput"])
+            #expect(first.succeeded, "\(first.summary)")
+            let previous = out.appending(path: "latest").resolvingSymlinksInPath()
+            let previousJSON = try Data(contentsOf: previous.appending(path: "results.json"))
 
-        // The run to interrupt must still be running when the signal comes, however fast the
-        // emulator is: the default suite with the most measured calls a suite may ask for takes
-        // minutes (the default suite itself finishes in about a second).
-        let longSuites = try Self.temporaryFolder("interrupt-suites")
-        var long = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: suites).appending(path: "default.json"))) as! [String: Any]
-        long["name"] = "long"
-        long["calls"] = ["warmup": 8, "measured": 10_000]
-        try JSONSerialization.data(withJSONObject: long).write(to: longSuites.appending(path: "long.json"))
+            // The run to interrupt must still be running when the signal comes, however fast the
+            // emulator is: the default suite with the most measured calls a suite may ask for takes
+            // minutes (the default suite itself finishes in about a second).
+            let longSuites = out.appending(path: "suites")
+            try FileManager.default.createDirectory(at: longSuites, withIntermediateDirectories: true)
+            var long = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: suites).appending(path: "default.json"))) as! [String: Any]
+            long["name"] = "long"
+            long["calls"] = ["warmup": 8, "measured": 10_000]
+            try JSONSerialization.data(withJSONObject: long).write(to: longSuites.appending(path: "long.json"))
 
-        let process = Process()
-        process.executableURL = try Self.benchExecutable()
-        process.arguments = ["run", "--suite", "long", "--suites", longSuites.path, "--out", out.path, "--quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        Thread.sleep(forTimeInterval: 3)
-        process.interrupt()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal || process.terminationStatus != 0)
+            let process = Process()
+            process.executableURL = try Self.benchExecutable()
+            process.arguments = ["run", "--suite", "long", "--suites", longSuites.path, "--out", out.path, "--quiet"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 3)
+            process.interrupt()
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal || process.terminationStatus != 0)
 
-        #expect(out.appending(path: "latest").resolvingSymlinksInPath() == previous, "latest moved")
-        #expect(try Data(contentsOf: previous.appending(path: "results.json")) == previousJSON, "the previous run changed")
-        let runs = try FileManager.default.contentsOfDirectory(atPath: out.appending(path: "runs").path).filter { !$0.hasPrefix(".") }
-        #expect(runs == [previous.lastPathComponent], "an interrupted run left a run folder: \(runs)")
+            #expect(out.appending(path: "latest").resolvingSymlinksInPath() == previous, "latest moved")
+            #expect(try Data(contentsOf: previous.appending(path: "results.json")) == previousJSON, "the previous run changed")
+            let runs = try FileManager.default.contentsOfDirectory(atPath: out.appending(path: "runs").path).filter { !$0.hasPrefix(".") }
+            #expect(runs == [previous.lastPathComponent], "an interrupted run left a run folder: \(runs)")
+        }
     }
 
     @Test func guestNumbersAreIdenticalWhateverTheNumberOfWorkers() throws {
-        let shared = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
-        let out = try Self.temporaryFolder("jobs")
-        let single = try Self.bench(["run", "--suite", "quick", "--suites", Self.packageRoot.appending(path: "Benchmarks/Suites").path,
-                                     "--out", out.path, "--quiet", "--no-host-throughput", "--jobs", "1"])
-        #expect(single.succeeded, "\(single.summary)")
-        let serial = try RunResults.load(from: out.appending(path: "latest/results.json"))
-        #expect(shared.run.jobs != serial.run.jobs || ProcessInfo.processInfo.activeProcessorCount == 1)
-        let deterministic = { (results: RunResults) in results.namedMetrics.filter { $0.kind == .deterministic } }
-        #expect(deterministic(shared) == deterministic(serial), "guest numbers depend on --jobs")
+        try ScratchDirectory.using(purpose: "jobs") { out in
+            let shared = try RunResults.load(from: try Self.quickRun.get().appending(path: "results.json"))
+            let single = try Self.bench(["run", "--suite", "quick", "--suites", Self.packageRoot.appending(path: "Benchmarks/Suites").path,
+                                         "--out", out.path, "--quiet", "--no-host-throughput", "--jobs", "1"])
+            #expect(single.succeeded, "\(single.summary)")
+            let serial = try RunResults.load(from: out.appending(path: "latest/results.json"))
+            #expect(shared.run.jobs != serial.run.jobs || ProcessInfo.processInfo.activeProcessorCount == 1)
+            let deterministic = { (results: RunResults) in results.namedMetrics.filter { $0.kind == .deterministic } }
+            #expect(deterministic(shared) == deterministic(serial), "guest numbers depend on --jobs")
+        }
     }
 
     @Test func tracingEffectsShowUpWhereTheyMust() throws {
@@ -192,14 +191,15 @@ import TestSupport
     }
 
     @Test func aBadSuiteIsRejectedWithItsFileAndField() throws {
-        let folder = try Self.temporaryFolder("suites")
-        try Data("""
-        {"name": "bad", "description": "", "cpus": [], "calls": {"warmup": 1, "measured": 2},
-         "scenarios": [{"mechanisms": ["ftrace-argz"], "handlers": ["count"], "workloads": ["leaf"]}],
-         "interruptSweeps": [], "scaling": []}
-        """.utf8).write(to: folder.appending(path: "bad.json"))
-        let result = try Self.bench(["run", "--suite", "bad", "--suites", folder.path, "--out", folder.path, "--quiet"])
-        #expect(result.status != 0)
-        #expect(result.standardError.contains("bad.json: scenarios[0].mechanisms names unknown 'ftrace-argz'"), "\(result.standardError)")
+        try ScratchDirectory.using(purpose: "suites") { folder in
+            try Data("""
+            {"name": "bad", "description": "", "cpus": [], "calls": {"warmup": 1, "measured": 2},
+             "scenarios": [{"mechanisms": ["ftrace-argz"], "handlers": ["count"], "workloads": ["leaf"]}],
+             "interruptSweeps": [], "scaling": []}
+            """.utf8).write(to: folder.appending(path: "bad.json"))
+            let result = try Self.bench(["run", "--suite", "bad", "--suites", folder.path, "--out", folder.path, "--quiet"])
+            #expect(result.status != 0)
+            #expect(result.standardError.contains("bad.json: scenarios[0].mechanisms names unknown 'ftrace-argz'"), "\(result.standardError)")
+        }
     }
 }

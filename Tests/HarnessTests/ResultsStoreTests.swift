@@ -1,58 +1,60 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Harness
 
 @Suite struct ResultsStoreTests {
-    func temporaryRoot() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appending(path: "probebench-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test func publishingARunWritesItsFilesAndPointsLatestAtIt() throws {
-        let store = ResultsStore(root: try temporaryRoot())
-        let folder = try store.publishRun(identifier: "20261121T000000Z-abc1234", files: ["a.txt": Data("A".utf8)])
-        #expect(try String(contentsOf: folder.appending(path: "a.txt"), encoding: .utf8) == "A")
-        #expect(try store.resolveRun(nil).lastPathComponent == "20261121T000000Z-abc1234")
-        let second = try store.publishRun(identifier: "20261121T000100Z-abc1234", files: ["a.txt": Data("B".utf8)])
-        #expect(try store.resolveRun(nil).lastPathComponent == second.lastPathComponent)
-        #expect(try String(contentsOf: folder.appending(path: "a.txt"), encoding: .utf8) == "A", "an earlier run is never touched")
+        try ScratchDirectory.using(purpose: "store") { root in
+            let store = ResultsStore(root: root)
+            let folder = try store.publishRun(identifier: "20261121T000000Z-abc1234", files: ["a.txt": Data("A".utf8)])
+            #expect(try String(contentsOf: folder.appending(path: "a.txt"), encoding: .utf8) == "A")
+            #expect(try store.resolveRun(nil).lastPathComponent == "20261121T000000Z-abc1234")
+            let second = try store.publishRun(identifier: "20261121T000100Z-abc1234", files: ["a.txt": Data("B".utf8)])
+            #expect(try store.resolveRun(nil).lastPathComponent == second.lastPathComponent)
+            #expect(try String(contentsOf: folder.appending(path: "a.txt"), encoding: .utf8) == "A", "an earlier run is never touched")
+        }
     }
 
     @Test func anAbandonedStagingFolderIsNotARunAndDoesNotBlockTheNext() throws {
-        let store = ResultsStore(root: try temporaryRoot())
-        let earlier = try store.publishRun(identifier: "run-1", files: ["results.json": Data("{}".utf8)])
-        // What an interrupted run leaves behind: a staging folder of a process that no longer exists.
-        let abandoned = store.runsFolder.appending(path: ".staging-run-2-999999")
-        try FileManager.default.createDirectory(at: abandoned, withIntermediateDirectories: true)
-        #expect(try store.resolveRun(nil).lastPathComponent == earlier.lastPathComponent)
-        _ = try store.publishRun(identifier: "run-3", files: [:])
-        #expect(!FileManager.default.fileExists(atPath: abandoned.path))
-        #expect(FileManager.default.fileExists(atPath: earlier.appending(path: "results.json").path))
+        try ScratchDirectory.using(purpose: "store") { root in
+            let store = ResultsStore(root: root)
+            let earlier = try store.publishRun(identifier: "run-1", files: ["results.json": Data("{}".utf8)])
+            // What an interrupted run leaves behind: a staging folder of a process that no longer exists.
+            let abandoned = store.runsFolder.appending(path: ".staging-run-2-999999")
+            try FileManager.default.createDirectory(at: abandoned, withIntermediateDirectories: true)
+            #expect(try store.resolveRun(nil).lastPathComponent == earlier.lastPathComponent)
+            _ = try store.publishRun(identifier: "run-3", files: [:])
+            #expect(!FileManager.default.fileExists(atPath: abandoned.path))
+            #expect(FileManager.default.fileExists(atPath: earlier.appending(path: "results.json").path))
+        }
     }
 
     @Test func resultsRoundTripThroughJSON() throws {
-        let results = ResultsFixtures.run("r", scenarios: [ResultsFixtures.scenario("fgraph", entryCycles: 50)])
-        let url = try temporaryRoot().appending(path: "results.json")
-        try results.encodedJSON().write(to: url)
-        #expect(try RunResults.load(from: url) == results)
+        try ScratchDirectory.using(purpose: "store") { root in
+            let results = ResultsFixtures.run("r", scenarios: [ResultsFixtures.scenario("fgraph", entryCycles: 50)])
+            let url = root.appending(path: "results.json")
+            try results.encodedJSON().write(to: url)
+            #expect(try RunResults.load(from: url) == results)
+        }
     }
 
     @Test func corruptMissingAndFutureResultsAreRejectedClearly() throws {
-        let root = try temporaryRoot()
-        let missing = root.appending(path: "none.json")
-        #expect(throws: ResultsError.missing(missing.path)) { try RunResults.load(from: missing) }
+        try ScratchDirectory.using(purpose: "store") { root in
+            let missing = root.appending(path: "none.json")
+            #expect(throws: ResultsError.missing(missing.path)) { try RunResults.load(from: missing) }
 
-        let corrupt = root.appending(path: "corrupt.json")
-        try Data("{\"schemaVersion\": 1, \"run\": ".utf8).write(to: corrupt)
-        #expect { try RunResults.load(from: corrupt) } throws: { error in
-            guard case ResultsError.unreadable(let path, _) = error else { return false }
-            return path == corrupt.path
+            let corrupt = root.appending(path: "corrupt.json")
+            try Data("{\"schemaVersion\": 1, \"run\": ".utf8).write(to: corrupt)
+            #expect { try RunResults.load(from: corrupt) } throws: { error in
+                guard case ResultsError.unreadable(let path, _) = error else { return false }
+                return path == corrupt.path
+            }
+
+            let future = root.appending(path: "future.json")
+            try Data("{\"schemaVersion\": 99}".utf8).write(to: future)
+            #expect(throws: ResultsError.unsupportedSchema(future.path, 99)) { try RunResults.load(from: future) }
         }
-
-        let future = root.appending(path: "future.json")
-        try Data("{\"schemaVersion\": 99}".utf8).write(to: future)
-        #expect(throws: ResultsError.unsupportedSchema(future.path, 99)) { try RunResults.load(from: future) }
     }
 }
 

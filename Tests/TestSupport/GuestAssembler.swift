@@ -109,27 +109,3 @@ public struct AssemblyError: Error, CustomStringConvertible {
         self.description = description
     }
 }
-
-/// A uniquely named temporary directory, removed when released unless `keep()` was called.
-public final class ScratchDirectory: @unchecked Sendable {
-    public let url: URL
-    private let lock = NSLock()
-    private var kept = false
-
-    public init(purpose: String) throws {
-        url = FileManager.default.temporaryDirectory
-            .appending(path: "probebench-\(purpose)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Keeps the directory after the test, e.g. so a failure can be reproduced from its files.
-    public func keep() {
-        lock.lock()
-        kept = true
-        lock.unlock()
-    }
-
-    deinit {
-        if !kept { try? FileManager.default.removeItem(at: url) }
-    }
-}

@@ -25,6 +25,8 @@ enum FixturePrograms {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("probebench-debuginfo-tests-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Built once per test process, so removed when it exits.
+        atexit { try? FileManager.default.removeItem(at: FixturePrograms.buildDirectory) }
         return directory
     }()
 
