@@ -27,7 +27,7 @@ public final class ScratchDirectory: @unchecked Sendable {
     public static func removedAtExit(purpose: String) throws -> URL {
         let directory = try ScratchDirectory(purpose: purpose)
         directory.keep()
-        ProcessExitCleanup.shared.remove(directory.url)
+        ProcessExitCleanup.shared.removeAtExit(directory.url)
         return directory.url
     }
 
@@ -53,7 +53,7 @@ private final class ProcessExitCleanup: @unchecked Sendable {
         atexit { ProcessExitCleanup.shared.removeAll() }
     }
 
-    func remove(_ url: URL) {
+    func removeAtExit(_ url: URL) {
         lock.lock()
         urls.append(url)
         lock.unlock()

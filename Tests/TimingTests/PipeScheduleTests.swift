@@ -31,12 +31,15 @@ import TestSupport
         var agree: Bool { (0..<count).allSatisfy { buffers.0[$0] == buffers.1[$0] } }
     }
 
+    /// The packed cost row of each of `profile`'s timing classes.
+    static func costs(of profile: CPUProfile) -> [PackedClassCost] {
+        TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile) }
+    }
+
     /// Every kind of direct placement occurs in some out-of-order profile (the models that use the
     /// schedule), so the test below checks each.
     @Test func everyDirectPlacementOccurs() {
-        let placements = Set(CPUProfile.all.filter { $0.pipeline == .outOfOrder }.flatMap { profile in
-            TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile).placement }
-        })
+        let placements = Set(CPUProfile.all.filter { $0.pipeline == .outOfOrder }.flatMap { Self.costs(of: $0).map(\.placement) })
         for placement in [PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned,
                           PackedClassCost.spannedOneUse] {
             #expect(placements.contains(placement), "no out-of-order profile has a class placed as \(placement)")
@@ -49,8 +52,7 @@ import TestSupport
     @Test(arguments: CPUProfile.all.filter { $0.pipeline == .outOfOrder }.map(\.name))
     func spansReachIntoTheNextWord(profileName: String) throws {
         let profile = try #require(CPUProfile.named(profileName))
-        let spanned = TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile) }
-            .filter { $0.placement == PackedClassCost.spannedOneUse || $0.placement == PackedClassCost.directSpanned }
+        let spanned = Self.costs(of: profile).filter { $0.placement == PackedClassCost.spannedOneUse || $0.placement == PackedClassCost.directSpanned }
         #expect(!spanned.isEmpty)
         for var cost in spanned {
             for busyPipe in 0..<profile.pipes.count {
@@ -75,8 +77,7 @@ import TestSupport
     @Test(arguments: CPUProfile.all.filter { $0.pipeline == .outOfOrder }.map(\.name))
     func directPlacementsAgreeWithTheSearch(profileName: String) throws {
         let profile = try #require(CPUProfile.named(profileName))
-        let costs = TimingClass.allCases.map { PackedClassCost(profile.cost(of: $0), timingClass: $0, profile: profile) }
-            .filter { $0.useCount > 0 }
+        let costs = Self.costs(of: profile).filter { $0.useCount > 0 }
         let schedules = SchedulePair(pipeCount: profile.pipes.count)
         var random = SplitMix64(seed: 0x5EED_0F_91BE)
         var dispatch: UInt64 = 0
