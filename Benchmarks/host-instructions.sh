@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Host instructions per guest instruction, counted by valgrind (callgrind's Ir): the same on every
 # run, so it shows what a change to the hot loops does to the work they issue where the wall clock
-# on a shared machine cannot. Runs Benchmarks/HostInstructions twice, for N and 3N guest
+# on a shared machine cannot. Runs Benchmarks/Tools/HostInstructions twice, for N and 3N guest
 # instructions, and divides the difference by 2N, so start-up and warm-up cancel out.
 #
 #   Benchmarks/host-instructions.sh [profile|functional] [stream ...]
