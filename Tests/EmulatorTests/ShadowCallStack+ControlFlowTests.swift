@@ -75,6 +75,60 @@ struct ShadowCallStackControlFlowTests {
         #expect(shadow.anomalies.isEmpty, "anomalies: \(shadow.anomalies)")
     }
 
+    @Test("an observer changes nothing the cycle models count", arguments: ["cortex-a53", "cortex-a72", "neoverse-n1"])
+    func observerLeavesTimingAlone(profileName: String) throws {
+        let profile = try #require(CPUProfile.named(profileName))
+        // Calls, returns, a tail branch, loads and stores in a loop: every kind of event.
+        let source = """
+                .type   _start, %function
+            _start:
+                ldr     x0, =0x40100000
+                mov     sp, x0
+                mov     x19, #200
+            loop:
+                mov     x0, x19
+                bl      f
+                subs    x19, x19, #1
+                b.ne    loop
+                hlt     #1
+
+                .type   f, %function
+            f:
+                stp     x29, x30, [sp, #-16]!
+                add     x0, x0, #3
+                bl      g
+                ldp     x29, x30, [sp], #16
+                ret
+
+                .type   g, %function
+            g:
+                str     x0, [sp, #-16]!
+                ldr     x1, [sp], #16
+                b       h
+
+                .type   h, %function
+            h:
+                eor     x0, x0, x1
+                ret
+                .ltorg
+            """
+        func counters(observed: Bool) throws -> TimingCounters {
+            let (machine, program) = try TestProgram.machine(source)
+            machine.timing = .profile(profile)
+            if observed {
+                let symbols = SymbolTable(image: program.image)
+                machine.controlFlowObserver = ShadowCallStack(functionStarts: symbols.functionStarts,
+                                                              rootFunction: try program.require("_start"),
+                                                              stackPointer: machine.sp)
+            }
+            #expect(machine.run(instructionLimit: 100_000) == .halted(immediate: 1, pc: try program.require("loop") + 16))
+            return machine.timingCounters
+        }
+        let plain = try counters(observed: false)
+        #expect(plain.instructions > 2_000)
+        #expect(try counters(observed: true) == plain)
+    }
+
     @Test("a RET with no call frame and an ERET with no exception frame are reported as anomalies")
     func unmatchedReturnsAreAnomalies() throws {
         let (machine, program) = try TestProgram.machine("""

@@ -489,14 +489,10 @@ extension Machine {
                 }
                 if branches {
                     if _slowPath(observing) {
-                        // The observer sees the machine as it is before the branch retires.
-                        if Model.timesEachInstruction {
-                            Self.recordRun(from: runStart, to: op, ops: ops, timing: timing, pageBase: pageBase,
-                                           nextPC: pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2),
-                                           in: runBuffer, runs: &runs)
-                            Self.handOver(runBuffer, runs: &runs, dataAddresses: dataBuffer, batched: &batched, to: &model)
-                            runStart = op
-                        }
+                        // The observer sees the machine's registers and counts as they are before
+                        // the branch retires. The cycle model goes on timing the batch as it would
+                        // without an observer (handing it over here made batches of a few
+                        // instructions wherever walks are verified; see ControlFlowObserver).
                         pending &+= Self.slot(of: op, in: first)
                         first = op
                         counters.instructions &+= UInt64(pending)

@@ -230,6 +230,11 @@ public enum TimingMode: Sendable, Equatable {
 }
 
 /// Receives control-flow events: the raw material of the shadow call stack.
+///
+/// An event arrives before the instruction it reports retires, with the machine's registers and
+/// `counters` as they are then. The cycle model may not have timed the instructions before it
+/// yet: its counters are brought up to date before `run` returns, so an observer reads timing
+/// only after that.
 public protocol ControlFlowObserver: AnyObject {
     /// BL or BLR at `site` to `target`; `returnAddress` is where the callee will return.
     func called(from site: UInt64, to target: UInt64, returnAddress: UInt64, stackPointer: UInt64)
