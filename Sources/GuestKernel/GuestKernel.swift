@@ -56,10 +56,16 @@ public final class GuestKernel {
     }
 
     /// Boots an already parsed image (parse once, boot many: each scenario gets a fresh machine).
-    public init(image: ELFImage, url imageURL: URL) throws {
+    public convenience init(image: ELFImage, url imageURL: URL) throws {
+        try self.init(image: image, symbols: SymbolTable(image: image), url: imageURL)
+    }
+
+    /// Boots an already parsed image whose symbol table is already built (`SymbolTable(image: image)`):
+    /// building it again for every scenario's machine took a quarter of the kernel's set-up.
+    public init(image: ELFImage, symbols: SymbolTable, url imageURL: URL) throws {
         self.imageURL = imageURL
         self.image = image
-        symbols = SymbolTable(image: image)
+        self.symbols = symbols
         machine = Machine(image: image)
         let table = symbols
         func resolve(_ name: String) throws -> UInt64 {

@@ -37,7 +37,7 @@ public final class MeasurementEnvironment: Sendable {
 
     /// A freshly booted guest on its own machine.
     func makeKernel() throws -> GuestKernel {
-        try GuestKernel(image: image, url: imageURL)
+        try GuestKernel(image: image, symbols: symbols, url: imageURL)
     }
 
     /// libdw's unwinder for this image (one per worker: libdw handles are not shared across threads).
