@@ -56,12 +56,28 @@ public enum RunContext {
     public static var peakResidentBytes: UInt64 {
         var usage = rusage()
         #if os(Linux)
+        // VmHWM, not getrusage: Linux keeps ru_maxrss across execve, so under `swift run bench` it
+        // reported the larger peak of the swift-run process that exec'd bench (123 MB for 45 MB).
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let peak = peakResidentBytes(procStatus: status) {
+            return peak
+        }
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return UInt64(usage.ru_maxrss) * 1024 // kilobytes on Linux
         #else
         getrusage(RUSAGE_SELF, &usage)
         return UInt64(usage.ru_maxrss) // bytes on Darwin
         #endif
+    }
+
+    /// The `VmHWM` line of a `/proc/<pid>/status` text, in bytes.
+    static func peakResidentBytes(procStatus: String) -> UInt64? {
+        for line in procStatus.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 3, fields[2] == "kB", let kilobytes = UInt64(fields[1]) else { return nil }
+            return kilobytes * 1024
+        }
+        return nil
     }
 
     public static func environment(guestDigest: String, libdwProblem: String?) -> EnvironmentInfo {
