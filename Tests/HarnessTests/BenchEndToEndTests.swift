@@ -51,8 +51,30 @@ import TestSupport
         let results = try RunResults.load(from: run.appending(path: "results.json"))
         #expect(results.scenarios.count >= 5)
         #expect(results.failures.isEmpty, "\(results.failures)")
+        #expect(results.host.suiteRuns == nil, "--no-host-throughput leaves the suite's run speeds out")
         let csv = try String(contentsOf: run.appending(path: "results.csv"), encoding: .utf8)
         #expect(csv.hasPrefix("kind,id,mechanism,handler,workload,cpu,metric,value\n"))
+    }
+
+    @Test func aRunRecordsHowFastItsOwnRunsWentPerTimingMode() throws {
+        try ScratchDirectory.using(purpose: "suite-runs") { out in
+            let result = try Self.bench(["run", "--suite", "quick", "--suites", Self.packageRoot.appending(path: "Benchmarks/Suites").path,
+                                         "--out", out.path, "--quiet", "--jobs", "1"])
+            #expect(result.succeeded, "\(result.summary)\n\(result.standardError)")
+            let results = try RunResults.load(from: out.appending(path: "latest/results.json"))
+            // Its profiles' runs and fast-forward's (every scenario's kernel boots in it).
+            let runs = results.host.suiteRuns ?? [:]
+            #expect(Set(runs.keys) == Set(results.run.cpuProfiles + ["functional"]), "suite runs: \(runs)")
+            let summary = String(decoding: result.standardOutput, as: UTF8.self)
+            for (mode, figure) in runs {
+                #expect(figure.instructions > 10_000 && figure.seconds > 0, "\(mode): \(figure)")
+                #expect(summary.contains("\(mode) \(String(format: "%.1f", Double(figure.instructions) / 1e6))M at "),
+                        "the summary names \(mode)'s runs: \(summary)")
+            }
+            // One figure per run is too noisy for `bench compare` to judge (a quick run's moved by 16%
+            // from one run to the next): it is recorded, not compared.
+            #expect(!results.namedMetrics.contains { $0.key.contains("suite's runs") })
+        }
     }
 
     @Test func theHTMLReportIsOneSelfContainedDocumentWithCharts() throws {

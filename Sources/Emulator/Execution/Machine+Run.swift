@@ -3,12 +3,16 @@ import A64
 extension Machine {
     /// Runs the guest until it needs the host, or until `instructionLimit` more instructions retire.
     public func run(instructionLimit: UInt64 = .max) -> StopReason {
+        let started = HostRunTime.now(), instructionsBefore = counters.instructions
+        let stop: StopReason
         switch timing {
         case .functional:
-            return run(model: &functionalModel, instructionLimit: instructionLimit)
+            stop = run(model: &functionalModel, instructionLimit: instructionLimit)
         case .profile(let profile):
-            return runTimed(profile: profile, instructionLimit: instructionLimit)
+            stop = runTimed(profile: profile, instructionLimit: instructionLimit)
         }
+        runTimes.add(timing, instructions: counters.instructions &- instructionsBefore, nanoseconds: HostRunTime.now() &- started)
+        return stop
     }
 
     /// The run loop, specialised per cycle model: checks at each block boundary, then executes a block.

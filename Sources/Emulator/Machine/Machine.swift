@@ -32,6 +32,8 @@ public final class Machine {
     public internal(set) var counters = ExecutionCounters()
     /// Which cycle model times instructions; switchable between runs without losing state.
     public var timing: TimingMode = .functional
+    /// Host time and guest instructions of this machine's runs (`HostRunTime`).
+    var runTimes = MachineRunTimes()
     /// The functional model's state (cycles = instructions while it is selected).
     public internal(set) var functionalModel = AtomicCycleModel()
     /// The detailed cycle model of the selected profile and per-symbol attribution.
@@ -103,6 +105,7 @@ public final class Machine {
     }
 
     deinit {
+        runTimes.handOver()
         registers.deallocate()
         retireRuns.deallocate()
         retireData.deallocate()

@@ -116,11 +116,33 @@ public struct HostPerformance: Codable, Sendable, Equatable {
     public var instructionsPerSecond: [String: [Double]]
     /// Peak resident memory of the run, in bytes.
     public var peakResidentBytes: UInt64
+    /// The suite's own runs of the emulator, per timing mode (absent in results written before
+    /// they were recorded, or with `--no-host-throughput`). Recorded, not compared: one figure per
+    /// run is too noisy for `bench compare` to judge.
+    public var suiteRuns: [String: SuiteRunTime]?
 
-    public init(instructionsPerSecond: [String: [Double]] = [:], peakResidentBytes: UInt64 = 0) {
+    public init(instructionsPerSecond: [String: [Double]] = [:], peakResidentBytes: UInt64 = 0,
+                suiteRuns: [String: SuiteRunTime]? = nil) {
         self.instructionsPerSecond = instructionsPerSecond
         self.peakResidentBytes = peakResidentBytes
+        self.suiteRuns = suiteRuns
     }
+}
+
+/// Guest instructions the emulator retired while running a suite's scenarios in one timing mode,
+/// and the host time those runs took (summed over workers): the speed of the suite as it is
+/// actually driven, hooks, observers and freshly decoded code included.
+public struct SuiteRunTime: Codable, Sendable, Equatable {
+    public var instructions: UInt64
+    public var seconds: Double
+
+    public init(instructions: UInt64, seconds: Double) {
+        self.instructions = instructions
+        self.seconds = seconds
+    }
+
+    /// Guest instructions per host second.
+    public var instructionsPerSecond: Double { seconds > 0 ? Double(instructions) / seconds : 0 }
 }
 
 /// One mechanism × handler × workload × CPU profile.

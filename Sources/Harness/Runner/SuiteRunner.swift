@@ -1,3 +1,4 @@
+import Emulator
 import Foundation
 import GuestKernel
 
@@ -32,6 +33,8 @@ public struct SuiteRunner: Sendable {
         public var scaling: [ScalingCurve]
         public var failures: [MeasurementFailure]
         public var fetchCosts: [FetchCost]
+        /// The emulator's runs for the suite, per timing mode.
+        public var runs: [String: SuiteRunTime]
     }
 
     private enum Task: Sendable {
@@ -61,6 +64,7 @@ public struct SuiteRunner: Sendable {
     }
 
     public func run(_ suite: Suite) -> Output {
+        let runsBefore = HostRunTime.processTotals()
         let plan = CallPlan(warmup: suite.warmupCalls, measured: suite.measuredCalls)
         var baselineKeys: [(Workload, String)] = []
         for key in suite.scenarios.map({ ($0.workload, $0.cpu) }) + suite.sweeps.filter({ $0.mechanism == .none }).map({ ($0.workload, $0.cpu) })
@@ -114,7 +118,11 @@ public struct SuiteRunner: Sendable {
         scenarios.sort { $0.id < $1.id }
         curves.sort { $0.id < $1.id }
         failures.sort { $0.id < $1.id }
-        return Output(scenarios: scenarios, scaling: curves, failures: failures, fetchCosts: fetchCosts)
+        // Every task's machines are gone by now, so their runs are in the process's totals.
+        let runs = HostRunTime.difference(HostRunTime.processTotals(), runsBefore).mapValues {
+            SuiteRunTime(instructions: $0.instructions, seconds: Double($0.nanoseconds) * 1e-9)
+        }
+        return Output(scenarios: scenarios, scaling: curves, failures: failures, fetchCosts: fetchCosts, runs: runs)
     }
 
     /// `none` reported as a scenario (its overhead is zero by definition) to carry its walk results.

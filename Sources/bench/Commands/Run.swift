@@ -35,7 +35,7 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
-    @Flag(help: "Skip the host-throughput samples (guest results are unaffected).")
+    @Flag(help: "Skip the host-throughput samples and leave the suite's own run speeds out of results.json (guest results are unaffected).")
     var noHostThroughput = false
 
     func run() throws {
@@ -93,12 +93,18 @@ struct Run: ParsableCommand {
                          cpuProfiles: definition.cpus, jobs: jobs, wallSeconds: wallSeconds),
             environment: RunContext.environment(guestDigest: environment.imageDigest(), libdwProblem: environment.libdwProblem),
             scenarios: output.scenarios, scaling: output.scaling,
-            host: HostPerformance(instructionsPerSecond: throughput, peakResidentBytes: RunContext.peakResidentBytes),
+            host: HostPerformance(instructionsPerSecond: throughput, peakResidentBytes: RunContext.peakResidentBytes,
+                                  suiteRuns: noHostThroughput ? nil : output.runs),
             failures: output.failures, fetchCosts: output.fetchCosts)
         let folder = try ResultsStore(root: URL(fileURLWithPath: out)).publishRun(identifier: identifier, files: try RunFiles.render(results))
 
         print("\(results.scenarios.count) scenarios, \(results.scaling.count) curves in \(String(format: "%.1f", wallSeconds)) s "
               + "(peak memory \(results.host.peakResidentBytes / 1_048_576) MB)")
+        let runSpeeds = output.runs.sorted(by: { $0.key < $1.key }).map { mode, runs in
+            "\(mode) \(String(format: "%.1f", Double(runs.instructions) / 1e6))M at "
+                + "\(String(format: "%.0f", runs.instructionsPerSecond / 1e6))M/s"
+        }
+        if !runSpeeds.isEmpty { print("guest instructions run: " + runSpeeds.joined(separator: ", ")) }
         print("results: \(folder.path)/\(RunFiles.resultsJSON)")
         print("report:  \(folder.path)/\(RunFiles.html)")
         if !results.failures.isEmpty {
