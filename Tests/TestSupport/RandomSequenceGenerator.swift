@@ -252,7 +252,7 @@ public struct RandomSequenceGenerator {
 
     /// The verdict for straight-line code, ignoring branch shadows.
     func unshadowedVerdict(on word: UInt32, row: EncodingRow, at pc: UInt64, state: TrackedState) -> Verdict {
-        func field(_ letter: Character) -> UInt32 { row.pattern.field(letter, in: word) }
+        func field(_ letter: Unicode.Scalar) -> UInt32 { row.pattern.field(letter, in: word) }
         if let access = MemoryAccess(word: word, row: row, pc: pc, state: state) {
             return verdict(on: access)
         }
@@ -313,7 +313,7 @@ struct MemoryAccess {
     var destinations: [UInt32] { isLoad ? transferRegisters : [] }
 
     init?(word: UInt32, row: EncodingRow, pc: UInt64, state: RandomSequenceGenerator.TrackedState) {
-        func field(_ letter: Character) -> UInt32 { row.pattern.field(letter, in: word) }
+        func field(_ letter: Unicode.Scalar) -> UInt32 { row.pattern.field(letter, in: word) }
         func signExtend(_ value: UInt32, bits: Int) -> UInt64 { BitMasks.signExtend(UInt64(value), bits: bits) }
         switch row.encoding {
         case .LDR_lit, .LDRSW_lit, .PRFM_lit:

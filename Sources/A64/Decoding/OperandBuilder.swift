@@ -5,7 +5,7 @@ struct OperandBuilder {
     let address: UInt64
     let encoding: Encoding
 
-    private func field(_ letter: Character) -> UInt32 { encoding.field(letter, in: word) }
+    private func field(_ letter: Unicode.Scalar) -> UInt32 { encoding.field(letter, in: word) }
     private var sf: Bool { field("z") == 1 }
     private var width: Int { sf ? 64 : 32 }
     private var widthFlag: InstructionFlags { sf ? .is64 : [] }
@@ -20,7 +20,7 @@ struct OperandBuilder {
     }
 
     /// `address` plus a signed, word-scaled offset held in field `letter` of `bits` bits.
-    private func branchTarget(_ letter: Character, bits: Int) -> UInt64 {
+    private func branchTarget(_ letter: Unicode.Scalar, bits: Int) -> UInt64 {
         address &+ BitMasks.signExtend(UInt64(field(letter)) << 2, bits: bits + 2)
     }
 

@@ -203,5 +203,5 @@ extension InstructionPrinter {
     }
 
     /// Field `letter` as a register of the decoded operation's width.
-    private func xregOrWidth(_ letter: Character) -> String { Self.general(field(letter), is64: instruction.is64) }
+    private func xregOrWidth(_ letter: Unicode.Scalar) -> String { Self.general(field(letter), is64: instruction.is64) }
 }

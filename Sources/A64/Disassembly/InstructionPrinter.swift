@@ -12,7 +12,7 @@ struct InstructionPrinter {
     var encoding: Encoding { instruction.encoding }
 
     /// The value of field `letter` of this word's row.
-    func field(_ letter: Character) -> UInt32 { encoding.field(letter, in: word) }
+    func field(_ letter: Unicode.Scalar) -> UInt32 { encoding.field(letter, in: word) }
 
     /// The `sf` field as a flag: 64-bit operation.
     var sf: Bool { field("z") == 1 }
@@ -53,19 +53,19 @@ struct InstructionPrinter {
     }
 
     /// Field `letter` as a register of the row's `sf` width, 31 the zero register.
-    func reg(_ letter: Character) -> String { Self.general(field(letter), is64: sf) }
+    func reg(_ letter: Unicode.Scalar) -> String { Self.general(field(letter), is64: sf) }
 
     /// Field `letter` as a register of the row's `sf` width, 31 the stack pointer.
-    func regOrSP(_ letter: Character) -> String { Self.generalOrSP(field(letter), is64: sf) }
+    func regOrSP(_ letter: Unicode.Scalar) -> String { Self.generalOrSP(field(letter), is64: sf) }
 
     /// Field `letter` as an X register, 31 the zero register.
-    func xreg(_ letter: Character) -> String { Self.general(field(letter), is64: true) }
+    func xreg(_ letter: Unicode.Scalar) -> String { Self.general(field(letter), is64: true) }
 
     /// Field `letter` as a W register, 31 the zero register.
-    func wreg(_ letter: Character) -> String { Self.general(field(letter), is64: false) }
+    func wreg(_ letter: Unicode.Scalar) -> String { Self.general(field(letter), is64: false) }
 
     /// Field `letter` as an X register, 31 the stack pointer (a memory base).
-    func base(_ letter: Character = "n") -> String { Self.generalOrSP(field(letter), is64: true) }
+    func base(_ letter: Unicode.Scalar = "n") -> String { Self.generalOrSP(field(letter), is64: true) }
 
     // MARK: Immediates
 

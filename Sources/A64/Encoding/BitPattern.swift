@@ -60,8 +60,10 @@ public struct BitPattern: Sendable, Hashable {
     public var specificity: Int { mask.nonzeroBitCount }
 
     /// The value of field `letter` in `word`; the field must exist.
-    public func field(_ letter: Character, in word: UInt32) -> UInt32 {
-        guard let ascii = letter.asciiValue, let field = fieldsByASCII[Int(ascii)] else {
+    public func field(_ letter: Unicode.Scalar, in word: UInt32) -> UInt32 {
+        // A scalar, not a Character: a Character's ASCII value is found through its string, which
+        // made every field read of the decoder cost hundreds of host instructions.
+        guard letter.value < 128, let field = fieldsByASCII[Int(letter.value)] else {
             preconditionFailure("pattern '\(text)' has no field '\(letter)'")
         }
         return field.extract(from: word)

@@ -57,7 +57,7 @@ public enum Encoding: UInt8, Sendable, CaseIterable {
     public var row: EncodingRow { EncodingTable.rows[Int(rawValue)] }
 
     /// The value of field `letter` of this encoding's pattern in `word`.
-    public func field(_ letter: Character, in word: UInt32) -> UInt32 {
+    public func field(_ letter: Unicode.Scalar, in word: UInt32) -> UInt32 {
         row.pattern.field(letter, in: word)
     }
 }
