@@ -16,6 +16,21 @@ import TestSupport
         }
     }
 
+    @Test func twoRunsInTheSameSecondGetTwoNames() throws {
+        try ScratchDirectory.using(purpose: "store") { root in
+            let store = ResultsStore(root: root)
+            let base = "20261122T081642Z-abc1234"
+            #expect(store.unusedIdentifier(base) == base)
+            let first = try store.publishRun(identifier: store.unusedIdentifier(base), files: ["a.txt": Data("A".utf8)])
+            let second = try store.publishRun(identifier: store.unusedIdentifier(base), files: ["a.txt": Data("B".utf8)])
+            #expect(first.lastPathComponent == base)
+            #expect(second.lastPathComponent == base + "-2")
+            #expect(store.unusedIdentifier(base) == base + "-3")
+            #expect(try String(contentsOf: first.appending(path: "a.txt"), encoding: .utf8) == "A")
+            #expect(try store.resolveRun(nil).lastPathComponent == base + "-2")
+        }
+    }
+
     @Test func anAbandonedStagingFolderIsNotARunAndDoesNotBlockTheNext() throws {
         try ScratchDirectory.using(purpose: "store") { root in
             let store = ResultsStore(root: root)

@@ -15,6 +15,18 @@ public struct ResultsStore: Sendable {
     public var latestLink: URL { root.appending(path: "latest") }
     public var baselineFile: URL { root.appending(path: "baseline.json") }
 
+    /// `base`, or `base-2`, `base-3`… if a run already has that name: identifiers are timestamped to
+    /// the second, and a default suite now runs in less than one.
+    public func unusedIdentifier(_ base: String) -> String {
+        var candidate = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: runsFolder.appending(path: candidate).path) {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
+
     /// Writes `files` (name → contents) as run `identifier` and points `latest` at it.
     @discardableResult
     public func publishRun(identifier: String, files: [String: Data]) throws -> URL {

@@ -87,7 +87,8 @@ struct Run: ParsableCommand {
         let elapsed = ContinuousClock.now - clock
         let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let commit = RunContext.commit(in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        let identifier = "\(RunContext.timestamp(started))-\(commit)"
+        let store = ResultsStore(root: URL(fileURLWithPath: out))
+        let identifier = store.unusedIdentifier("\(RunContext.timestamp(started))-\(commit)")
         let results = RunResults(
             run: RunInfo(identifier: identifier, startedAt: RunContext.iso8601(started), commit: commit, suite: definition.name,
                          cpuProfiles: definition.cpus, jobs: jobs, wallSeconds: wallSeconds),
@@ -96,7 +97,7 @@ struct Run: ParsableCommand {
             host: HostPerformance(instructionsPerSecond: throughput, peakResidentBytes: RunContext.peakResidentBytes,
                                   suiteRuns: noHostThroughput ? nil : output.runs),
             failures: output.failures, fetchCosts: output.fetchCosts)
-        let folder = try ResultsStore(root: URL(fileURLWithPath: out)).publishRun(identifier: identifier, files: try RunFiles.render(results))
+        let folder = try store.publishRun(identifier: identifier, files: try RunFiles.render(results))
 
         print("\(results.scenarios.count) scenarios, \(results.scaling.count) curves in \(String(format: "%.1f", wallSeconds)) s "
               + "(peak memory \(results.host.peakResidentBytes / 1_048_576) MB)")
