@@ -80,6 +80,22 @@ public final class GuestKernel {
         try boot()
     }
 
+    /// A kernel in the state `booted` is in, on a copy of its machine (`Machine(copying:)`): what
+    /// booting the same image again would give, without running the boot. `booted` must not have
+    /// run anything since it booted.
+    public init(copying booted: GuestKernel) {
+        imageURL = booted.imageURL
+        image = booted.image
+        symbols = booted.symbols
+        machine = Machine(copying: booted.machine)
+        controlAddress = booted.controlAddress
+        hostReturn = booted.hostReturn
+        taskStackTop = booted.taskStackTop
+        driverCallSite = booted.driverCallSite
+        driverReturnSite = booted.driverReturnSite
+        callInstructionLimit = booted.callInstructionLimit
+    }
+
     /// Runs the image from its entry point to its first `hlt #1` and checks the control block.
     private func boot() throws {
         let stop = machine.run(instructionLimit: callInstructionLimit)

@@ -104,6 +104,36 @@ public final class Machine {
         }
     }
 
+    /// A machine in the state `template` is in: a copy of its memory, registers, system registers,
+    /// interrupt controller and counters, with a decode cache of its own that starts empty. For
+    /// booting one machine and copying it for each of many runs instead of booting each; the
+    /// template must have no hooks, watches, observer or cycle model (what a boot leaves).
+    public convenience init(copying template: Machine) {
+        precondition(template.hooks.isEmpty && template.watchedRanges.isEmpty && template.controlFlowObserver == nil
+                     && template.timing == .functional && template.timingState.isEmpty,
+                     "a machine to copy must have no hooks, watches, observer or cycle model")
+        self.init()
+        memory.copyContents(of: template.memory)
+        registers.update(from: template.registers, count: RegisterSlot.count)
+        pc = template.pc
+        pstate = template.pstate
+        system = template.system
+        counters = template.counters
+        functionalModel = template.functionalModel
+        stackLowWater = template.stackLowWater
+        scheduledInterrupt = template.scheduledInterrupt
+        irqLine = template.irqLine
+        blockBreakRequested = template.blockBreakRequested
+        pendingStop = template.pendingStop
+        resumingFromHook = template.resumingFromHook
+        exclusiveMonitor = template.exclusiveMonitor
+        currentStorePC = template.currentStorePC
+        steppedLoadExclusive = template.steppedLoadExclusive
+        steppedInstruction = template.steppedInstruction
+        interruptController.copyState(from: template.interruptController)
+        recentBlocks.copy(from: template.recentBlocks)
+    }
+
     deinit {
         runTimes.handOver()
         registers.deallocate()
@@ -272,6 +302,14 @@ final class RecentBlockTrail {
     deinit {
         starts.deallocate()
         lengths.deallocate()
+    }
+
+    /// Takes on `other`'s ring.
+    func copy(from other: RecentBlockTrail) {
+        starts.update(from: other.starts, count: Self.capacity)
+        lengths.update(from: other.lengths, count: Self.capacity)
+        next = other.next
+        count = other.count
     }
 
     @inline(__always)

@@ -25,6 +25,20 @@ public final class InterruptController {
 
     public init() {}
 
+    /// Takes on `other`'s state: enables, priorities, pending and active interrupts (its devices
+    /// stay this controller's own).
+    func copyState(from other: InterruptController) {
+        distributorEnabled = other.distributorEnabled
+        cpuInterfaceEnabled = other.cpuInterfaceEnabled
+        priorityMask = other.priorityMask
+        binaryPoint = other.binaryPoint
+        enabled = other.enabled
+        pending = other.pending
+        active = other.active
+        priorities = other.priorities
+        configuration = other.configuration
+    }
+
     /// The distributor and CPU interface as two memory-mapped devices.
     public lazy var distributor: MemoryMappedDevice = Distributor(controller: self)
     public lazy var cpuInterface: MemoryMappedDevice = CPUInterface(controller: self)

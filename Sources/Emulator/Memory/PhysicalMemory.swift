@@ -24,6 +24,12 @@ public final class PhysicalMemory {
             bytes.initializeMemory(as: UInt8.self, repeating: 0, count: Int(PhysicalMemory.pageSize))
         }
 
+        /// A page holding a copy of `other`'s bytes (neither code nor watched).
+        init(copying other: Page) {
+            bytes = UnsafeMutableRawPointer.allocate(byteCount: Int(PhysicalMemory.pageSize), alignment: 64)
+            bytes.copyMemory(from: other.bytes, byteCount: Int(PhysicalMemory.pageSize))
+        }
+
         deinit { bytes.deallocate() }
     }
 
@@ -108,6 +114,15 @@ public final class PhysicalMemory {
             if pages[number] == nil { pages[number] = Page() }
             number += 1
         }
+    }
+
+    /// Takes on `other`'s RAM regions and a copy of every page it has, into a memory that has no
+    /// pages yet (devices are not copied: each machine maps its own).
+    func copyContents(of other: PhysicalMemory) {
+        precondition(pages.isEmpty, "copying memory into a memory that already has pages")
+        for region in other.ramRegions where !ramRegions.contains(region) { ramRegions.append(region) }
+        pages.reserveCapacity(other.pages.count)
+        for (number, page) in other.pages { pages[number] = Page(copying: page) }
     }
 
     /// The number of pages allocated so far.

@@ -5,6 +5,9 @@ struct TimingState {
     var outOfOrderModel: OutOfOrderCycleModel?
     var attribution: TimingAttribution?
 
+    /// No cycle model and no attribution yet.
+    var isEmpty: Bool { inOrderModel == nil && outOfOrderModel == nil && attribution == nil }
+
     /// The in-order model for `profile`, created cold if there is none for it yet.
     mutating func takeInOrderModel(for profile: CPUProfile) -> InOrderCycleModel {
         if let model = inOrderModel, model.profile == profile {
