@@ -16,6 +16,8 @@ public final class MeasurementEnvironment: Sendable {
     /// The image booted once; every scenario's kernel is a copy of it. Never run after its boot,
     /// so workers only ever read it.
     private nonisolated(unsafe) let booted: GuestKernel
+    /// libdw unwinders for the image, kept warm across scenarios.
+    private let unwinders: UnwinderPool
 
     public init(imageURL: URL) throws {
         self.imageURL = imageURL
@@ -26,6 +28,7 @@ public final class MeasurementEnvironment: Sendable {
         }
         symbols = SymbolTable(image: image)
         booted = try GuestKernel(image: image, symbols: symbols, url: imageURL)
+        unwinders = UnwinderPool(elfPath: imageURL.path)
         do {
             _ = try DWARFUnwinder(elfPath: imageURL.path)
             libdwProblem = nil
@@ -45,9 +48,10 @@ public final class MeasurementEnvironment: Sendable {
         GuestKernel(copying: booted)
     }
 
-    /// libdw's unwinder for this image (one per worker: libdw handles are not shared across threads).
+    /// libdw's unwinder for this image, lent for as long as the references are held (one per
+    /// recorder: libdw handles are not shared across threads).
     func makeReferences(for kernel: GuestKernel) -> WalkReferences {
-        let unwinder = libdwProblem == nil ? try? DWARFUnwinder(elfPath: imageURL.path) : nil
+        let unwinder = libdwProblem == nil ? unwinders.lend() : nil
         return WalkReferences(unwinder: unwinder, libdwProblem: libdwProblem, describe: describer(for: kernel))
     }
 

@@ -15,7 +15,9 @@ final class WalkRecorder {
     private let kernel: GuestKernel
     private let shadow: ShadowCallStack
     private let classifier: WalkClassifier
-    private let unwinder: DWARFUnwinder?
+    /// Held for the recorder's lifetime, so no other recorder walks with the same unwinder meanwhile.
+    private let lease: UnwinderLease?
+    private var unwinder: DWARFUnwinder? { lease?.unwinder }
     private let libdwProblem: String?
     private let describe: (UInt64) -> String
 
@@ -28,7 +30,7 @@ final class WalkRecorder {
         kernel = driver.kernel
         self.shadow = shadow
         self.classifier = classifier
-        unwinder = references.unwinder
+        lease = references.unwinder
         libdwProblem = references.libdwProblem
         describe = references.describe
         let walkFunction = try kernel.address(of: "pb_stack_walk_pair")
@@ -120,7 +122,7 @@ final class WalkRecorder {
 /// What walks are checked against besides the shadow call stack.
 struct WalkReferences {
     /// libdw's unwinder over the guest ELF, or nil with the reason in `libdwProblem`.
-    var unwinder: DWARFUnwinder?
+    var unwinder: UnwinderLease?
     var libdwProblem: String?
     /// `symbol+0xoffset` (or the region) for an address, for examples.
     var describe: (UInt64) -> String
