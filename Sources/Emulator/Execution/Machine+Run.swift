@@ -4,15 +4,18 @@ extension Machine {
     /// Runs the guest until it needs the host, or until `instructionLimit` more instructions retire.
     public func run(instructionLimit: UInt64 = .max) -> StopReason {
         let started = HostRunTime.now(), instructionsBefore = counters.instructions
-        let stop: StopReason
         switch timing {
         case .functional:
-            stop = run(model: &functionalModel, instructionLimit: instructionLimit)
+            let stop = run(model: &functionalModel, instructionLimit: instructionLimit)
+            runTimes.add(profile: nil, instructions: counters.instructions &- instructionsBefore,
+                         nanoseconds: HostRunTime.now() &- started)
+            return stop
         case .profile(let profile):
-            stop = runTimed(profile: profile, instructionLimit: instructionLimit)
+            let stop = runTimed(profile: profile, instructionLimit: instructionLimit)
+            runTimes.add(profile: profile.name, instructions: counters.instructions &- instructionsBefore,
+                         nanoseconds: HostRunTime.now() &- started)
+            return stop
         }
-        runTimes.add(timing, instructions: counters.instructions &- instructionsBefore, nanoseconds: HostRunTime.now() &- started)
-        return stop
     }
 
     /// The run loop, specialised per cycle model: checks at each block boundary, then executes a block.

@@ -76,20 +76,19 @@ struct MachineRunTimes {
     /// The profile `timed` belongs to.
     var timedProfile = ""
 
-    /// Adds a run of `instructions` in `nanoseconds` in `mode`.
-    mutating func add(_ mode: TimingMode, instructions: UInt64, nanoseconds: UInt64) {
+    /// Adds a run of `instructions` in `nanoseconds`, timed by the profile named `profile` (nil: functional).
+    mutating func add(profile: String?, instructions: UInt64, nanoseconds: UInt64) {
         let run = HostRunTime(instructions: instructions, nanoseconds: nanoseconds)
-        switch mode {
-        case .functional:
+        guard let profile else {
             functional = functional + run
-        case .profile(let profile):
-            if profile.name != timedProfile {
-                HostRunTime.hand(timed, mode: timedProfile)
-                timed = HostRunTime()
-                timedProfile = profile.name
-            }
-            timed = timed + run
+            return
         }
+        if profile != timedProfile {
+            HostRunTime.hand(timed, mode: timedProfile)
+            timed = HostRunTime()
+            timedProfile = profile
+        }
+        timed = timed + run
     }
 
     /// Hands every total to the process's (when the machine goes away).
