@@ -3,10 +3,11 @@ import Emulator
 import Foundation
 import GuestKernel
 
-/// What every scenario of a run shares: the parsed guest image and the libdw reference.
+/// What every scenario of a run shares: the parsed guest image, its symbols, the kernel booted
+/// from it once, and libdw's unwinders.
 ///
-/// Scenarios boot their own machine from the shared, immutable image, so they run in parallel
-/// and give the same numbers whatever the scheduling.
+/// Each scenario runs on its own copy of the booted kernel (the same state a boot of its own would
+/// give), so scenarios run in parallel and give the same numbers whatever the scheduling.
 public final class MeasurementEnvironment: Sendable {
     public let imageURL: URL
     public let image: ELFImage

@@ -14,8 +14,8 @@ public struct RunProgress: Sendable {
 
 /// Runs a suite's baselines, scenarios, IRQ sweeps and scaling curves on parallel workers.
 ///
-/// Every task boots its own guest on its own machine, so results do not depend on `jobs` or on
-/// scheduling. A task that fails is recorded with its reason; the others still run.
+/// Every task runs its own copy of the booted guest on its own machine, so results do not depend
+/// on `jobs` or on scheduling. A task that fails is recorded with its reason; the others still run.
 public struct SuiteRunner: Sendable {
     public let environment: MeasurementEnvironment
     public let jobs: Int
