@@ -64,6 +64,19 @@ final class CodePage {
         decoded[index] = true
     }
 
+    /// Takes `template`'s decoded slots whose word this page still holds (a page of a machine copied
+    /// from the template's: decoding is a pure function of the word and its address).
+    func seed(from template: CodePage) {
+        for index in 0..<Self.slotCount where template.decoded[index] {
+            let word = bytes.load(fromByteOffset: index * 4, as: UInt32.self)
+            guard word == template.bytes.load(fromByteOffset: index * 4, as: UInt32.self) else { continue }
+            instructions[index] = template.instructions[index]
+            ops[index] = template.ops[index]
+            timing[index] = template.timing[index]
+            decoded[index] = true
+        }
+    }
+
     /// The length of the block starting at slot `index`, computing (and decoding) it if needed.
     @inline(__always)
     func blockLength(at index: Int) -> Int {
@@ -119,6 +132,9 @@ final class DecodeCache {
     private var hookedAddresses: Set<UInt64> = []
     /// Pages decoded since creation, for statistics.
     private(set) var pagesDecoded = 0
+    /// The cache of the machine this one's was copied from: new pages take its decoded slots. Only
+    /// read (`existingPage`), so copies on several threads may share it while it is not running.
+    var seed: DecodeCache?
 
     init() {
         recentTags = .allocate(capacity: Self.recentEntries)
@@ -159,6 +175,7 @@ final class DecodeCache {
             let base = number << PhysicalMemory.pageShift
             guard let bytes = memory.pageBytes(containing: base) else { return nil }
             page = CodePage(base: base, bytes: bytes)
+            if let template = seed?.existingPage(containing: base) { page.seed(from: template) }
             for address in hookedAddresses where address >> PhysicalMemory.pageShift == number {
                 page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = true
             }
@@ -170,6 +187,18 @@ final class DecodeCache {
         recentTags[slot] = number &+ 1
         recentPages[slot] = Unmanaged.passUnretained(page)
         return page
+    }
+
+    /// Decodes every slot of the pages overlapping `range` (that are mapped).
+    func decodeAll(_ range: Range<UInt64>, memory: PhysicalMemory) {
+        guard !range.isEmpty else { return }
+        var address = range.lowerBound & ~PhysicalMemory.pageOffsetMask
+        while address < range.upperBound {
+            if let page = page(containing: address, memory: memory) {
+                for index in 0..<CodePage.slotCount where !page.decoded[index] { page.decode(index) }
+            }
+            address &+= PhysicalMemory.pageSize
+        }
     }
 
     /// The code page holding `address` if one exists, without creating it.

@@ -105,7 +105,8 @@ public final class Machine {
     }
 
     /// A machine in the state `template` is in: a copy of its memory, registers, system registers,
-    /// interrupt controller and counters, with a decode cache of its own that starts empty. For
+    /// interrupt controller and counters, with a decode cache of its own that takes the template's
+    /// decoded slots as its pages are first run. For
     /// booting one machine and copying it for each of many runs instead of booting each; the
     /// template must have no hooks, watches, observer or cycle model (what a boot leaves).
     public convenience init(copying template: Machine) {
@@ -132,6 +133,14 @@ public final class Machine {
         steppedInstruction = template.steppedInstruction
         interruptController.copyState(from: template.interruptController)
         recentBlocks.copy(from: template.recentBlocks)
+        cache.seed = template.cache
+    }
+
+    /// Decodes every instruction slot of the pages overlapping `range` now rather than when first
+    /// run: for a machine that others are copied from (`init(copying:)`), whose copies then start
+    /// with that code decoded. Changes nothing the guest can observe.
+    public func decodeAhead(_ range: Range<UInt64>) {
+        cache.decodeAll(range, memory: memory)
     }
 
     deinit {

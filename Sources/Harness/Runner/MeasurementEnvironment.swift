@@ -29,6 +29,8 @@ public final class MeasurementEnvironment: Sendable {
         }
         symbols = SymbolTable(image: image)
         booted = try GuestKernel(image: image, symbols: symbols, url: imageURL)
+        // Copies start with the image's code decoded instead of each decoding it as it first runs.
+        for segment in image.segments where segment.isExecutable { booted.machine.decodeAhead(segment.range) }
         unwinders = UnwinderPool(elfPath: imageURL.path)
         do {
             _ = try DWARFUnwinder(elfPath: imageURL.path)
