@@ -4,7 +4,12 @@ import A64
 /// scoreboard, the branch predictor, the L1 caches, the front end's redirect time and the counters.
 struct MicroarchitectureCore {
     let storage: TimingStorage
-    let profile: CPUProfile
+    /// The profile, boxed: a model is moved out of its machine and back on every run, and each
+    /// copy of a `CPUProfile` value retains every one of its many fields.
+    private let profileBox: ProfileBox
+    var profile: CPUProfile { profileBox.profile }
+    /// The profile's name, without copying the profile.
+    var profileName: String { profileBox.profile.name }
     /// Cost per `TimingClass.rawValue`.
     let costs: UnsafeMutablePointer<PackedClassCost>
     /// Forwarding cycles per row (operand role × 3): the cycles for producer kinds 0, 1, 2 in bits 0–7,
@@ -38,7 +43,7 @@ struct MicroarchitectureCore {
     init(profile: CPUProfile, modelWords: Int = 0) {
         let storage = TimingStorage()
         self.storage = storage
-        self.profile = profile
+        profileBox = ProfileBox(profile)
         let classCount = TimingClass.allCases.count
         let costTable = UnsafeMutablePointer<PackedClassCost>.allocate(capacity: classCount)
         costTable.initialize(repeating: PackedClassCost(), count: classCount)
@@ -232,5 +237,14 @@ struct MicroarchitectureCore {
             break
         }
         return mispredicted
+    }
+}
+
+/// A `CPUProfile` behind one reference.
+final class ProfileBox: Sendable {
+    let profile: CPUProfile
+
+    init(_ profile: CPUProfile) {
+        self.profile = profile
     }
 }

@@ -10,7 +10,7 @@ struct TimingState {
 
     /// The in-order model for `profile`, created cold if there is none for it yet.
     mutating func takeInOrderModel(for profile: CPUProfile) -> InOrderCycleModel {
-        if let model = inOrderModel, model.profile == profile {
+        if let model = inOrderModel, model.core.profileName == profile.name {
             inOrderModel = nil
             return model
         }
@@ -21,7 +21,7 @@ struct TimingState {
 
     /// The out-of-order model for `profile`, created cold if there is none for it yet.
     mutating func takeOutOfOrderModel(for profile: CPUProfile) -> OutOfOrderCycleModel {
-        if let model = outOfOrderModel, model.profile == profile {
+        if let model = outOfOrderModel, model.core.profileName == profile.name {
             outOfOrderModel = nil
             return model
         }
@@ -32,8 +32,8 @@ struct TimingState {
 
     /// The counters of the detailed model for `profile`, if one exists.
     func counters(for profile: CPUProfile) -> TimingCounters? {
-        if let model = inOrderModel, model.profile == profile { return model.counters }
-        if let model = outOfOrderModel, model.profile == profile { return model.counters }
+        if let model = inOrderModel, model.core.profileName == profile.name { return model.counters }
+        if let model = outOfOrderModel, model.core.profileName == profile.name { return model.counters }
         return nil
     }
 }
