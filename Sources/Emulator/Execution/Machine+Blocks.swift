@@ -492,7 +492,17 @@ extension Machine {
                         // The observer sees the machine's registers and counts as they are before
                         // the branch retires. The cycle model goes on timing the batch as it would
                         // without an observer (handing it over here made batches of a few
-                        // instructions wherever walks are verified; see ControlFlowObserver).
+                        // instructions wherever walks are verified; see ControlFlowObserver). The
+                        // run is still recorded up to the branch: the model times the same
+                        // instructions either way, and without it the compiler laid the whole loop
+                        // out worse (measured: unobserved suite mix 242.7 -> 245.6 host
+                        // instructions per guest instruction, about 3% slower).
+                        if Model.timesEachInstruction {
+                            Self.recordRun(from: runStart, to: op, ops: ops, timing: timing, pageBase: pageBase,
+                                           nextPC: pageBase &+ UInt64(truncatingIfNeeded: Self.slot(of: op, in: ops) &<< 2),
+                                           in: runBuffer, runs: &runs)
+                            runStart = op
+                        }
                         pending &+= Self.slot(of: op, in: first)
                         first = op
                         counters.instructions &+= UInt64(pending)
