@@ -31,11 +31,12 @@ public final class MeasurementEnvironment: Sendable {
         booted = try GuestKernel(image: image, symbols: symbols, url: imageURL)
         // Copies start with the image's code decoded instead of each decoding it as it first runs.
         for segment in image.segments where segment.isExecutable { booted.machine.decodeAhead(segment.range) }
-        unwinders = UnwinderPool(elfPath: imageURL.path)
+        // The unwinder that shows libdw can serve is the pool's first, not set up and thrown away.
         do {
-            _ = try DWARFUnwinder(elfPath: imageURL.path)
+            unwinders = UnwinderPool(elfPath: imageURL.path, idle: [try DWARFUnwinder(elfPath: imageURL.path)])
             libdwProblem = nil
         } catch {
+            unwinders = UnwinderPool(elfPath: imageURL.path)
             libdwProblem = "\(error)"
         }
     }

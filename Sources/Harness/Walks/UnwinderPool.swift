@@ -9,10 +9,12 @@ import Synchronization
 /// run, one per worker walking at the same time.
 final class UnwinderPool: Sendable {
     let elfPath: String
-    private let idle = Mutex<[DWARFUnwinder]>([])
+    private let idle: Mutex<[DWARFUnwinder]>
 
-    init(elfPath: String) {
+    /// A pool for the ELF file at `elfPath`, holding `idle` unwinders of it to begin with.
+    init(elfPath: String, idle: [DWARFUnwinder] = []) {
         self.elfPath = elfPath
+        self.idle = Mutex(idle)
     }
 
     /// An unwinder for the lease's lifetime (a new one when none is idle), or nil if libdw cannot
