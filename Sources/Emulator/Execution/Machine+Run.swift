@@ -4,18 +4,19 @@ extension Machine {
     /// Runs the guest until it needs the host, or until `instructionLimit` more instructions retire.
     public func run(instructionLimit: UInt64 = .max) -> StopReason {
         let started = HostRunTime.now(), instructionsBefore = counters.instructions
+        let stop: StopReason, profileName: String?
+        // One switch: each copies the profile out of the timing mode, retaining its fields.
         switch timing {
         case .functional:
-            let stop = run(model: &functionalModel, instructionLimit: instructionLimit)
-            runTimes.add(profile: nil, instructions: counters.instructions &- instructionsBefore,
-                         nanoseconds: HostRunTime.now() &- started)
-            return stop
+            stop = run(model: &functionalModel, instructionLimit: instructionLimit)
+            profileName = nil
         case .profile(let profile):
-            let stop = runTimed(profile: profile, instructionLimit: instructionLimit)
-            runTimes.add(profile: profile.name, instructions: counters.instructions &- instructionsBefore,
-                         nanoseconds: HostRunTime.now() &- started)
-            return stop
+            stop = runTimed(profile: profile, instructionLimit: instructionLimit)
+            profileName = profile.name
         }
+        runTimes.add(profile: profileName, instructions: counters.instructions &- instructionsBefore,
+                     nanoseconds: HostRunTime.now() &- started)
+        return stop
     }
 
     /// The run loop, specialised per cycle model: checks at each block boundary, then executes a block.
