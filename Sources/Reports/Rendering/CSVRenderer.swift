@@ -58,9 +58,14 @@ public enum CSVRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Quotes a field if it holds a comma, quote or newline (RFC 4180).
+    /// Quotes a field if it holds a comma, quote, line feed or carriage return (RFC 4180).
     static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
+        // Bytes, not Characters: grapheme breaking every field was 3% of a default-suite run (callgrind),
+        // and it hid the line feed of a CRLF, which is one Character. No byte of a multi-byte UTF-8
+        // sequence equals an ASCII one.
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+                                           || $0 == UInt8(ascii: "\r") })
+        else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
