@@ -29,7 +29,7 @@ let package = Package(
             exclude: ["Guest"],
             plugins: ["GuestBuildPlugin"]),
         .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel", "DebugInfo"]),
-        .target(name: "Reports", dependencies: ["Harness"]),
+        .target(name: "Reports", dependencies: ["GuestKernel", "Harness"]),
         .executableTarget(
             name: "bench",
             dependencies: [

@@ -92,7 +92,7 @@ public enum GuestABI {
     public static let fetchMaxOps = 64
 }
 
-/// A tracing path of DESIGN.md's table, with its id in the guest ABI.
+/// A tracing path the guest implements, with its id in the guest ABI (pb_abi.h's PB_MECH_* table).
 public enum Mechanism: String, CaseIterable, Sendable, Codable {
     case none
     case ftraceArgs = "ftrace-args"
@@ -142,8 +142,8 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
     public var summary: String {
         switch self {
         case .none: return "patch-site NOPs only: the baseline"
-        case .ftraceArgs: return "FTRACE_WITH_ARGS: mov x9, x30; bl ftrace_caller; saves ftrace_regs (112 B) and two frame records"
-        case .ftraceRegs: return "FTRACE_WITH_REGS: bl ftrace_regs_caller; saves a full pt_regs (336 B, synthetic PSTATE)"
+        case .ftraceArgs: return "FTRACE_WITH_ARGS: mov x9, x30; bl ftrace_caller; saves ftrace_regs (\(GuestABI.sizeofFtraceRegs) B) and two frame records"
+        case .ftraceRegs: return "FTRACE_WITH_REGS: bl ftrace_regs_caller; saves a full pt_regs (\(GuestABI.sizeofPtRegs) B, synthetic PSTATE)"
         case .ftraceList: return "several ops registered: the list function walks every ops and its filter"
         case .ftraceCallOps: return "DYNAMIC_FTRACE_WITH_CALL_OPS: ops pointer before the function, no list walk"
         case .directCaller: return "direct-call ops: the common trampoline branches to a per-function direct trampoline"

@@ -8,8 +8,8 @@ extension DesignReport {
 
     static func fetchCosts(_ index: ResultsIndex) -> ReportSection? {
         let costs = index.results.fetchCosts
-        guard !costs.isEmpty else { return nil }
         let title = "What does fetching a typed argument cost, from pt_regs versus ftrace_regs?"
+        guard !costs.isEmpty else { return missing(title, "fetch costs of typed probe arguments") }
         let rows = costs.map { cost in
             [cost.cpu, cost.definition, cost.registers, cost.window, String(cost.arguments),
              cycles(cost.cyclesPerArgument), cycles(cost.marginalCyclesPerArgument), cycles(cost.recordCycles),

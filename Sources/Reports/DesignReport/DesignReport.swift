@@ -1,7 +1,8 @@
+import GuestKernel
 import Harness
 
-/// The design-decision report: each question of DESIGN.md with the table and chart that answer it
-/// and a verdict computed from the run's numbers (never fixed text).
+/// The design-decision report: each design question with the table and chart that answer it and a
+/// verdict computed from the run's numbers (never fixed text).
 public enum DesignReport {
     public static func build(_ results: RunResults) -> ReportDocument {
         let index = ResultsIndex(results)
@@ -114,7 +115,7 @@ public enum DesignReport {
                 : " The ordering is not the same on every workload: see the table."
         }
         return ReportSection(title: title, blocks: [
-            .paragraph("FTRACE_WITH_ARGS saves an ftrace_regs (x0–x8, fp, lr, sp, pc: 112 bytes); FTRACE_WITH_REGS a full pt_regs (336 bytes) with a synthetic PSTATE. Count handler."),
+            .paragraph("FTRACE_WITH_ARGS saves an ftrace_regs (x0–x8, fp, lr, sp, pc: \(RegisterSetKind.ftraceRegs.size) bytes); FTRACE_WITH_REGS a full pt_regs (\(RegisterSetKind.ptRegs.size) bytes) with a synthetic PSTATE. Count handler."),
             .table(ReportTable(caption: "Overhead per call (\(cpu))", headers: ["workload"] + overheadHeaders, rows: rows,
                                numericColumns: Set(2...overheadHeaders.count))),
             overheadChart("ARGS vs REGS on \(reference)", [args, regs]),
@@ -139,8 +140,9 @@ public enum DesignReport {
         if kprobes.count > 1 && slowestKprobe.mechanism != fastestKprobe.mechanism {
             verdict += "; \(slowestKprobe.mechanism) is the most expensive kprobe at \(cycles(slowestKprobe.entryOverhead))"
         }
-        let exceptions = fastestKprobe.metrics.entry.steady.measured.exceptions
-        verdict += ". Each kprobe hit takes \(cycles(exceptions)) exception(s) on entry; ftrace-based entry takes \(cycles(ftraceRef.metrics.entry.steady.measured.exceptions))."
+        let exceptions = kprobes.map { "\($0.mechanism) \(cycles($0.metrics.entry.steady.measured.exceptions))" }
+        verdict += ". Exceptions per call on entry: \(exceptions.joined(separator: ", ")); \(ftraceRef.mechanism) "
+            + "\(cycles(ftraceRef.metrics.entry.steady.measured.exceptions))."
         return ReportSection(title: title, blocks: [
             .paragraph("Kprobes here probe the traced function's first body instruction: XOL runs a copy out of line followed by a second BRK, SS single-steps the copy, SIM simulates it in the handler."),
             overheadTable("Overhead per call on \(workload) (\(cpu))", kprobes + ftraceBased),
@@ -172,16 +174,21 @@ public enum DesignReport {
             verdict += " The veneer of an out-of-range trampoline adds \(cycles(plt.entryOverhead - bl.entryOverhead)) cycles."
         }
         let opsCurves = index.curves(.registeredOps).filter { $0.cpu == cpu }
-        if let curve = opsCurves.first, let slope = Self.slope(curve.points) {
-            blocks.append(.lineChart(LineChart(title: "ftrace-list: cost against registered ops", xLabel: "registered ops",
+        if !opsCurves.isEmpty {
+            blocks.append(.lineChart(LineChart(title: "Cost against registered ops", xLabel: "registered ops",
                                                yLabel: "entry overhead cycles", series: opsCurves.map { curve in
                 LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
             })))
-            verdict += " Each additional registered ops costs \(cycles(slope)) cycles per call on the list path (least-squares slope over \(curve.points.count) points)"
-            if let callops = index.scenario("ftrace-callops", workload: workload, cpu: cpu) {
-                verdict += ", while CALL_OPS stays at \(cycles(callops.entryOverhead)) whatever the number of ops"
-            }
-            verdict += "."
+        }
+        // Each slope is a measured curve's; a path without a curve gets no claim about how it scales.
+        let slopes = opsCurves.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
+        for (curve, slope) in slopes {
+            verdict += " On \(curve.mechanism), each additional registered ops costs \(cycles(slope)) cycles per call "
+                + "(least-squares slope over \(curve.points.count) points, \(curve.workload))."
+        }
+        if !slopes.isEmpty, !slopes.contains(where: { $0.0.mechanism == "ftrace-callops" }),
+           index.scenario("ftrace-callops", workload: workload, cpu: cpu) != nil {
+            verdict += " This run has no ftrace-callops curve against registered ops to compare with."
         }
         blocks.append(.verdict(verdict))
         return ReportSection(title: title, blocks: blocks)
@@ -230,12 +237,13 @@ public enum DesignReport {
             + " on \(workload) (\(cpu)); stack use grows by \(cycles(copied.metrics.stackBytes.overhead - plain.metrics.stackBytes.overhead)) bytes."
         return ReportSection(title: title, blocks: [
             overheadTable("Overhead per call on \(workload) (\(cpu))", [plain, copied]),
+            overheadChart("ftrace_regs vs a pt_regs copy", [plain, copied]),
             .verdict(verdict),
         ])
     }
 
     /// The mechanism that exists only to prove the verifier catches a broken trampoline.
-    static let verifierControl = "ftrace-args-nofp"
+    static let verifierControl = Mechanism.ftraceArgsNoFrameRecord.rawValue
 
     static func stackWalks(_ index: ResultsIndex) -> ReportSection? {
         let title = "Which paths give correct and reliable stack walks?"
@@ -259,6 +267,13 @@ public enum DesignReport {
         let mechanisms = ResultsIndex.mechanismOrder.filter { name in withWalks.contains { $0.mechanism == name } }
             + Set(withWalks.map(\.mechanism)).subtracting(ResultsIndex.mechanismOrder).sorted()
         var rows: [[String]] = []
+        var chartSeries = [BarChart.Series(name: "handler walks", values: []), BarChart.Series(name: "IRQ walks", values: []),
+                           BarChart.Series(name: "libdw", values: [])]
+        /// The percentage of walks that were correct (nil: none taken, or the walker was unavailable).
+        func percentCorrect(_ walk: WalkVerification?) -> Double? {
+            guard let walk, walk.unavailable == nil, walk.total > 0 else { return nil }
+            return 100 * Double(walk.correct) / Double(walk.total)
+        }
         var claimedWrong: [String] = []
         var plainHandlerErrors: [String] = []
         for mechanism in mechanisms {
@@ -275,15 +290,22 @@ public enum DesignReport {
                          handlerReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
                          fraction(irqPlain), irqReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
                          String(wrongClaims), fraction(libdw)])
+            chartSeries[0].values.append(percentCorrect(handlerPlain))
+            chartSeries[1].values.append(percentCorrect(irqPlain))
+            chartSeries[2].values.append(percentCorrect(libdw))
         }
         let realClaims = claimedWrong.filter { $0 != verifierControl }
-        let reliableTotal = withWalks.flatMap(\.walks).filter { $0.walker == .guestReliable && $0.unavailable == nil }
+        let reliableTotal = withWalks.filter { $0.mechanism != verifierControl }.flatMap(\.walks)
+            .filter { $0.walker == .guestReliable && $0.unavailable == nil }
             .reduce(0) { $0 + $1.total }
         var verdict = realClaims.isEmpty
             ? "No tracing path fooled the reliable walker: of \(reliableTotal) reliable walks, none on a real path was wrong but claimed reliable."
             : "The reliable walker claimed wrong traces on \(realClaims.joined(separator: ", ")): that must never happen."
         if claimedWrong.contains(verifierControl) {
             verdict += " The deliberately broken \(verifierControl) trampoline did fool it, as it must for the check to mean anything."
+        } else if mechanisms.contains(verifierControl) {
+            verdict += " The deliberately broken \(verifierControl) trampoline did not fool it in this run, so this run does not "
+                + "show that the check catches a broken trampoline."
         }
         let realPlainErrors = plainHandlerErrors.filter { $0 != verifierControl }
         verdict += realPlainErrors.isEmpty
@@ -293,7 +315,7 @@ public enum DesignReport {
         if let irqPlain, irqPlain.total > 0 {
             verdict += " From an interrupt, the plain walker is right \(irqPlain.correct) of \(irqPlain.total) times"
             var causes: [String] = []
-            if irqPlain.missingFrame > 0 { causes.append("\(irqPlain.missingFrame) miss a frame (the interrupted code had not saved its link register in a frame record yet)") }
+            if irqPlain.missingFrame > 0 { causes.append("\(irqPlain.missingFrame) miss a frame") }
             if irqPlain.unrecoveredTrampoline > 0 { causes.append("\(irqPlain.unrecoveredTrampoline) show an unrecovered return trampoline") }
             if irqPlain.extraFrame > 0 { causes.append("\(irqPlain.extraFrame) have an extra frame") }
             if irqPlain.truncated > 0 { causes.append("\(irqPlain.truncated) stop short") }
@@ -308,8 +330,8 @@ public enum DesignReport {
             let stopped = libdwAll.truncated + libdwAll.unrecoveredTrampoline
             let misplaced = libdwAll.missingFrame + libdwAll.extraFrame
             var causes: [String] = []
-            if stopped > 0 { causes.append("\(stopped) stopped short or at a return trampoline (the real return address lives only in the tracer's own bookkeeping)") }
-            if misplaced > 0 { causes.append("\(misplaced) lost or doubled a frame (code it has no CFI for, such as generated trampolines and exception entry)") }
+            if stopped > 0 { causes.append("\(stopped) stopped short or at a return trampoline") }
+            if misplaced > 0 { causes.append("\(misplaced) lost or doubled a frame") }
             verdict += causes.isEmpty ? "." : ": " + causes.joined(separator: "; ") + "."
         } else if let reason = libdwAll?.unavailable {
             verdict += " The libdw reference was unavailable (\(reason))."
@@ -321,6 +343,7 @@ public enum DesignReport {
                                headers: ["mechanism", "handler walks", "handler walks, reliable", "IRQ walks",
                                          "IRQ walks, reliable", "wrong but claimed reliable", "libdw"],
                                rows: rows, numericColumns: [5])),
+            .barChart(BarChart(title: "Correct walks per path", unit: "% of walks", categories: mechanisms, series: chartSeries)),
             .verdict(verdict),
         ]
         let examples = withWalks.flatMap { scenario in scenario.walks.flatMap { walk in walk.examples.prefix(1).map { (scenario.id, walk, $0) } } }
@@ -367,7 +390,7 @@ public enum DesignReport {
     static func cpuSensitivity(_ index: ResultsIndex) -> ReportSection? {
         let title = "Do the answers change across CPU profiles?"
         guard index.cpus.count > 1 else {
-            return ReportSection(title: title, blocks: [.verdict("Not answered by this run: it measured one CPU profile (\(index.primaryCPU)). The full suite measures all three.")])
+            return ReportSection(title: title, blocks: [.verdict("Not answered by this run: it measured one CPU profile (\(index.primaryCPU)). A run with several (`--cpu` given more than once) answers it.")])
         }
         guard let workload = index.referenceWorkload(cpu: index.primaryCPU) else { return missing(title, "count-handler scenarios") }
         let mechanisms = index.mechanisms(workload: workload, cpu: index.primaryCPU).filter { $0 != "none" }
@@ -421,8 +444,9 @@ public enum DesignReport {
     }
 
     static func scalingCurves(_ index: ResultsIndex) -> ReportSection? {
+        let title = "How do costs scale?"
         let curves = index.results.scaling
-        guard !curves.isEmpty else { return nil }
+        guard !curves.isEmpty else { return missing(title, "scaling curves") }
         var blocks: [ReportBlock] = []
         let groups = Dictionary(grouping: curves) { "\($0.parameter.rawValue)|\($0.quantity)" }
         for key in groups.keys.sorted() {
@@ -439,11 +463,15 @@ public enum DesignReport {
                 LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
             })))
             let slopes = group.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
-            if let steepest = slopes.max(by: { $0.1 < $1.1 }), let flattest = slopes.min(by: { $0.1 < $1.1 }) {
-                blocks.append(.verdict("\(group[0].quantity.capitalizedFirst) grows fastest with \(xLabel) for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per step) and slowest for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per step)."))
+            let quantity = group[0].quantity.capitalizedFirst
+            if slopes.count == 1 {
+                let (curve, slope) = slopes[0]
+                blocks.append(.verdict("\(quantity) grows by \(cycles(slope)) per unit of \(xLabel) for \(curve.mechanism)@\(curve.cpu) (least-squares slope over \(curve.points.count) points); no other path has this curve in the run."))
+            } else if let steepest = slopes.max(by: { $0.1 < $1.1 }), let flattest = slopes.min(by: { $0.1 < $1.1 }) {
+                blocks.append(.verdict("\(quantity) grows fastest with \(xLabel) for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per unit) and slowest for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per unit; least-squares slopes)."))
             }
         }
-        return ReportSection(title: "How do costs scale?", blocks: blocks)
+        return ReportSection(title: title, blocks: blocks)
     }
 
     static func allScenarios(_ index: ResultsIndex) -> ReportSection? {

@@ -1,3 +1,4 @@
+import GuestKernel
 import Harness
 
 /// Lookups over a run's scenarios for the report's questions.
@@ -24,7 +25,7 @@ struct ResultsIndex {
             ?? measured.sorted().first
     }
 
-    /// Mechanisms measured on a workload, CPU and handler, in the order DESIGN.md lists them.
+    /// Mechanisms measured on a workload, CPU and handler, in the guest's order (`mechanismOrder`).
     func mechanisms(workload: String, cpu: String, handler: String = "count") -> [String] {
         let measured = Set(results.scenarios.filter { $0.workload == workload && $0.cpu == cpu && $0.handler == handler }
             .map(\.mechanism))
@@ -32,11 +33,8 @@ struct ResultsIndex {
             + measured.subtracting(Self.mechanismOrder).sorted()
     }
 
-    static let mechanismOrder = [
-        "none", "ftrace-args", "ftrace-regs", "ftrace-list", "ftrace-callops", "direct-caller", "direct-bl", "direct-plt",
-        "kprobe-xol", "kprobe-ss", "kprobe-sim", "kretprobe-brk", "kretprobe-tramp", "fgraph", "fprobe", "fprobe-ptregs",
-        "fentry-fexit", "ftrace-args-nofp",
-    ]
+    /// The guest's mechanisms in the order of its ABI table (the report's tables list them so).
+    static let mechanismOrder = Mechanism.allCases.map(\.rawValue)
 
     func curves(_ parameter: ScalingCurve.Parameter, quantity: String? = nil) -> [ScalingCurve] {
         results.scaling.filter { $0.parameter == parameter && (quantity == nil || $0.quantity == quantity) }

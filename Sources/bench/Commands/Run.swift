@@ -82,7 +82,12 @@ struct Run: ParsableCommand {
         var throughput: [String: [Double]] = [:]
         if !noHostThroughput {
             display.note("host throughput samples")
-            throughput = (try? HostThroughput(environment: environment).measure(profiles: definition.cpus)) ?? [:]
+            do {
+                throughput = try HostThroughput(environment: environment).measure(profiles: definition.cpus)
+            } catch {
+                // The guest results stand without it; say why the host figures are missing.
+                printError("bench run: host throughput not measured: \(error)")
+            }
         }
         let elapsed = ContinuousClock.now - clock
         let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

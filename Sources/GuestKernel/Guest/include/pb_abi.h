@@ -89,7 +89,7 @@
 #define PB_MODULE_AREA_SIZE 0x00100000UL
 
 /* ---------------------------------------------------------------------
- * Mechanisms (DESIGN.md's table)
+ * Mechanisms (the order of GuestABI.swift's Mechanism enum)
  * ------------------------------------------------------------------- */
 #define PB_MECH_NONE             0  /* patch-site NOPs only (attach validates and records, patches nothing) */
 #define PB_MECH_FTRACE_ARGS      1  /* mov x9,x30; bl ftrace_caller: ftrace_regs, two frame records */

@@ -1,0 +1,87 @@
+import Testing
+@testable import Harness
+@testable import Reports
+
+/// The design report's verdicts follow the run's numbers, and a question the run did not measure says so.
+@Suite struct DesignReportTests {
+    /// A count-handler scenario on `leaf` whose entry window takes `exceptions` exceptions per call.
+    static func scenario(_ mechanism: String, entryCycles: Double, exceptions: Double = 0,
+                         walks: [WalkVerification] = []) -> ScenarioResult {
+        var scenario = ResultsFixtures.scenario(mechanism, entryCycles: entryCycles)
+        scenario.metrics.entry.steady.measured.exceptions = exceptions
+        scenario.walks = walks
+        return scenario
+    }
+
+    static func section(_ title: String, _ results: RunResults) -> ReportSection? {
+        DesignReport.build(results).sections.first { $0.title.hasPrefix(title) }
+    }
+
+    static func verdicts(_ section: ReportSection?) -> [String] {
+        section?.blocks.compactMap { if case .verdict(let text) = $0 { text } else { nil } } ?? []
+    }
+
+    @Test func eachKprobeReportsItsOwnExceptionCount() throws {
+        let results = ResultsFixtures.run("r", scenarios: [
+            Self.scenario("kprobe-xol", entryCycles: 300, exceptions: 2),
+            Self.scenario("kprobe-sim", entryCycles: 250, exceptions: 1),
+            Self.scenario("ftrace-regs", entryCycles: 50),
+        ])
+        let verdict = try #require(Self.verdicts(Self.section("How much slower is a BRK kprobe", results)).first)
+        #expect(verdict.contains("kprobe-xol 2"))
+        #expect(verdict.contains("kprobe-sim 1"))
+        #expect(verdict.contains("ftrace-regs 0"))
+    }
+
+    @Test func theVerifiersControlMustBeCaughtOrTheReportSaysSo() throws {
+        let fooled = WalkVerification(point: .entryHandler, walker: .guestReliable, total: 4, correct: 0, missingFrame: 4,
+                                      wrongButClaimedReliable: 4)
+        let notFooled = WalkVerification(point: .entryHandler, walker: .guestReliable, total: 4, correct: 4)
+        let real = Self.scenario("ftrace-args", entryCycles: 40,
+                                 walks: [WalkVerification(point: .entryHandler, walker: .guestReliable, total: 6, correct: 6)])
+        let caught = ResultsFixtures.run("r", scenarios: [real, Self.scenario("ftrace-args-nofp", entryCycles: 40, walks: [fooled])])
+        let missed = ResultsFixtures.run("r", scenarios: [real, Self.scenario("ftrace-args-nofp", entryCycles: 40, walks: [notFooled])])
+
+        let caughtVerdict = try #require(Self.verdicts(Self.section("Which paths give correct", caught)).first)
+        #expect(caughtVerdict.contains("did fool it"))
+        // The control's walks are not counted among the real paths' reliable walks.
+        #expect(caughtVerdict.contains("of 6 reliable walks"))
+        let missedVerdict = try #require(Self.verdicts(Self.section("Which paths give correct", missed)).first)
+        #expect(missedVerdict.contains("did not fool it"))
+    }
+
+    @Test func questionsTheRunDidNotMeasureSaySo() throws {
+        let results = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
+        for title in ["How do costs scale?", "What does fetching a typed argument cost", "What does copying ftrace_regs",
+                      "Do the answers change across CPU profiles?"] {
+            let verdicts = Self.verdicts(try #require(Self.section(title, results), "\(title) is missing"))
+            #expect(verdicts.count == 1 && verdicts[0].hasPrefix("Not answered by this run"), "\(title): \(verdicts)")
+        }
+    }
+
+    @Test func scalingVerdictsComeFromTheCurvesMeasured() throws {
+        func curve(_ mechanism: String, slope: Double) -> ScalingCurve {
+            ScalingCurve(parameter: .registeredOps, mechanism: mechanism, handler: "count", workload: "leaf", cpu: "cortex-a72",
+                         quantity: "entry overhead cycles per call",
+                         points: [0, 2, 4].map { ScalingPoint(x: $0, y: 20 + slope * $0) })
+        }
+        var one = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-list", entryCycles: 60),
+                                                      Self.scenario("ftrace-callops", entryCycles: 45)])
+        one.scaling = [curve("ftrace-list", slope: 15)]
+        let single = Self.verdicts(Self.section("How do costs scale?", one))
+        #expect(single == ["Entry overhead cycles per call grows by 15 per unit of registered ops for ftrace-list@cortex-a72 (least-squares slope over 3 points); no other path has this curve in the run."])
+        // Without a CALL_OPS curve, the report makes no claim about how CALL_OPS scales.
+        let dispatch = try #require(Self.verdicts(Self.section("Direct calls vs the ops list", one)).first)
+        #expect(dispatch.contains("On ftrace-list, each additional registered ops costs 15 cycles per call"))
+        #expect(dispatch.contains("no ftrace-callops curve"))
+
+        var two = one
+        two.scaling.append(curve("ftrace-callops", slope: 0))
+        let both = Self.verdicts(Self.section("How do costs scale?", two))
+        #expect(both.count == 1 && both[0].contains("fastest with registered ops for ftrace-list@cortex-a72 (15 per unit)")
+                && both[0].contains("slowest for ftrace-callops@cortex-a72 (0 per unit"))
+        let measuredDispatch = try #require(Self.verdicts(Self.section("Direct calls vs the ops list", two)).first)
+        #expect(measuredDispatch.contains("On ftrace-callops, each additional registered ops costs 0 cycles per call"))
+        #expect(!measuredDispatch.contains("no ftrace-callops curve"))
+    }
+}
