@@ -143,7 +143,14 @@ import TestSupport
             try Data("{\"schemaVersion\": 1, \"scenarios\": [".utf8).write(to: corrupt)
             let unreadable = try Self.bench(["compare", "--baseline", corrupt.path, run.path])
             #expect(unreadable.status == 5)
-            #expect(unreadable.standardError.contains("is not valid results JSON"), "\(unreadable.standardError)")
+            #expect(unreadable.standardError.contains("cannot be read as results JSON: not valid JSON: it ends at line 1"), "\(unreadable.standardError)")
+
+            // A tolerance that would hide or invent changes is a usage error, not a verdict.
+            for option in ["--absolute-tolerance=nan", "--tolerance=-1", "--host-tolerance=-2"] {
+                let bad = try Self.bench(["compare", option, "--baseline", run.appending(path: "results.json").path, run.path])
+                #expect(bad.status == 64, "\(option): \(bad.summary)")
+                #expect(bad.standardError.contains("must be a finite number ≥ 0"), "\(option): \(bad.standardError)")
+            }
         }
     }
 
@@ -222,6 +229,29 @@ import TestSupport
             let result = try Self.bench(["run", "--suite", "bad", "--suites", folder.path, "--out", folder.path, "--quiet"])
             #expect(result.status != 0)
             #expect(result.standardError.contains("bad.json: scenarios[0].mechanisms names unknown 'ftrace-argz'"), "\(result.standardError)")
+        }
+    }
+
+    @Test func badCommandLineValuesAreUsageErrorsNotCrashes() throws {
+        for (arguments, message) in [(["trace", ""], "is not mechanism/handler/workload[@cpu]"),
+                                     (["trace", "@"], "is not mechanism/handler/workload[@cpu]"),
+                                     (["trace", "fgraph/count/leaf@"], "unknown CPU profile ''"),
+                                     (["run", "--jobs", "0"], "--jobs must be 1 or more"),
+                                     (["probe", "p pb_wl_typed x", "-n", "100001"], "-n must be between 0 and 100000")] {
+            let result = try Self.bench(arguments)
+            #expect(result.status == 64, "\(arguments): \(result.summary)")
+            #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+    }
+
+    @Test func anOutFolderThatCannotBeWrittenFailsBeforeTheSuiteRuns() throws {
+        try ScratchDirectory.using(purpose: "out") { folder in
+            let file = folder.appending(path: "results-file")
+            try Data("x".utf8).write(to: file)
+            let result = try Self.bench(["run", "--suite", "quick", "--out", file.path], timeout: 60)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("cannot write \(file.path): it is a file, not a folder"), "\(result.standardError)")
+            #expect(!result.standardError.contains("scenarios"), "nothing ran: \(result.standardError)")
         }
     }
 }

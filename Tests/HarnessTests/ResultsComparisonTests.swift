@@ -65,4 +65,35 @@ import Testing
         #expect(comparison.exitStatus == 0)
         #expect(comparison.changes.contains { $0.verdict == .skipped && $0.note?.contains("libdw.so.1 not found") == true })
     }
+
+    @Test func aDifferentGuestOrSuiteIsNotedNotHidden() {
+        var other = baseline
+        other.environment.guestImageSHA256 = "ff"
+        other.run.suite = "full"
+        let notes = ResultsComparison(baseline: baseline, current: other).notes
+        #expect(notes.count == 2)
+        #expect(notes.contains { $0.hasPrefix("The guest image differs") })
+        #expect(notes.contains { $0.hasPrefix("The suites differ (baseline quick, this run full)") })
+        #expect(ResultsComparison(baseline: baseline, current: baseline).notes.isEmpty)
+    }
+
+    @Test func repeatedMetricsAreNoted() {
+        let doubled = ResultsFixtures.run("doubled", scenarios: baseline.scenarios + baseline.scenarios)
+        let comparison = ResultsComparison(baseline: doubled, current: baseline)
+        #expect(comparison.notes.contains { $0.hasPrefix("The baseline holds") && $0.contains("repeated metric") })
+    }
+
+    @Test func anyAxisValueAFileCanHoldMakesAKey() {
+        var curve = ScalingCurve(parameter: .stackDepth, mechanism: "fgraph", handler: "count", workload: "recursive",
+                                 cpu: "cortex-a72", quantity: "overhead cycles per traced call",
+                                 points: [1e20, -1e20, 3, .infinity].map { ScalingPoint(x: $0, y: 1) })
+        var run = baseline
+        run.scaling = [curve]
+        let keys = run.namedMetrics.map(\.key)
+        #expect(keys.contains { $0.hasSuffix(" · at 3") })
+        #expect(keys.contains { $0.hasSuffix(" · at 1e+20") } && keys.contains { $0.hasSuffix(" · at -1e+20") })
+        #expect(keys.contains { $0.hasSuffix(" · at inf") })
+        curve.points = []
+        #expect(ResultsComparison(baseline: run, current: run).exitStatus == 0)
+    }
 }

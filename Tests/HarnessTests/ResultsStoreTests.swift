@@ -31,6 +31,42 @@ import TestSupport
         }
     }
 
+    @Test func aRunThatTakesTheNameMeanwhileIsKeptAndThisOneTakesTheNext() throws {
+        try ScratchDirectory.using(purpose: "store") { root in
+            let store = ResultsStore(root: root)
+            let base = "20261122T081642Z-abc1234"
+            var rendered: [String] = []
+            let published = try store.publishRun(named: base) { identifier in
+                rendered.append(identifier)
+                if rendered.count == 1 {
+                    // Another bench run, in the same second, publishes under the same name first.
+                    _ = try store.publishRun(identifier: identifier, files: ["a.txt": Data("other".utf8)])
+                }
+                return ["a.txt": Data("mine \(identifier)".utf8)]
+            }
+            #expect(rendered == [base, base + "-2"], "rendered again under the name it publishes as")
+            #expect(published.lastPathComponent == base + "-2")
+            #expect(try String(contentsOf: store.runsFolder.appending(path: base + "/a.txt"), encoding: .utf8) == "other")
+            #expect(try String(contentsOf: published.appending(path: "a.txt"), encoding: .utf8) == "mine \(base)-2")
+            let left = try FileManager.default.contentsOfDirectory(atPath: store.runsFolder.path).filter { $0.hasPrefix(".") }
+            #expect(left.isEmpty, "no staging folder left: \(left)")
+        }
+    }
+
+    @Test func aResultsFolderThatCannotBeWrittenIsReportedBeforeAnythingRuns() throws {
+        try ScratchDirectory.using(purpose: "store") { root in
+            let file = root.appending(path: "a-file")
+            try Data("x".utf8).write(to: file)
+            #expect(throws: ResultsError.cannotWrite(file.path, "it is a file, not a folder")) {
+                try ResultsStore(root: file).prepareForWriting()
+            }
+            let runsIsAFile = root.appending(path: "out")
+            try FileManager.default.createDirectory(at: runsIsAFile, withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: runsIsAFile.appending(path: "runs"))
+            #expect(throws: ResultsError.self) { try ResultsStore(root: runsIsAFile).prepareForWriting() }
+        }
+    }
+
     @Test func anAbandonedStagingFolderIsNotARunAndDoesNotBlockTheNext() throws {
         try ScratchDirectory.using(purpose: "store") { root in
             let store = ResultsStore(root: root)

@@ -80,7 +80,8 @@ extension RunResults {
         return metrics
     }
 
+    /// An axis value as a key: whole numbers without a fraction (any that fit 64 bits; a file may hold any double).
     private func formatAxis(_ x: Double) -> String {
-        x == x.rounded() ? String(Int(x)) : String(x)
+        x == x.rounded() && abs(x) < 0x1p63 ? String(Int64(x)) : String(x)
     }
 }

@@ -50,6 +50,8 @@ public struct ResultsComparison: Sendable {
     public var changes: [MetricChange]
     public var baselineRun: String
     public var currentRun: String
+    /// What the reader must know to trust the table: a different guest or suite, duplicate metrics.
+    public var notes: [String]
 
     /// `bench compare`'s exit status: 0 no change, 2 regression, 4 improvements only.
     public var exitStatus: Int32 {
@@ -67,8 +69,24 @@ public struct ResultsComparison: Sendable {
         currentRun = current.run.identifier
         let sameHost = baseline.environment.hostName == current.environment.hostName
             && baseline.environment.hostProcessorCount == current.environment.hostProcessorCount
-        let old = Dictionary(baseline.namedMetrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let new = Dictionary(current.namedMetrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var notes: [String] = []
+        if baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256 {
+            notes.append("The guest image differs (baseline \(baseline.environment.guestImageSHA256.prefix(16))…, this run "
+                         + "\(current.environment.guestImageSHA256.prefix(16))…): a change may come from the guest itself.")
+        }
+        if baseline.run.suite != current.run.suite {
+            notes.append("The suites differ (baseline \(baseline.run.suite), this run \(current.run.suite)): metrics only one of them measures are new or missing.")
+        }
+        /// Metrics by key; the first of a repeated key is used, and the repeat is noted.
+        func byKey(_ metrics: [NamedMetric], _ side: String) -> [String: NamedMetric] {
+            let table = Dictionary(metrics.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            if table.count < metrics.count {
+                notes.append("The \(side) holds \(metrics.count - table.count) repeated metric(s); the first of each was compared.")
+            }
+            return table
+        }
+        let old = byKey(baseline.namedMetrics, "baseline")
+        let new = byKey(current.namedMetrics, "run")
         let unavailable = current.unavailableMetricPrefixes
         var changes: [MetricChange] = []
         for key in Set(old.keys).union(new.keys).sorted() {
@@ -91,6 +109,7 @@ public struct ResultsComparison: Sendable {
             }
         }
         self.changes = changes
+        self.notes = notes
     }
 
     private static func judge(key: String, before: NamedMetric, after: NamedMetric, policy: ComparisonPolicy,

@@ -27,34 +27,88 @@ public struct ResultsStore: Sendable {
         return candidate
     }
 
-    /// Writes `files` (name → contents) as run `identifier` and points `latest` at it.
+    /// Writes `files` (name → contents) as run `identifier` and points `latest` at it; fails if
+    /// that run exists.
     @discardableResult
     public func publishRun(identifier: String, files: [String: Data]) throws -> URL {
+        try publishRun(named: identifier, unique: false) { _ in files }
+    }
+
+    /// Publishes a run under `base`, or `base-2`, `base-3`… if another run (perhaps a concurrent
+    /// `bench run` into the same folder, in the same second) has that name: `render` gets the
+    /// identifier chosen and returns the files (name → contents), and is called again if the name
+    /// is taken by the time the run is renamed into place. Points `latest` at it.
+    @discardableResult
+    public func publishRun(named base: String, render: (String) throws -> [String: Data]) throws -> URL {
+        try publishRun(named: base, unique: true, render: render)
+    }
+
+    private func publishRun(named base: String, unique: Bool, render: (String) throws -> [String: Data]) throws -> URL {
         let manager = FileManager.default
-        try manager.createDirectory(at: runsFolder, withIntermediateDirectories: true)
+        try prepareForWriting()
         removeAbandonedStaging()
-        let staging = runsFolder.appending(path: ".staging-\(identifier)-\(ProcessInfo.processInfo.processIdentifier)")
-        try? manager.removeItem(at: staging)
-        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-        for (name, contents) in files {
-            try contents.write(to: staging.appending(path: name))
+        while true {
+            let identifier = unique ? unusedIdentifier(base) : base
+            let destination = runsFolder.appending(path: identifier)
+            if manager.fileExists(atPath: destination.path) { throw ResultsError.runExists(destination.path) }
+            let files = try render(identifier)
+            let staging = runsFolder.appending(path: ".staging-\(identifier)-\(ProcessInfo.processInfo.processIdentifier)")
+            try? manager.removeItem(at: staging)
+            defer { try? manager.removeItem(at: staging) }
+            do {
+                try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+                for (name, contents) in files { try contents.write(to: staging.appending(path: name)) }
+            } catch {
+                throw ResultsError.cannotWrite(staging.path, Self.reason(error))
+            }
+            // rename(2) will not replace a directory that holds files: a run that took the name
+            // meanwhile stays intact, and this one takes the next name.
+            guard rename(staging.path, destination.path) == 0 else {
+                let code = errno
+                if unique && (code == EEXIST || code == ENOTEMPTY) { continue }
+                if code == EEXIST || code == ENOTEMPTY { throw ResultsError.runExists(destination.path) }
+                throw ResultsError.cannotWrite(destination.path, String(cString: strerror(code)))
+            }
+            try pointLatest(at: destination)
+            return destination
         }
-        let destination = runsFolder.appending(path: identifier)
-        if manager.fileExists(atPath: destination.path) {
-            throw ResultsError.runExists(destination.path)
+    }
+
+    /// Creates the runs folder if needed and checks it can be written, so that a bad `--out` is
+    /// reported before a suite runs rather than after.
+    public func prepareForWriting() throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: root.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ResultsError.cannotWrite(root.path, "it is a file, not a folder")
         }
-        try manager.moveItem(at: staging, to: destination)
-        try pointLatest(at: destination)
-        return destination
+        do {
+            try manager.createDirectory(at: runsFolder, withIntermediateDirectories: true)
+        } catch {
+            throw ResultsError.cannotWrite(runsFolder.path, Self.reason(error))
+        }
+        guard access(runsFolder.path, W_OK) == 0 else {
+            throw ResultsError.cannotWrite(runsFolder.path, String(cString: strerror(errno)))
+        }
+    }
+
+    /// Why a file operation failed, in the system's words rather than a Foundation error dump.
+    private static func reason(_ error: Error) -> String {
+        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return (error as NSError).localizedDescription
     }
 
     /// Replaces `latest` with a link to `run` atomically (a new link renamed over the old one).
     private func pointLatest(at run: URL) throws {
         let temporary = root.appending(path: ".latest-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: temporary)
+        defer { try? FileManager.default.removeItem(at: temporary) }
         try FileManager.default.createSymbolicLink(atPath: temporary.path, withDestinationPath: "runs/" + run.lastPathComponent)
         guard rename(temporary.path, latestLink.path) == 0 else {
-            throw ResultsError.cannotWrite(latestLink.path, String(cString: strerror(errno)))
+            throw ResultsError.cannotWrite(latestLink.path, String(cString: strerror(errno))
+                                           + " (the run itself is at \(run.path))")
         }
     }
 
@@ -100,7 +154,7 @@ public enum ResultsError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .missing(let path): return "\(path) does not exist"
-        case .unreadable(let path, let reason): return "\(path) is not valid results JSON: \(reason)"
+        case .unreadable(let path, let reason): return "\(path) cannot be read as results JSON: \(reason)"
         case .unsupportedSchema(let path, let version):
             return "\(path) uses results schema version \(version); this bench reads version \(RunResults.currentSchemaVersion)"
         case .runExists(let path): return "a run already exists at \(path)"
@@ -126,37 +180,20 @@ extension RunResults {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(url.path, error.localizedDescription)
+            throw .unreadable(url.path, JSONProblem.unreadable(url, error))
         }
         struct VersionProbe: Decodable { var schemaVersion: Int }
         let version: Int
         do {
             version = try JSONDecoder().decode(VersionProbe.self, from: data).schemaVersion
         } catch {
-            throw .unreadable(url.path, Self.describe(error))
+            throw .unreadable(url.path, JSONProblem.describe(error, in: data))
         }
         guard version == currentSchemaVersion else { throw .unsupportedSchema(url.path, version) }
         do {
             return try JSONDecoder().decode(RunResults.self, from: data)
         } catch {
-            throw .unreadable(url.path, Self.describe(error))
+            throw .unreadable(url.path, JSONProblem.describe(error, in: data))
         }
-    }
-
-    private static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-        case DecodingError.keyNotFound(let key, let context):
-            return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "\(context.debugDescription) at \(path(context.codingPath))"
-        default:
-            return error.localizedDescription
-        }
-    }
-
-    private static func path(_ keys: [CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
     }
 }

@@ -130,13 +130,17 @@ extension Suite {
             let available = availableSuites(in: folder)
             throw SuiteError(file: url.path, problem: "no such suite" + (available.isEmpty ? "" : " (available: \(available.joined(separator: ", ")))"))
         }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw SuiteError(file: url.path, problem: JSONProblem.unreadable(url, error))
+        }
         let definition: SuiteDefinition
         do {
-            definition = try JSONDecoder().decode(SuiteDefinition.self, from: Data(contentsOf: url))
-        } catch let error as DecodingError {
-            throw SuiteError(file: url.path, problem: Self.describe(error))
+            definition = try JSONDecoder().decode(SuiteDefinition.self, from: data)
         } catch {
-            throw SuiteError(file: url.path, problem: error.localizedDescription)
+            throw SuiteError(file: url.path, problem: JSONProblem.describe(error, in: data))
         }
         return try resolve(definition, file: url.path, knownCPUs: knownCPUs, defaultCPU: defaultCPU)
     }
@@ -234,19 +238,5 @@ extension Suite {
         return Suite(name: definition.name, description: definition.description, cpus: cpus,
                      warmupCalls: definition.calls.warmup, measuredCalls: definition.calls.measured,
                      scenarios: scenarios, sweeps: sweeps, curves: curves, fetchCosts: fetchCosts)
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
-        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) should be \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) should be \(type), found null"
-        case .dataCorrupted(let context):
-            return "not valid JSON" + (context.underlyingError.map { ": \($0.localizedDescription)" } ?? "")
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -12,6 +12,7 @@ public enum ComparisonRenderer {
                 + "\(count(.added)) new, \(count(.skipped)) not judged.",
             "",
         ]
+        for note in comparison.notes { lines += ["**Note:** \(note)", ""] }
         let moved = comparison.changes.filter { change in
             switch change.verdict {
             case .regressed, .removed, .improved, .added: return true

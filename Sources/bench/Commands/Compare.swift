@@ -9,7 +9,7 @@ struct Compare: ParsableCommand {
         abstract: "Compare a run with a baseline and print what moved as a Markdown table.",
         discussion: """
         Exit status: 0 no change, 2 regression, 4 improvements only, 5 baseline missing or unreadable, \
-        1 any other failure (e.g. the run cannot be read).
+        64 bad options, 1 any other failure (e.g. the run cannot be read).
         Guest metrics are deterministic: any change beyond the tolerance counts. Host throughput is \
         judged only when the sample sets separate by more than --host-tolerance, and only on the same host.
         """)
@@ -44,6 +44,13 @@ struct Compare: ParsableCommand {
         static let improvementsOnly: Int32 = 4
         static let baselineUnusable: Int32 = 5
         static let failure: Int32 = 1
+    }
+
+    func validate() throws {
+        for (name, value) in [("--tolerance", tolerance), ("--absolute-tolerance", absoluteTolerance),
+                              ("--host-tolerance", hostTolerance)] where !(value.isFinite && value >= 0) {
+            throw ValidationError("\(name) must be a finite number ≥ 0, not \(value)")
+        }
     }
 
     func run() throws {

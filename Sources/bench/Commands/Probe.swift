@@ -49,8 +49,14 @@ struct Probe: ParsableCommand {
     /// Exit status for a definition that does not resolve (EX_USAGE).
     static let badDefinition: Int32 = 64
 
+    /// The most driver calls `-n` takes: a probe's events are kept until the run ends, and a
+    /// bigger trace is better taken by `bench run`'s fetch costs.
+    static let maximumCalls = 100_000
+
     func run() throws {
-        guard calls >= 0 else { throw ValidationError("-n must be 0 or more") }
+        guard (0...Self.maximumCalls).contains(calls) else {
+            throw ValidationError("-n must be between 0 and \(Self.maximumCalls), not \(calls)")
+        }
         guard HarnessProfiles.names.contains(cpu) else {
             throw ValidationError("unknown CPU profile '\(cpu)' (known: \(HarnessProfiles.names.joined(separator: ", ")))")
         }

@@ -38,6 +38,10 @@ struct Run: ParsableCommand {
     @Flag(help: "Skip the host-throughput samples and leave the suite's own run speeds out of results.json (guest results are unaffected).")
     var noHostThroughput = false
 
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more, not \(jobs)") }
+    }
+
     func run() throws {
         let started = Date()
         let clock = ContinuousClock.now
@@ -54,7 +58,9 @@ struct Run: ParsableCommand {
                 printError("bench run: unknown CPU profile '\(name)' (known: \(HarnessProfiles.names.joined(separator: ", ")))")
                 throw ExitCode.failure
             }
-            definition = definition.onCPUs(cpu)
+            // Once each, in the order given: a repeated profile would measure everything twice.
+            var seen = Set<String>()
+            definition = definition.onCPUs(cpu.filter { seen.insert($0).inserted })
         }
         if !filter.isEmpty {
             definition = definition.filtered(by: filter)
@@ -63,6 +69,14 @@ struct Run: ParsableCommand {
                 printError("bench run: no scenario of suite \(definition.name) matches \(filter.joined(separator: ", "))")
                 throw ExitCode.failure
             }
+        }
+
+        let store = ResultsStore(root: URL(fileURLWithPath: out))
+        do {
+            try store.prepareForWriting()
+        } catch {
+            printError("bench run: \(error)")
+            throw ExitCode.failure
         }
 
         let environment: MeasurementEnvironment
@@ -92,17 +106,24 @@ struct Run: ParsableCommand {
         let elapsed = ContinuousClock.now - clock
         let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let commit = RunContext.commit(in: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        let store = ResultsStore(root: URL(fileURLWithPath: out))
-        let identifier = store.unusedIdentifier("\(RunContext.timestamp(started))-\(commit)")
-        let results = RunResults(
-            run: RunInfo(identifier: identifier, startedAt: RunContext.iso8601(started), commit: commit, suite: definition.name,
+        var results = RunResults(
+            run: RunInfo(identifier: "", startedAt: RunContext.iso8601(started), commit: commit, suite: definition.name,
                          cpuProfiles: definition.cpus, jobs: jobs, wallSeconds: wallSeconds),
             environment: RunContext.environment(guestDigest: environment.imageDigest(), libdwProblem: environment.libdwProblem),
             scenarios: output.scenarios, scaling: output.scaling,
             host: HostPerformance(instructionsPerSecond: throughput, peakResidentBytes: RunContext.peakResidentBytes,
                                   suiteRuns: noHostThroughput ? nil : output.runs),
             failures: output.failures, fetchCosts: output.fetchCosts)
-        let folder = try store.publishRun(identifier: identifier, files: try RunFiles.render(results))
+        let folder: URL
+        do {
+            folder = try store.publishRun(named: "\(RunContext.timestamp(started))-\(commit)") { identifier in
+                results.run.identifier = identifier
+                return try RunFiles.render(results)
+            }
+        } catch {
+            printError("bench run: \(error)")
+            throw ExitCode.failure
+        }
 
         print("\(results.scenarios.count) scenarios, \(results.scaling.count) curves in \(String(format: "%.1f", wallSeconds)) s "
               + "(peak memory \(results.host.peakResidentBytes / 1_048_576) MB)")

@@ -40,8 +40,9 @@ struct Trace: ParsableCommand {
     }
 
     static func parse(_ text: String) throws -> ScenarioSpec {
-        let parts = text.split(separator: "@", maxSplits: 1)
-        let names = parts[0].split(separator: "/")
+        // Empty pieces are kept, so "", "@" and "a/b/c@" are errors rather than a crash or the default CPU.
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        let names = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard names.count == 3 else {
             throw ValidationError("'\(text)' is not mechanism/handler/workload[@cpu]")
         }

@@ -1,3 +1,5 @@
+import GuestKernel
+
 /// Arguments: `[NAME=]FETCHARG[:TYPE]`, the FETCHARG grammar and the TYPE grammar.
 extension DefinitionParser {
     func parseArgument(_ start: Int, _ end: Int, position: Int, kind: ProbeDefinition.Kind,
@@ -40,6 +42,7 @@ extension DefinitionParser {
             throw scanner.error(.noArgumentBody, "nothing to fetch before ':'", bodyStart, fetchEnd)
         }
 
+        try checkNesting(bodyStart, fetchEnd)
         var cursor = bodyStart
         let expression = try parseExpression(&cursor, fetchEnd, kind: kind)
         if cursor < fetchEnd {
@@ -230,6 +233,24 @@ extension DefinitionParser {
             cursor = offsetEnd
         }
         return .dataSymbol(name: symbol, offset: offset)
+    }
+
+    /// Rejects dereferences nested deeper than a fetch program can hold (each takes at least one
+    /// load op) before parsing them, whose recursion would otherwise exhaust the stack for a
+    /// definition nested thousands deep.
+    private func checkNesting(_ start: Int, _ end: Int) throws {
+        var depth = 0
+        for index in start..<end {
+            if scanner[index] == "(" {
+                depth += 1
+                if depth > GuestABI.Fetch.maxOps {
+                    throw scanner.error(.programTooLong, "dereferences nested more than \(GuestABI.Fetch.maxOps) deep: "
+                                        + "a fetch program holds \(GuestABI.Fetch.maxOps) ops", index, index + 1)
+                }
+            } else if scanner[index] == ")" {
+                depth -= 1
+            }
+        }
     }
 
     /// `+|-OFFS(FETCHARG)`.
