@@ -236,6 +236,8 @@ import TestSupport
         for (arguments, message) in [(["trace", ""], "is not mechanism/handler/workload[@cpu]"),
                                      (["trace", "@"], "is not mechanism/handler/workload[@cpu]"),
                                      (["trace", "fgraph/count/leaf@"], "unknown CPU profile ''"),
+                                     (["trace", "fgraph/count/leaf", "--warmup=-5"], "--warmup must be between 0 and 10000"),
+                                     (["list", "--cpu", "cortex-a72"], "--cpu selects a profile for --cpus"),
                                      (["run", "--jobs", "0"], "--jobs must be 1 or more"),
                                      (["probe", "p pb_wl_typed x", "-n", "100001"], "-n must be between 0 and 100000")] {
             let result = try Self.bench(arguments)

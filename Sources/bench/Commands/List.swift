@@ -19,6 +19,10 @@ struct List: ParsableCommand {
     @Option(help: "The folder holding suite files.")
     var suites: String = Suite.defaultFolder
 
+    func validate() throws {
+        if cpu != nil && !cpus { throw ValidationError("--cpu selects a profile for --cpus; give --cpus too") }
+    }
+
     func run() throws {
         if cpus {
             try printProfiles()

@@ -11,8 +11,8 @@ struct Trace: ParsableCommand {
         discussion: """
         SCENARIO is mechanism/handler/workload[@cpu], as in results.json (e.g. ftrace-args/count/leaf@cortex-a72). \
         Each line shows the window (entry, body, exit), the cycles the instruction cost under the CPU profile, \
-        the address with its symbol, the instruction and the registers it wrote. Window totals are the \
-        figures `bench run` reports for that call.
+        the address with its symbol, the instruction and the registers it wrote. Window totals are that \
+        call's cycles: `bench run` reports the mean over its measured calls, the same where every call costs the same.
         """)
 
     @Argument(help: "mechanism/handler/workload[@cpu]")
@@ -20,6 +20,15 @@ struct Trace: ParsableCommand {
 
     @Option(help: "Calls to run before the traced one (0 traces a first hit).")
     var warmup: Int = 8
+
+    /// The most warm-up calls: enough for any predictor to settle, well inside the guest's instruction limit.
+    static let maximumWarmup = 10_000
+
+    func validate() throws {
+        guard (0...Self.maximumWarmup).contains(warmup) else {
+            throw ValidationError("--warmup must be between 0 and \(Self.maximumWarmup), not \(warmup)")
+        }
+    }
 
     func run() throws {
         let spec = try Self.parse(scenario)
