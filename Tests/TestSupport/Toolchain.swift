@@ -58,8 +58,9 @@ public enum ReferenceEmulator {
 }
 
 /// Finds executables on `PATH`.
-enum ExecutableSearch {
-    static func find(_ name: String) -> URL? {
+public enum ExecutableSearch {
+    /// The first executable file called `name` in a `PATH` folder.
+    public static func find(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for folder in path.split(separator: ":") where !folder.isEmpty {
             let candidate = URL(fileURLWithPath: String(folder)).appending(path: name)
@@ -68,7 +69,8 @@ enum ExecutableSearch {
         return nil
     }
 
-    static func isExecutable(_ url: URL) -> Bool {
+    /// Whether `url` is an executable file (not a folder).
+    public static func isExecutable(_ url: URL) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
             && FileManager.default.isExecutableFile(atPath: url.path)

@@ -1,10 +1,11 @@
 import Emulator
 import Testing
+import TestSupport
 
 /// Counts are charged to the symbol whose blocks spent them.
-@Suite struct AttributionTests {
+@Suite(.enabled(if: TimingProgram.isAvailable, Comment(rawValue: Toolchain.missingReason)))
+struct AttributionTests {
     @Test func cyclesAreChargedToTheFunctionThatSpentThem() throws {
-        guard AssembledProgram.toolchainAvailable else { return }
         let bench = LoopBench(body: ["bl expensive", "bl cheap"], support: """
                 .type expensive, %function
             expensive:
@@ -19,7 +20,7 @@ import Testing
                 .size cheap, . - cheap
             """)
         let (machine, loop) = try bench.makeMachine(profile: .cortexA72)
-        let program = try AssembledProgram(bench.programSource)
+        let program = try TimingProgram.build(bench.programSource)
         machine.attributeTiming(to: SymbolTable(image: program.image))
         let total = try LoopBench.measure(machine: machine, loop: loop, warmUp: 0, iterations: 50).window
         let attribution = try #require(machine.timingAttribution)

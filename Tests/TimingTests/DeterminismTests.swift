@@ -1,11 +1,12 @@
 import Emulator
 import Testing
+import TestSupport
 
 /// The same program gives the same counts, every time, on every profile.
-@Suite struct DeterminismTests {
+@Suite(.enabled(if: TimingProgram.isAvailable, Comment(rawValue: Toolchain.missingReason)))
+struct DeterminismTests {
     @Test(arguments: CPUProfile.all.map(\.name))
     func sameProgramSameCounts(profileName: String) throws {
-        guard AssembledProgram.toolchainAvailable else { return }
         let profile = try #require(CPUProfile.named(profileName))
         // Blocks that keep their pointer registers intact when run back to back.
         let names = ["ftrace-regs-save", "prologue-epilogue-leaf-frame", "load-use-pairs", "store-burst",

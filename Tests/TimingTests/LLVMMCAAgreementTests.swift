@@ -1,10 +1,14 @@
 import Emulator
 import Foundation
 import Testing
+import TestSupport
 
 /// Our models against llvm-mca 19 on the same loop bodies: each profile against the llvm-mca CPU
 /// of the same name, steady-state cycles per iteration within ±15% for at least 90% of the blocks.
-@Suite(.serialized) struct LLVMMCAAgreementTests {
+@Suite(.serialized,
+       .enabled(if: LLVMMCA.executable != nil, Comment(rawValue: LLVMMCA.missingReason)),
+       .enabled(if: TimingProgram.isAvailable, Comment(rawValue: Toolchain.missingReason)))
+struct LLVMMCAAgreementTests {
     static let tolerance = 0.15
     static let requiredHitRate = 0.90
 
@@ -24,14 +28,6 @@ import Testing
 
     @Test(arguments: CPUProfile.all.map(\.name))
     func steadyStateCyclesAgree(profileName: String) throws {
-        guard LLVMMCA.isAvailable else {
-            print("llvm-mca-19 not found at \(LLVMMCA.path): skipping the agreement test (apt-get install llvm-19)")
-            return
-        }
-        guard AssembledProgram.toolchainAvailable else {
-            print("toolchain clang/ld.lld not found: skipping the agreement test")
-            return
-        }
         let profile = try #require(CPUProfile.named(profileName))
         var rows: [Row] = []
         for block in AgreementCorpus.blocks {

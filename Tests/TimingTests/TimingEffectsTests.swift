@@ -1,15 +1,16 @@
 import Emulator
 import Testing
+import TestSupport
 
 /// The events the reports rely on show up in the counters and cost what the profile says.
-@Suite(.serialized) struct TimingEffectsTests {
+@Suite(.serialized, .enabled(if: TimingProgram.isAvailable, Comment(rawValue: Toolchain.missingReason)))
+struct TimingEffectsTests {
     static let iterations = 100
 
     /// A RET to an address other than the return-address stack's top (what kretprobes and the
     /// graph tracer do to a function's return) costs a return misprediction; an honest return none.
     @Test(arguments: CPUProfile.all.map(\.name))
     func hijackedReturnMispredicts(profileName: String) throws {
-        guard AssembledProgram.toolchainAvailable else { return }
         let profile = try #require(CPUProfile.named(profileName))
         let honest = LoopBench(body: ["bl callee", "resume:"], support: "callee:\n    ret\n")
         let hijacked = LoopBench(body: ["bl callee", "resume:"], support: """
@@ -30,7 +31,6 @@ import Testing
     /// the microarchitectural state makes the next iteration cold again.
     @Test(arguments: CPUProfile.all.map(\.name))
     func coldRunCostsMoreThanWarm(profileName: String) throws {
-        guard AssembledProgram.toolchainAvailable else { return }
         let profile = try #require(CPUProfile.named(profileName))
         let block = try #require(AgreementCorpus.blocks.first { $0.name == "ftrace-regs-restore" })
         let (machine, loop) = try LoopBench(body: block.body).makeMachine(profile: profile)
@@ -48,7 +48,6 @@ import Testing
     /// DC CVAU and IC IVAU cost the profile's cache-maintenance cycles on top of a NOP.
     @Test(arguments: CPUProfile.all.map(\.name))
     func cacheMaintenanceCostsWhatTheProfileSays(profileName: String) throws {
-        guard AssembledProgram.toolchainAvailable else { return }
         let profile = try #require(CPUProfile.named(profileName))
         let baseline = try LoopBench(body: ["nop"]).cyclesPerIteration(profile: profile)
         let clean = try LoopBench(body: ["dc cvau, x1"]).cyclesPerIteration(profile: profile)
@@ -66,7 +65,6 @@ import Testing
     /// ERET, counts one exception, and the handler's own instructions on top.
     @Test(arguments: CPUProfile.all.map(\.name))
     func exceptionCostsEntryAndReturn(profileName: String) throws {
-        guard AssembledProgram.toolchainAvailable else { return }
         let profile = try #require(CPUProfile.named(profileName))
         let vectors = """
                 .balign 2048

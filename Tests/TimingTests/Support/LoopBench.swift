@@ -44,7 +44,7 @@ struct LoopBench {
 
     /// A machine with the loop loaded, registers pointing into the scratch area, stopped at `loop`.
     func makeMachine(profile: CPUProfile?) throws -> (Machine, loop: UInt64) {
-        let program = try AssembledProgram(programSource)
+        let program = try TimingProgram.build(programSource)
         let machine = Machine(image: program.image)
         let words = Int(Self.scratchSize / 8)
         var bytes = [UInt8]()
