@@ -35,21 +35,21 @@ import TestSupport
         #expect(!output.contains("[FAIL]"), "\(output)")
     }
 
-    @Test func summaryIsIdenticalUnderQEMU() throws {
-        guard let qemu = ReferenceEmulator.system else {
-            print("skipped: qemu-system-aarch64 not found (install qemu-system-arm; CI does)")
-            return
-        }
+    @Test(.enabled(if: ReferenceEmulator.system != nil,
+                   "qemu-system-aarch64 not found: install qemu-system-arm to run this test (CI does)"))
+    func summaryIsIdenticalUnderQEMU() throws {
+        let qemu = try #require(ReferenceEmulator.system)
         let image = try GuestKernel.imageURL(.selfTest)
         // The semihosting console goes to a file, so QEMU's own messages cannot mix into it.
-        let console = FileManager.default.temporaryDirectory.appending(path: "probebench-selftest-\(UUID().uuidString).txt")
-        defer { try? FileManager.default.removeItem(at: console) }
-        let reference = try Subprocess.run(qemu, ["-M", "virt", "-cpu", "cortex-a72", "-m", "1G", "-nographic",
-                                                   "-chardev", "file,id=semihosting,path=" + console.path,
-                                                   "-semihosting-config", "enable=on,target=native,chardev=semihosting",
-                                                   "-kernel", image.path], timeout: 120)
+        let (reference, qemuOutput) = try ScratchDirectory.using(purpose: "selftest") { directory in
+            let console = directory.appending(path: "console.txt")
+            let reference = try Subprocess.run(qemu, ["-M", "virt", "-cpu", "cortex-a72", "-m", "1G", "-nographic",
+                                                       "-chardev", "file,id=semihosting,path=" + console.path,
+                                                       "-semihosting-config", "enable=on,target=native,chardev=semihosting",
+                                                       "-kernel", image.path], timeout: 120)
+            return (reference, (try? String(contentsOf: console, encoding: .utf8)) ?? "")
+        }
         #expect(!reference.timedOut, "QEMU timed out")
-        let qemuOutput = (try? String(contentsOf: console, encoding: .utf8)) ?? ""
         let (ours, status) = try runOnEmulator()
         #expect(reference.status == status, "exit status: QEMU \(reference.status), ours \(status)")
         #expect(qemuOutput == ours, "summaries differ:\n--- QEMU\n\(qemuOutput)\n--- ours\n\(ours)")
