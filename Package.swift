@@ -53,7 +53,7 @@ let package = Package(
         // Not directly in Benchmarks/: the benchmark plugin runs every executable target there as a benchmark.
         .executableTarget(name: "HostInstructions", dependencies: ["Emulator", "ThroughputStreams"],
                           path: "Benchmarks/Tools/HostInstructions"),
-        .testTarget(name: "A64Tests", dependencies: ["A64"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
+        .testTarget(name: "A64Tests", dependencies: ["A64", "TestSupport"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Reports", "TestSupport"]),
         .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "Emulator", "DebugInfo", "TestSupport"]),
         .testTarget(name: "ProbeTests", dependencies: ["Harness", "GuestKernel", "DebugInfo", "Emulator"]),

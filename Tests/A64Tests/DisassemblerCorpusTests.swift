@@ -30,9 +30,9 @@ struct DisassemblerCorpusTests {
     @Test(arguments: [0x4008_0000, 0xFFFF_8000_0808_0000] as [UInt64])
     func everyInstructionOfTheCorpusImageMatchesObjdump(textAddress: UInt64) throws {
         let toolchain = try #require(Toolchain.found)
-        let directory = try Toolchain.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let lines = try toolchain.disassemble(try Self.buildCorpus(in: directory, textAddress: textAddress))
+        let lines = try Toolchain.withTemporaryDirectory { directory in
+            try toolchain.disassemble(try Self.buildCorpus(in: directory, textAddress: textAddress))
+        }
         let outcome = try ObjdumpComparison.compare(lines)
         let mnemonics = Set(lines.map { $0.text.prefix { $0 != "\t" } })
         print("corpus image at 0x\(String(textAddress, radix: 16)): \(outcome.summary); \(mnemonics.count) distinct mnemonics")
@@ -46,13 +46,13 @@ struct DisassemblerCorpusTests {
     /// With the image's symbols, the full objdump line matches too, ` <symbol+offset>` included.
     @Test func symbolizedTargetsMatchObjdumpsAnnotations() throws {
         let toolchain = try #require(Toolchain.found)
-        let directory = try Toolchain.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let image = try Self.buildCorpus(in: directory)
-        let symbols = ObjdumpSymbolizer(try toolchain.symbols(of: image))
+        let (listing, symbols) = try Toolchain.withTemporaryDirectory { directory in
+            let image = try Self.buildCorpus(in: directory)
+            return (try toolchain.disassemble(image), ObjdumpSymbolizer(try toolchain.symbols(of: image)))
+        }
         var mismatches: [String] = []
         var annotated = 0
-        for line in try toolchain.disassemble(image) where Decoder.decode(line.word, at: line.address).isDefined {
+        for line in listing where Decoder.decode(line.word, at: line.address).isDefined {
             let instruction = Disassembler.disassemble(word: line.word, address: line.address)
             let ours = instruction.text(symbol: instruction.target.flatMap(symbols.symbolize), commentColumn: line.commentColumn)
             if line.text.hasSuffix(">") { annotated += 1 }

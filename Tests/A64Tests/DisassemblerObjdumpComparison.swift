@@ -47,9 +47,7 @@ enum ObjdumpComparison {
     /// Assembles `words` with `.inst` into one object, lists it with objdump once, and compares.
     static func compareRawWords(_ words: [UInt32]) throws -> Outcome {
         let toolchain = try #require(Toolchain.found)
-        let directory = try Toolchain.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let lines = try toolchain.disassembleRawWords(words, in: directory)
+        let lines = try Toolchain.withTemporaryDirectory { try toolchain.disassembleRawWords(words, in: $0) }
         try #require(lines.count == words.count, "objdump listed \(lines.count) of \(words.count) words")
         return try compare(lines)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The toolchain's clang, ld.lld and llvm-objdump, found next to the `swift` that runs the tests.
 ///
@@ -45,23 +46,23 @@ struct Toolchain: Sendable {
     @discardableResult
     static func run(_ executable: URL, _ arguments: [String]) throws -> String {
         // Output goes to files, so a chatty tool can never block on a full pipe.
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let outputFile = directory.appendingPathComponent("stdout"), errorFile = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(command: ([executable.path] + arguments).joined(separator: " "),
-                              message: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "")
+        try withTemporaryDirectory { directory in
+            let outputFile = directory.appendingPathComponent("stdout"), errorFile = directory.appendingPathComponent("stderr")
+            _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.standardOutput = try FileHandle(forWritingTo: outputFile)
+            process.standardError = try FileHandle(forWritingTo: errorFile)
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw ToolFailure(command: ([executable.path] + arguments).joined(separator: " "),
+                                  message: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "")
+            }
+            return try String(contentsOf: outputFile, encoding: .utf8)
         }
-        return try String(contentsOf: outputFile, encoding: .utf8)
     }
 
     /// Assembles a `.S` text of `.inst` lines into an object file and returns objdump's listing of it.
@@ -91,12 +92,10 @@ struct Toolchain: Sendable {
         }
     }
 
-    /// A fresh temporary directory, removed by the caller.
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("a64-tests-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
+    /// Runs `body` with a fresh `probebench-a64-tests-…` folder in the temporary directory
+    /// (TestSupport's `ScratchDirectory`), removed afterwards whether `body` returns or throws.
+    static func withTemporaryDirectory<Result>(_ body: (URL) throws -> Result) throws -> Result {
+        try ScratchDirectory.using(purpose: "a64-tests", body)
     }
 }
 
