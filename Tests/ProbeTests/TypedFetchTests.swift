@@ -96,17 +96,30 @@ struct TypedFetchTests {
     }
 
     /// The anonymous union's member sits inside an anonymous struct at a non-zero offset: the
-    /// load's offset is the sum of the levels the DWARF describes.
+    /// load's offset is the sum of the levels the DWARF describes, and that is where the C layout
+    /// and the compiler put it.
     @Test func offsetsAccumulateThroughAnonymousMembers() throws {
         let program = try ProbeTestGuest.debugInfo.get()
         let object = try program.typeID(named: "struct pb_typed_object")
         let balance = try program.member(named: "balance", in: object)
         #expect(balance.route.count == 3, "anonymous struct, anonymous union, balance")
-        #expect(balance.route[0].name == nil && balance.route[0].byteOffset > 0)
-        #expect(balance.route[1].name == nil && balance.route[1].byteOffset > 0)
-        #expect(balance.byteOffset == balance.route.map(\.byteOffset).reduce(0, +))
+        #expect(balance.route[0].name == nil && balance.route[1].name == nil && balance.route[2].name == "balance")
+        // struct pb_typed_object (Guest/include/pb/typed.h) under AArch64 LP64, by hand:
+        //   u64 id                       [0, 8)
+        //   const char *name             [8, 16)
+        //   struct { … }                 at 16: 8-aligned, as its union holds an s64, a u64 and a pointer
+        //     u32 kind                     +0, [16, 20)
+        //     union { s64 balance; … }     +8: 8-aligned, so 4 bytes of padding after kind
+        //       s64 balance                  +0
+        // balance: 16 + 8 + 0 = 24.
+        #expect(balance.route.map(\.byteOffset) == [16, 8, 0])
+        #expect(balance.byteOffset == 24)
 
         let runner = try ProbeTestGuest.runner()
+        // The compiler agrees: that offset in the guest's pb_typed_object holds what typed.c initialises balance with.
+        let objectAddress = try runner.kernel.address(of: "pb_typed_object")
+        #expect(runner.kernel.machine.memory.readUInt64(at: objectAddress + UInt64(balance.byteOffset))
+            == UInt64(bitPattern: TypedWorkloadValues.balance))
         let compiled = try runner.compile("f pb_wl_typed obj->balance")
         #expect(compiled.argumentOps[0].contains { $0.opcode == .load && $0.immediate == Int64(balance.byteOffset) })
     }
