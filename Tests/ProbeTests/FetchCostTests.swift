@@ -19,7 +19,6 @@ struct FetchCostTests {
             #expect(cost.measuredCalls == 4)
             #expect(cost.withFetch.cycles > cost.withCount.cycles)
             #expect(cost.withFetch.instructions > cost.withCount.instructions)
-            #expect(cost.cyclesPerArgument == (cost.withFetch.cycles - cost.withCount.cycles) / 6)
             #expect(cost.withCount.cycles < cost.withEmptyRecord.cycles && cost.withEmptyRecord.cycles < cost.withFetch.cycles)
             #expect(cost.marginalCyclesPerArgument > 0 && cost.recordCycles > 0)
         }
@@ -54,5 +53,43 @@ struct FetchCostTests {
         }
         #expect(error.code == .costNeedsFunctionEntry)
         #expect(error.span == DefinitionSpan(start: 13, length: 3))
+    }
+}
+
+/// FetchCost's derived figures against numbers worked out by hand for a fixture (no guest needed).
+@Suite struct FetchCostArithmeticTests {
+    /// Per call: the count handler's window 1000 cycles / 300 instructions, the empty record's
+    /// 1090 / 340, the fetch handler's `fetchCycles` / 420; six arguments.
+    static func fixture(fetchCycles: Double = 1300, arguments: Int = 6) -> FetchCost {
+        FetchCost(definition: "p pb_wl_typed a b c d e f", canonicalDefinition: "p:kprobes/p_pb_wl_typed_0 pb_wl_typed a b c d e f",
+                  mechanism: "kprobe-xol", registers: "pt_regs", window: "entry", cpu: "cortex-a72", workload: "typed",
+                  arguments: arguments, fetchOps: 12, measuredCalls: 4,
+                  withFetch: WindowCounters(cycles: fetchCycles, instructions: 420),
+                  withEmptyRecord: WindowCounters(cycles: 1090, instructions: 340),
+                  withCount: WindowCounters(cycles: 1000, instructions: 300))
+    }
+
+    @Test func derivedFiguresOfAFixture() {
+        let cost = Self.fixture()
+        #expect(cost.fetchCycles == 300)                // 1300 - 1000
+        #expect(cost.cyclesPerArgument == 50)           // 300 / 6
+        #expect(cost.fetchInstructions == 120)          // 420 - 300
+        #expect(cost.recordCycles == 90)                // 1090 - 1000
+        #expect(cost.marginalCyclesPerArgument == 35)   // (1300 - 1090) / 6
+    }
+
+    @Test func noArgumentsGiveZeroPerArgumentFigures() {
+        let cost = Self.fixture(arguments: 0)
+        #expect(cost.fetchCycles == 300)
+        #expect(cost.cyclesPerArgument == 0)
+        #expect(cost.marginalCyclesPerArgument == 0)
+    }
+
+    @Test func kprobeToFprobeRatio() {
+        // kprobe 50 cycles per argument (above); fprobe (1120 - 1000) / 6 = 20: 50 / 20 = 2.5.
+        let comparison = FetchCostComparison(kprobe: Self.fixture(), fprobe: Self.fixture(fetchCycles: 1120))
+        #expect(comparison.kprobeToFprobeRatio == 2.5)
+        // An fprobe whose fetch costs nothing has no ratio.
+        #expect(FetchCostComparison(kprobe: Self.fixture(), fprobe: Self.fixture(fetchCycles: 1000)).kprobeToFprobeRatio.isNaN)
     }
 }
