@@ -250,13 +250,65 @@ import Testing
         #expect(parsed > 0)
     }
 
-    @Test func prefixesOfAValidDefinitionNeverCrash() {
+    /// Every prefix of a valid definition parses or is refused with a ProbeDefinitionError whose
+    /// caret stays inside the prefix (or where a missing token would go, one column past it); the prefixes that end between tokens parse to what they say,
+    /// and the ones cut inside a token are refused for that token.
+    @Test func prefixesOfAValidDefinitionNeverCrash() throws {
         let text = #"f:grp/ev pb_wl_typed%return s=$retval->object->inner.value:x64 l=+8(@pb_typed_object-4):b3@1/8 "#
         let scalars = Array(text.unicodeScalars)
+        var outcomes: [String: Result<ProbeDefinition, ProbeDefinitionError>] = [:]
         for end in 0...scalars.count {
-            var prefix = String.UnicodeScalarView()
-            prefix.append(contentsOf: scalars[0..<end])
-            _ = try? ProbeDefinition.parse(String(prefix))
+            var prefixScalars = String.UnicodeScalarView()
+            prefixScalars.append(contentsOf: scalars[0..<end])
+            let prefix = String(prefixScalars)
+            do {
+                outcomes[prefix] = .success(try ProbeDefinition.parse(prefix))
+            } catch let error as ProbeDefinitionError {
+                outcomes[prefix] = .failure(error)
+                #expect(error.definition == prefix, "'\(prefix)': the error quotes another definition")
+                // A missing token's caret may sit where it would go: after a space past the text's end.
+                #expect(error.span.end <= end + 1, "'\(prefix)': span \(error.span) runs past the text's \(end) scalars")
+                #expect(error.caretLine.hasPrefix(String(repeating: " ", count: error.span.start) + "^"),
+                        "'\(prefix)': caret line '\(error.caretLine)' not under \(error.span)")
+            } catch {
+                Issue.record("'\(prefix)' threw \(error), not a ProbeDefinitionError")
+            }
+        }
+        #expect(outcomes.count == scalars.count + 1)
+
+        // Cut between tokens: the head alone, then each argument added.
+        func parsed(_ prefix: String) throws -> ProbeDefinition {
+            let outcome = try #require(outcomes[prefix], "'\(prefix)' is not a prefix of the definition")
+            return try outcome.get()
+        }
+        let entry = try parsed("f:grp/ev pb_wl_typed")
+        #expect(entry.kind == .fprobe && entry.group == "grp" && entry.event == "ev" && entry.symbol == "pb_wl_typed")
+        #expect(!entry.isReturnProbe && entry.arguments.isEmpty)
+        #expect(try parsed("f:grp/ev pb_wl_typed%return").isReturnProbe)
+        #expect(try parsed("f:grp/ev pb_wl_typed%return s=$retval->object->inner.value:x64").arguments.map(\.name) == ["s"])
+        let whole = try parsed(text)
+        #expect(whole.isReturnProbe && whole.arguments.map(\.name) == ["s", "l"])
+        #expect(try parsed(String(text.dropLast())).arguments.count == 2, "the trailing space changes nothing")
+
+        // Cut inside a token: refused for that token.
+        let refusals: [(String, ProbeDefinitionError.Code)] = [
+            ("", .emptyDefinition),
+            ("f:grp/ev pb_wl_typed%", .badAddressSuffix),
+            ("f:grp/ev pb_wl_typed%ret", .badAddressSuffix),
+            ("f:grp/ev pb_wl_typed%return s=", .noArgumentBody),
+            ("f:grp/ev pb_wl_typed%return s=$retval->", .emptyFieldName),
+            ("f:grp/ev pb_wl_typed%return s=$retval->object->inner.value:", .badType),
+            ("f:grp/ev pb_wl_typed%return s=$retval->object->inner.value:x64 l=+8(@pb_typed_object-4", .unclosedParenthesis),
+            ("f:grp/ev pb_wl_typed%return s=$retval->object->inner.value:x64 l=+8(@pb_typed_object-4):b3", .badBitfield),
+            ("f:grp/ev pb_wl_typed%return s=$retval->object->inner.value:x64 l=+8(@pb_typed_object-4):b3@1", .badBitfield),
+        ]
+        for (prefix, code) in refusals {
+            let outcome = try #require(outcomes[prefix], "'\(prefix)' is not a prefix of the definition")
+            guard case .failure(let error) = outcome else {
+                Issue.record("'\(prefix)' parsed; expected \(code)")
+                continue
+            }
+            #expect(error.code == code, "'\(prefix)': \(error.description)")
         }
     }
 }
