@@ -11,7 +11,9 @@ struct DeterminismTests {
         // Blocks that keep their pointer registers intact when run back to back.
         let names = ["ftrace-regs-save", "prologue-epilogue-leaf-frame", "load-use-pairs", "store-burst",
                      "divide-chain-64", "csel-chain", "multiply-chain", "ftrace-args-restore"]
-        let body = names.flatMap { name in AgreementCorpus.blocks.first { $0.name == name }?.body ?? [] }
+        let body = try names.flatMap { name in
+            try #require(AgreementCorpus.blocks.first { $0.name == name }, "AgreementCorpus has no block named \(name)").body
+        }
         let bench = LoopBench(body: body + ["bl callee"], support: "callee:\n    ret\n")
         func countsOfOneRun() throws -> TimingCounters {
             let (machine, loop) = try bench.makeMachine(profile: profile)
