@@ -18,6 +18,17 @@ public enum GuestABI {
     public static let patchSiteBytes: UInt64 = 8
     /// `pb_attach` param flag: allocate the trampoline in the module area.
     public static let farTrampolineFlag: UInt64 = 1 << 16
+    /// `PB_MAX_OPS_COUNT`: the most ops `pb_set_ops_count` accepts for ftrace-list.
+    public static let maxOpsCount = 128
+    /// `PB_KRETPROBE_MAXACTIVE` (`pb/kretprobe.h`): a kretprobe's instances, so the most calls of
+    /// its function whose return it hooks at once; a deeper call's return is not hooked (`missed`).
+    public static let kretprobeMaxActive = 64
+    /// `PB_RET_STACK_DEPTH` (`pb/task.h`): entries of the function-graph shadow return stack (fgraph,
+    /// fprobe), so the most hooked returns pending at once; beyond it a return is not hooked (`missed`).
+    public static let returnStackDepth = 128
+    /// The traced functions `pb_fn_0000` … `pb_fn_1023` (`workloads/many.c`) the attached-functions
+    /// curve attaches to besides the workload.
+    public static let manyFunctionCount = 1024
 
     /// Symbols the harness relies on.
     public enum Symbol {

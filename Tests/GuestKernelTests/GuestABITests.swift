@@ -54,15 +54,18 @@ import Testing
         #expect(UInt64(try program.member(named: "pcs", in: walk).byteOffset) == GuestABI.Control.walkPCs)
     }
 
+    /// The numeric value of `#define name …` in the guest header `Guest/include/<header>`, if any.
+    static func macro(_ name: String, in header: String = "pb_abi.h") throws -> UInt64? {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "Sources/GuestKernel/Guest/include/\(header)")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let pattern = "#define \(name) "
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(pattern) }) else { return nil }
+        return UInt64(line.dropFirst(pattern.count).trimmingCharacters(in: .whitespaces).prefix { $0.isNumber })
+    }
+
     @Test func mechanismAndHandlerIdsMatchTheGuestsMacros() throws {
-        let header = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: "Sources/GuestKernel/Guest/include/pb_abi.h")
-        let text = try String(contentsOf: header, encoding: .utf8)
-        func macro(_ name: String) -> UInt64? {
-            let pattern = "#define \(name) "
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(pattern) }) else { return nil }
-            return UInt64(line.dropFirst(pattern.count).trimmingCharacters(in: .whitespaces).prefix { $0.isNumber })
-        }
+        func macro(_ name: String) throws -> UInt64? { try Self.macro(name) }
         let macros: [Mechanism: String] = [
             .none: "PB_MECH_NONE", .ftraceArgs: "PB_MECH_FTRACE_ARGS", .ftraceRegs: "PB_MECH_FTRACE_REGS",
             .ftraceList: "PB_MECH_FTRACE_LIST", .ftraceCallOps: "PB_MECH_FTRACE_CALLOPS",
@@ -73,12 +76,22 @@ import Testing
             .fentryFexit: "PB_MECH_FENTRY_FEXIT", .ftraceArgsNoFrameRecord: "PB_MECH_FTRACE_ARGS_NOFP",
         ]
         for mechanism in Mechanism.allCases {
-            #expect(macro(macros[mechanism]!) == mechanism.guestID, "\(mechanism)")
+            #expect(try macro(macros[mechanism]!) == mechanism.guestID, "\(mechanism)")
         }
-        #expect(macro("PB_MECH_COUNT") == UInt64(Mechanism.allCases.count))
+        #expect(try macro("PB_MECH_COUNT") == UInt64(Mechanism.allCases.count))
         for (kind, name) in [(HandlerKind.count, "PB_HANDLER_COUNT"), (.args, "PB_HANDLER_ARGS"), (.walk, "PB_HANDLER_WALK"), (.fetch, "PB_HANDLER_FETCH")] {
-            #expect(macro(name) == kind.guestID, "\(kind)")
+            #expect(try macro(name) == kind.guestID, "\(kind)")
         }
-        #expect(macro("PB_HOST_SAMPLE_INTID") == UInt64(GuestABI.hostSampleInterrupt))
+        #expect(try macro("PB_HOST_SAMPLE_INTID") == UInt64(GuestABI.hostSampleInterrupt))
+    }
+
+    /// The guest's capacities that suite validation relies on: ops, return hooks, many functions.
+    @Test func capacitiesMatchTheGuests() throws {
+        #expect(try Self.macro("PB_MAX_OPS_COUNT") == UInt64(GuestABI.maxOpsCount))
+        #expect(try Self.macro("PB_KRETPROBE_MAXACTIVE", in: "pb/kretprobe.h") == UInt64(GuestABI.kretprobeMaxActive))
+        #expect(try Self.macro("PB_RET_STACK_DEPTH", in: "pb/task.h") == UInt64(GuestABI.returnStackDepth))
+        let many = kernel.symbols.entries.filter { $0.isFunction && $0.name.hasPrefix("pb_fn_") }
+        #expect(many.count == GuestABI.manyFunctionCount, "pb_fn_* functions in the guest")
+        #expect(kernel.symbols.address(of: "pb_fn_\(GuestABI.manyFunctionCount - 1)") != nil)
     }
 }

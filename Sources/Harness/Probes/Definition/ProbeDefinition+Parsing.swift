@@ -211,7 +211,7 @@ struct DefinitionParser {
                 throw scanner.error(.maxActiveOnEntryProbe, "MAXACTIVE is only for return probes (f with %return or $retval)", span.start, span.end)
             }
             throw scanner.error(.maxActiveNotSupported,
-                                "MAXACTIVE is not supported: the guest's return hooks have a fixed number of instances (kretprobes 64, the shadow return stack 128 entries)",
+                                "MAXACTIVE is not supported: the guest's return hooks have a fixed number of instances (kretprobes \(GuestABI.kretprobeMaxActive), the shadow return stack \(GuestABI.returnStackDepth) entries)",
                                 span.start, span.end)
         }
     }
