@@ -11,6 +11,8 @@ struct CallTrace: Sendable, Equatable {
     var whole: CounterSnapshot
     /// Bytes below the caller's SP that the call reached.
     var stackBytes: Double
+    /// The lowest SP the call reached (the caller's SP if it went no lower).
+    var lowestStackPointer: UInt64
     /// Bytes below the caller's SP when the entry handler started, if a handler ran.
     var stackAtHandlerEntry: Double?
 }
@@ -97,7 +99,7 @@ final class CallWindowRecorder {
             let lowest = min(machine.stackLowWater, call.callerSP)
             traces.append(CallTrace(
                 entry: entry - call.start, exit: end - lastReturn, whole: end - call.start,
-                stackBytes: Double(call.callerSP - lowest),
+                stackBytes: Double(call.callerSP - lowest), lowestStackPointer: lowest,
                 stackAtHandlerEntry: call.handlerSP.map { Double(call.callerSP &- $0) }))
         }
     }

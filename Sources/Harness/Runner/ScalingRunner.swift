@@ -81,18 +81,37 @@ struct ScalingRunner {
     }
 
     /// Overhead per traced call of a recursive call tree, against its depth.
+    ///
+    /// A point is published only if every one of the depth + 1 calls was traced in full: a return
+    /// the guest could not hook (its pool full) or a call tree deeper than the task stack fails it.
     private func stackDepth(_ spec: CurveSpec, plan: CallPlan) throws -> ScalingCurve {
         var points: [ScalingPoint] = []
         for depth in spec.values {
             let argument = Int64(depth)
-            let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), workload: spec.workload, argument: argument, plan: plan)
+            let baselineKernel = try timedKernel(cpu: spec.cpu)
+            let baseline = try steadyTraces(baselineKernel, workload: spec.workload, argument: argument, plan: plan)
+            try Self.checkStack(baseline, of: baselineKernel, mechanism: .none, depth: depth)
             let kernel = try timedKernel(cpu: spec.cpu)
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
             let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            try Self.checkStack(traces, of: kernel, mechanism: spec.mechanism, depth: depth)
+            let missed = kernel.control.missedReturnHooks
+            guard missed == 0 else {
+                throw MeasurementError.returnHooksMissed(mechanism: spec.mechanism.rawValue, depth: depth, missed: missed,
+                                                         pool: spec.mechanism.returnHookPool)
+            }
             let invocations = Double(depth + 1)
             points.append(ScalingPoint(x: Double(depth),
                                        y: (traces.averageWhole.cycles - baseline.averageWhole.cycles) / invocations))
         }
         return curve(spec, quantity: "overhead cycles per traced call", points)
+    }
+
+    /// Throws if a call went below the guest's task stack (into whatever lies under it).
+    private static func checkStack(_ traces: [CallTrace], of kernel: GuestKernel, mechanism: Mechanism, depth: Int) throws {
+        let base = try kernel.address(of: GuestABI.Symbol.taskStackBase)
+        guard let lowest = traces.map(\.lowestStackPointer).min(), lowest < base else { return }
+        throw MeasurementError.stackOverflow(mechanism: mechanism.rawValue, depth: depth, needed: kernel.taskStackTop - lowest,
+                                             available: kernel.taskStackTop - base)
     }
 }

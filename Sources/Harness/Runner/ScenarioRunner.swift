@@ -127,6 +127,10 @@ public enum MeasurementError: Error, CustomStringConvertible, Equatable {
     case noWindow(mechanism: String, workload: String)
     case didNotFire(mechanism: String, workload: String, calls: UInt64, hits: UInt64)
     case scenarioFailed(id: String, reason: String)
+    /// Calls of a depth curve whose return the guest did not hook (`pool` nil: a path without one).
+    case returnHooksMissed(mechanism: String, depth: Int, missed: UInt64, pool: ReturnHookPool?)
+    /// A depth curve's call tree went below the guest's task stack.
+    case stackOverflow(mechanism: String, depth: Int, needed: UInt64, available: UInt64)
 
     public var description: String {
         switch self {
@@ -136,6 +140,14 @@ public enum MeasurementError: Error, CustomStringConvertible, Equatable {
             return "\(mechanism) on \(workload): \(calls) calls but only \(hits) entry hits: the probe did not fire"
         case .scenarioFailed(let id, let reason):
             return "\(id): \(reason)"
+        case .returnHooksMissed(let mechanism, let depth, let missed, let pool):
+            let limit = pool.map { "the guest hooks at most \($0.capacity) returns at once in \($0.name), so depth \($0.capacity - 1) at most" }
+                ?? "the harness knows of no return-hook pool on this path"
+            return "\(mechanism) at depth \(depth): \(missed) return(s) not hooked over the warm-up and measured calls: \(depth + 1) "
+                + "calls are active at once and \(limit); the overhead per traced call is not published"
+        case .stackOverflow(let mechanism, let depth, let needed, let available):
+            return "\(mechanism) at depth \(depth): the call tree needed \(needed) bytes of stack and the guest's task stack holds "
+                + "\(available) below a host call's SP; the overhead per traced call is not published"
         }
     }
 }

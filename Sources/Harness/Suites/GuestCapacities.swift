@@ -1,0 +1,34 @@
+import GuestKernel
+
+/// A pool of return hooks in the guest: how many returns of one traced function it can hook at once.
+///
+/// A call made while the pool is full runs with its return unhooked and the guest counts it in
+/// `pb_control.missed`; a measurement over such calls is not a measurement of the path.
+public struct ReturnHookPool: Sendable, Equatable {
+    /// Returns pending at once that the pool holds.
+    public var capacity: Int
+    /// The pool and the guest constant that sizes it, for messages ("the shadow return stack (PB_RET_STACK_DEPTH)").
+    public var name: String
+}
+
+extension Mechanism {
+    /// The pool this path hooks returns from, or nil if it keeps none (no return hook, or
+    /// fentry-fexit, whose trampoline calls the function and stays on the stack).
+    var returnHookPool: ReturnHookPool? {
+        switch self {
+        case .kretprobeBRK, .kretprobeTrampoline:
+            return ReturnHookPool(capacity: GuestABI.kretprobeMaxActive, name: "a kretprobe's instances (PB_KRETPROBE_MAXACTIVE)")
+        case .functionGraph, .fprobe, .fprobePtRegs:
+            return ReturnHookPool(capacity: GuestABI.returnStackDepth, name: "the shadow return stack (PB_RET_STACK_DEPTH)")
+        default:
+            return nil
+        }
+    }
+
+    /// The deepest recursion a depth curve measures on this path: depth d has d + 1 calls active at
+    /// once, so one fewer than the pool holds. Paths without a pool are held to the deepest any
+    /// pool allows, so every depth curve shares one axis; the task stack is checked when measuring.
+    var maximumRecursionDepth: Int {
+        (returnHookPool?.capacity ?? GuestABI.returnStackDepth) - 1
+    }
+}

@@ -1,0 +1,61 @@
+import GuestKernel
+import Testing
+@testable import Harness
+
+/// The depth curve publishes a point only when every call of the recursive tree was traced in full.
+@Suite struct ScalingRunnerTests {
+    static let environment = Result { try MeasurementEnvironment() }
+
+    func depthCurve(_ mechanism: Mechanism, _ depths: [Int], handler: HandlerKind = .count) throws -> [ScalingCurve] {
+        let spec = CurveSpec(parameter: .stackDepth, values: depths, mechanism: mechanism, handler: handler,
+                             workload: .recursive, cpu: HarnessProfiles.defaultName)
+        return try ScalingRunner(environment: try Self.environment.get()).measure(spec, plan: CallPlan(warmup: 1, measured: 2))
+    }
+
+    /// Depth 64 on a kretprobe needs 65 instances of a pool of 64: the published figure used to
+    /// average the unhooked outermost call in (682.3 where depth 63 gave 685.5).
+    @Test func aKretprobeDepthBeyondItsInstancesFailsInsteadOfPublishing() throws {
+        let curve = try #require(try depthCurve(.kretprobeBRK, [63]).first)
+        #expect(curve.points.count == 1 && curve.points[0].y > 0)
+        #expect(GuestABI.kretprobeMaxActive == 64, "the depths below assume 64 instances")
+        do {
+            _ = try depthCurve(.kretprobeBRK, [63, 64])
+            Issue.record("depth 64 on kretprobe-brk published a number")
+        } catch let error as MeasurementError {
+            guard case .returnHooksMissed(let mechanism, let depth, let missed, let pool) = error else {
+                Issue.record("unexpected error: \(error)")
+                return
+            }
+            #expect(mechanism == "kretprobe-brk" && depth == 64 && missed == 3, "\(error)")
+            #expect(pool?.capacity == GuestABI.kretprobeMaxActive)
+            #expect(error.description.contains("PB_KRETPROBE_MAXACTIVE") && error.description.contains("depth 63 at most"),
+                    "\(error)")
+        }
+    }
+
+    /// The shadow return stack holds 128 entries: fgraph at depth 128 (129 calls) misses one per tree.
+    @Test func anFgraphDepthBeyondTheShadowReturnStackFails() throws {
+        #expect(try depthCurve(.functionGraph, [GuestABI.returnStackDepth - 1]).first?.points.count == 1)
+        #expect(throws: MeasurementError.returnHooksMissed(
+            mechanism: "fgraph", depth: GuestABI.returnStackDepth, missed: 3, pool: Mechanism.functionGraph.returnHookPool)) {
+            _ = try depthCurve(.functionGraph, [GuestABI.returnStackDepth])
+        }
+    }
+
+    /// fentry-fexit keeps a 208-byte trampoline frame per level on the 16 KiB task stack: at depth
+    /// 100 the tree ran below the stack into the guest's data and still published a number.
+    @Test func aCallTreeDeeperThanTheTaskStackFails() throws {
+        do {
+            _ = try depthCurve(.fentryFexit, [100])
+            Issue.record("a call tree below the task stack published a number")
+        } catch let error as MeasurementError {
+            guard case .stackOverflow(let mechanism, let depth, let needed, let available) = error else {
+                Issue.record("unexpected error: \(error)")
+                return
+            }
+            #expect(mechanism == "fentry-fexit" && depth == 100 && needed > available, "\(error)")
+        }
+        // Every other path holds the deepest tree suites may ask for.
+        #expect(try depthCurve(.kprobeSimulate, [Mechanism.kprobeSimulate.maximumRecursionDepth], handler: .walk).count == 1)
+    }
+}
