@@ -32,3 +32,24 @@ extension Mechanism {
         (returnHookPool?.capacity ?? GuestABI.returnStackDepth) - 1
     }
 }
+
+extension ScalingCurve.Parameter {
+    /// The values of this parameter the guest can measure on `mechanism`, and what bounds them.
+    func measurableValues(on mechanism: Mechanism) -> (range: ClosedRange<Int>, bound: String) {
+        switch self {
+        case .registeredOps:
+            return (0...GuestABI.maxOpsCount,
+                    "0 attaches nothing and the guest's ftrace list takes at most \(GuestABI.maxOpsCount) ops (PB_MAX_OPS_COUNT)")
+        case .attachedFunctions:
+            return (1...GuestABI.manyFunctionCount + 1,
+                    "n attaches the workload and n - 1 of the guest's \(GuestABI.manyFunctionCount) pb_fn_* functions "
+                        + "(the workload is always attached, so 0 would measure 1)")
+        case .stackDepth:
+            let depth = mechanism.maximumRecursionDepth
+            let bound = mechanism.returnHookPool.map {
+                "depth d has d + 1 calls active at once and \(mechanism.rawValue) hooks at most \($0.capacity) returns at once in \($0.name)"
+            } ?? "\(mechanism.rawValue) keeps no return-hook pool and is held to the deepest any pool allows"
+            return (1...depth, bound)
+        }
+    }
+}

@@ -211,12 +211,20 @@ extension Suite {
         for (index, group) in definition.scaling.enumerated() {
             let field = "scaling[\(index)]"
             let parameter: ScalingCurve.Parameter = try one(group.parameter, field: "\(field).parameter")
-            guard !group.values.isEmpty, group.values.allSatisfy({ $0 >= 0 }) else {
-                throw fail("\(field).values must be a non-empty list of non-negative numbers")
-            }
+            guard !group.values.isEmpty else { throw fail("\(field).values is empty") }
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let handler: HandlerKind = try one(group.handler, field: "\(field).handler")
             let workload: Workload = try one(group.workload, field: "\(field).workload")
+            if parameter == .stackDepth && workload != .recursive {
+                throw fail("\(field).workload is '\(workload.rawValue)': a depth curve needs 'recursive' (depth is its recursion depth)")
+            }
+            for mechanism in mechanisms {
+                let (range, bound) = parameter.measurableValues(on: mechanism)
+                if let value = group.values.first(where: { !range.contains($0) }) {
+                    throw fail("\(field).values has \(value): \(parameter.rawValue) on \(mechanism.rawValue) must be "
+                               + "\(range.lowerBound)…\(range.upperBound); \(bound)")
+                }
+            }
             for cpu in cpus {
                 for mechanism in mechanisms {
                     curves.append(CurveSpec(parameter: parameter, values: group.values, mechanism: mechanism,

@@ -1,0 +1,93 @@
+import Foundation
+import GuestKernel
+import Testing
+@testable import Harness
+
+/// Suite files resolved as `bench run` loads them: what a bad one is rejected for, naming its field.
+@Suite struct SuiteValidationTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// A suite that measures nothing, with `fields` replaced.
+    static func definition(_ fields: [String: Any]) throws -> SuiteDefinition {
+        var suite: [String: Any] = ["name": "t", "description": "d", "cpus": [String](), "calls": ["warmup": 1, "measured": 2],
+                                    "scenarios": [Any](), "interruptSweeps": [Any](), "scaling": [Any]()]
+        suite.merge(fields) { $1 }
+        return try JSONDecoder().decode(SuiteDefinition.self, from: JSONSerialization.data(withJSONObject: suite))
+    }
+
+    static func resolve(_ fields: [String: Any]) throws -> Suite {
+        try Suite.resolve(try definition(fields), file: "t.json", knownCPUs: HarnessProfiles.names,
+                          defaultCPU: HarnessProfiles.defaultName)
+    }
+
+    /// Why the suite with `fields` is rejected, or nil if it is not.
+    static func problem(_ fields: [String: Any]) throws -> String? {
+        do {
+            _ = try resolve(fields)
+            return nil
+        } catch let error as SuiteError {
+            return error.description
+        }
+    }
+
+    static func curve(_ parameter: String, _ values: [Int], _ mechanisms: [String], workload: String) -> [String: Any] {
+        ["scaling": [["parameter": parameter, "values": values, "mechanisms": mechanisms, "handler": "count", "workload": workload]]]
+    }
+
+    @Test func everyShippedSuiteLoads() throws {
+        let folder = Self.packageRoot.appending(path: Suite.defaultFolder)
+        let names = Suite.availableSuites(in: folder)
+        #expect(names.contains("default") && names.contains("full"))
+        for name in names {
+            #expect(throws: Never.self, "\(name)") {
+                try Suite.load(named: name, folder: folder, knownCPUs: HarnessProfiles.names, defaultCPU: HarnessProfiles.defaultName)
+            }
+        }
+    }
+
+    /// Int.max crashed the run (`(0..<count-1).map`), 2000 failed only when run ("no symbol
+    /// pb_fn_1024") and 0 measured the same as 1.
+    @Test func functionValuesBeyondTheGuestsFunctionsOrZeroAreRejected() throws {
+        for value in [Int.max, 2000, GuestABI.manyFunctionCount + 2, 0, -1] {
+            let problem = try Self.problem(Self.curve("functions", [1, value], ["ftrace-args"], workload: "leaf"))
+            #expect(problem?.hasPrefix("t.json: scaling[0].values has \(value): functions on ftrace-args must be 1…1025") == true,
+                    "\(value): \(problem ?? "accepted")")
+        }
+        #expect(try Self.problem(Self.curve("functions", [1, GuestABI.manyFunctionCount + 1], ["all"], workload: "leaf")) == nil)
+    }
+
+    @Test func opsValuesBeyondTheGuestsListAreRejected() throws {
+        for value in [1_000_000, GuestABI.maxOpsCount + 1, -1] {
+            let problem = try Self.problem(Self.curve("ops", [0, value], ["ftrace-list"], workload: "leaf"))
+            #expect(problem?.contains("scaling[0].values has \(value): ops on ftrace-list must be 0…128") == true,
+                    "\(value): \(problem ?? "accepted")")
+            #expect(problem?.contains("PB_MAX_OPS_COUNT") == true)
+        }
+        #expect(try Self.problem(Self.curve("ops", [0, GuestABI.maxOpsCount], ["ftrace-list"], workload: "leaf")) == nil)
+    }
+
+    /// The default and full suites measured kretprobes at depth 64: 65 calls for 64 instances.
+    @Test func depthValuesAPathCannotHookAreRejected() throws {
+        let kretprobe = try Self.problem(Self.curve("depth", [1, 64], ["fgraph", "kretprobe-brk"], workload: "recursive"))
+        #expect(kretprobe?.contains("scaling[0].values has 64: depth on kretprobe-brk must be 1…63") == true, "\(kretprobe ?? "accepted")")
+        #expect(kretprobe?.contains("PB_KRETPROBE_MAXACTIVE") == true)
+        let fgraph = try Self.problem(Self.curve("depth", [128], ["fgraph"], workload: "recursive"))
+        #expect(fgraph?.contains("depth on fgraph must be 1…127") == true && fgraph?.contains("PB_RET_STACK_DEPTH") == true,
+                "\(fgraph ?? "accepted")")
+        for value in [0, 128, 400, Int.max] {
+            let problem = try Self.problem(Self.curve("depth", [value], ["ftrace-args"], workload: "recursive"))
+            #expect(problem?.contains("scaling[0].values has \(value): depth on ftrace-args must be 1…127") == true,
+                    "\(value): \(problem ?? "accepted")")
+        }
+        #expect(try Self.problem(Self.curve("depth", [1, 63], ["all"], workload: "recursive")) == nil)
+        #expect(try Self.problem(Self.curve("depth", [127], ["fgraph", "fprobe", "fprobe-ptregs", "ftrace-args"],
+                                            workload: "recursive")) == nil)
+    }
+
+    /// Depth on `leaf` divided one call by depth + 1 and published e.g. 0.41 cycles per traced call.
+    @Test func aDepthCurveOnAWorkloadThatDoesNotRecurseIsRejected() throws {
+        let problem = try Self.problem(Self.curve("depth", [4], ["ftrace-args"], workload: "leaf"))
+        #expect(problem == "t.json: scaling[0].workload is 'leaf': a depth curve needs 'recursive' (depth is its recursion depth)")
+    }
+}
