@@ -91,3 +91,18 @@ import Testing
         #expect(problem == "t.json: scaling[0].workload is 'leaf': a depth curve needs 'recursive' (depth is its recursion depth)")
     }
 }
+
+extension SuiteValidationTests {
+    /// A sweep whose scenario the suite did not list ran 17M guest instructions and its walks were
+    /// dropped: results.json had 0 scenarios and no failure.
+    @Test func aSweepBringsItsScenarioAlong() throws {
+        let suite = try Self.resolve(["interruptSweeps": [["mechanisms": ["fgraph", "none"], "workload": "nonleaf", "handler": "walk"]]])
+        let cpu = HarnessProfiles.defaultName
+        #expect(suite.scenarios == [ScenarioSpec(mechanism: .functionGraph, handler: .walk, workload: .nonleaf, cpu: cpu)],
+                "none is reported from its baseline, not as a scenario")
+        #expect(suite.sweeps.count == 2)
+        let listed = try Self.resolve(["scenarios": [["mechanisms": ["fgraph"], "handlers": ["walk"], "workloads": ["nonleaf"]]],
+                                       "interruptSweeps": [["mechanisms": ["fgraph"], "workload": "nonleaf", "handler": "walk"]]])
+        #expect(listed.scenarios.count == 1, "a listed scenario is not added twice")
+    }
+}

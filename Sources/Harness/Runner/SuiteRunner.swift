@@ -104,7 +104,8 @@ public struct SuiteRunner: Sendable {
             default: break
             }
         }
-        // IRQ sweep walks join the scenario they swept (a `none` sweep gets a scenario of its own).
+        // IRQ sweep walks join the scenario they swept (a `none` sweep gets a scenario of its own);
+        // walks with no scenario to join are reported as a failure, never dropped unseen.
         for (spec, walks) in sweeps {
             if let index = scenarios.firstIndex(where: {
                 $0.mechanism == spec.mechanism.rawValue && $0.handler == spec.handler.rawValue
@@ -113,6 +114,11 @@ public struct SuiteRunner: Sendable {
                 scenarios[index].walks += walks
             } else if spec.mechanism == .none, let baseline = baselines["\(spec.workload.rawValue)@\(spec.cpu)"] {
                 scenarios.append(Self.noneScenario(spec: spec, baseline: baseline, walks: walks))
+            } else {
+                let scenario = spec.mechanism == .none ? "its baseline (none on \(spec.workload.rawValue))"
+                    : "its scenario \(spec.mechanism.rawValue)/\(spec.handler.rawValue)/\(spec.workload.rawValue)@\(spec.cpu)"
+                failures.append(MeasurementFailure(id: Task.sweep(spec).label,
+                                                   reason: "its walks are not published: \(scenario) was not measured"))
             }
         }
         scenarios.sort { $0.id < $1.id }

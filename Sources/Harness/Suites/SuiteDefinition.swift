@@ -207,6 +207,12 @@ extension Suite {
                 }
             }
         }
+        // A sweep's walks are published in its scenario's result, so a sweep brings its scenario
+        // along (`none` is reported from its baseline instead).
+        for sweep in sweeps where sweep.mechanism != .none {
+            let spec = ScenarioSpec(mechanism: sweep.mechanism, handler: sweep.handler, workload: sweep.workload, cpu: sweep.cpu)
+            if !scenarios.contains(spec) { scenarios.append(spec) }
+        }
         var curves: [CurveSpec] = []
         for (index, group) in definition.scaling.enumerated() {
             let field = "scaling[\(index)]"
