@@ -106,3 +106,32 @@ extension SuiteValidationTests {
         #expect(listed.scenarios.count == 1, "a listed scenario is not added twice")
     }
 }
+
+extension SuiteValidationTests {
+    /// A CPU listed twice, or groups that overlap, ran sweeps, curves and fetch costs twice (the
+    /// report then claimed 138 reliable walks for a 69-instruction path): only scenarios were unique.
+    @Test func everythingIsMeasuredOnceHoweverOftenItIsNamed() throws {
+        let sweep: [String: Any] = ["mechanisms": ["ftrace-args", "fgraph"], "workload": "leaf", "handler": "count"]
+        let definition = "p pb_wl_typed count"
+        let suite = try Self.resolve([
+            "cpus": ["cortex-a72", "cortex-a53", "cortex-a72"],
+            "scenarios": [["mechanisms": ["ftrace-args"], "handlers": ["count"], "workloads": ["leaf", "leaf"]]],
+            "interruptSweeps": [sweep, ["mechanisms": ["fgraph"], "workload": "leaf", "handler": "count"]],
+            "scaling": [["parameter": "ops", "values": [0, 1, 4], "mechanisms": ["ftrace-list"], "handler": "count", "workload": "leaf"],
+                        ["parameter": "ops", "values": [4, 2, 2], "mechanisms": ["ftrace-list", "ftrace-args"], "handler": "count",
+                         "workload": "leaf"]],
+            "fetchCosts": [["definitions": [definition, definition]], ["definitions": [definition]]],
+        ])
+        #expect(suite.cpus == ["cortex-a72", "cortex-a53"])
+        #expect(suite.scenarios.count == 2 * 2, "ftrace-args and fgraph (from its sweep) on leaf, per CPU")
+        #expect(suite.sweeps.count == 2 * 2)
+        #expect(suite.fetchCosts.count == 2)
+        #expect(suite.curves.count == 2 * 2, "ftrace-list and ftrace-args, per CPU")
+        let list = try #require(suite.curves.first { $0.mechanism == .ftraceList })
+        #expect(list.values == [0, 1, 2, 4], "overlapping groups make one curve over all their values, each once")
+        #expect(suite.curves.first { $0.mechanism == .ftraceArgs }?.values == [2, 4])
+        // Moving the suite to CPUs keeps everything once.
+        let moved = suite.onCPUs(["neoverse-n1"])
+        #expect(moved.scenarios.count == 2 && moved.sweeps.count == 2 && moved.curves.count == 2 && moved.fetchCosts.count == 1)
+    }
+}

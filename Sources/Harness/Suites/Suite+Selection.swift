@@ -13,7 +13,7 @@ extension Suite {
         suite.cpus = cpus
         suite.scenarios = Self.unique(scenarios.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         suite.sweeps = Self.unique(sweeps.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
-        suite.curves = Self.unique(curves.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
+        suite.curves = Self.merged(curves.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         suite.fetchCosts = Self.unique(fetchCosts.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         return suite
     }
@@ -29,8 +29,29 @@ extension Suite {
         return suite
     }
 
-    private static func unique<T: Hashable>(_ items: [T]) -> [T] {
+    /// `items` without repeats, in the order they first appear.
+    static func unique<T: Hashable>(_ items: [T]) -> [T] {
         var seen = Set<T>()
         return items.filter { seen.insert($0).inserted }
+    }
+
+    /// One curve per parameter, mechanism, handler, workload and CPU (the curve's identity in
+    /// results), over every value any of `curves` with that identity asks for, ascending, each once.
+    static func merged(_ curves: [CurveSpec]) -> [CurveSpec] {
+        var merged: [CurveSpec] = []
+        var index: [CurveSpec: Int] = [:]
+        for curve in curves {
+            var identity = curve
+            identity.values = []
+            if let position = index[identity] {
+                merged[position].values = Array(Set(merged[position].values + curve.values)).sorted()
+            } else {
+                index[identity] = merged.count
+                var first = curve
+                first.values = Array(Set(curve.values)).sorted()
+                merged.append(first)
+            }
+        }
+        return merged
     }
 }

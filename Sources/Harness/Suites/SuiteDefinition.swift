@@ -171,7 +171,7 @@ extension Suite {
             return value
         }
 
-        let cpus = definition.cpus.isEmpty ? [defaultCPU] : definition.cpus
+        let cpus = definition.cpus.isEmpty ? [defaultCPU] : unique(definition.cpus)
         for cpu in cpus where !knownCPUs.contains(cpu) {
             throw fail("cpus names unknown profile '\(cpu)' (known: \(knownCPUs.joined(separator: ", ")))")
         }
@@ -188,8 +188,7 @@ extension Suite {
                 for mechanism in mechanisms where mechanism != .none {
                     for handler in handlers {
                         for workload in workloads {
-                            let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu)
-                            if !scenarios.contains(spec) { scenarios.append(spec) }
+                            scenarios.append(ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu))
                         }
                     }
                 }
@@ -210,8 +209,7 @@ extension Suite {
         // A sweep's walks are published in its scenario's result, so a sweep brings its scenario
         // along (`none` is reported from its baseline instead).
         for sweep in sweeps where sweep.mechanism != .none {
-            let spec = ScenarioSpec(mechanism: sweep.mechanism, handler: sweep.handler, workload: sweep.workload, cpu: sweep.cpu)
-            if !scenarios.contains(spec) { scenarios.append(spec) }
+            scenarios.append(ScenarioSpec(mechanism: sweep.mechanism, handler: sweep.handler, workload: sweep.workload, cpu: sweep.cpu))
         }
         var curves: [CurveSpec] = []
         for (index, group) in definition.scaling.enumerated() {
@@ -249,8 +247,9 @@ extension Suite {
                 for cpu in cpus { fetchCosts.append(FetchCostSpec(definition: text, cpu: cpu)) }
             }
         }
+        // Each scenario, sweep, curve and fetch cost once, however many groups or CPUs name it.
         return Suite(name: definition.name, description: definition.description, cpus: cpus,
                      warmupCalls: definition.calls.warmup, measuredCalls: definition.calls.measured,
-                     scenarios: scenarios, sweeps: sweeps, curves: curves, fetchCosts: fetchCosts)
+                     scenarios: unique(scenarios), sweeps: unique(sweeps), curves: merged(curves), fetchCosts: unique(fetchCosts))
     }
 }
