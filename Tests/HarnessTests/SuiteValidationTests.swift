@@ -135,3 +135,19 @@ extension SuiteValidationTests {
         #expect(moved.scenarios.count == 2 && moved.sweeps.count == 2 && moved.curves.count == 2 && moved.fetchCosts.count == 1)
     }
 }
+
+extension SuiteValidationTests {
+    /// `mechanisms: ["none"]` became an empty suite that ran nothing and exited 0.
+    @Test func noneIsNotAScenarioAndASuiteMustMeasureSomething() throws {
+        let none = try Self.problem(["scenarios": [["mechanisms": ["none"], "handlers": ["count"], "workloads": ["leaf"]]]])
+        #expect(none?.hasPrefix("t.json: scenarios[0].mechanisms names 'none': none is the baseline") == true, "\(none ?? "accepted")")
+        let alongside = try Self.problem(["scenarios": [["mechanisms": ["fgraph"], "handlers": ["count"], "workloads": ["leaf"]],
+                                                        ["mechanisms": ["fgraph", "none"], "handlers": ["count"], "workloads": ["leaf"]]]])
+        #expect(alongside?.contains("scenarios[1].mechanisms names 'none'") == true, "\(alongside ?? "accepted")")
+        #expect(try Self.problem([:]) == "t.json: measures nothing: scenarios, interruptSweeps, scaling and fetchCosts name nothing to measure")
+        // "all" means every mechanism measured against none; a none sweep stays possible.
+        #expect(try Self.resolve(["scenarios": [["mechanisms": ["all"], "handlers": ["count"], "workloads": ["leaf"]]]])
+            .scenarios.contains { $0.mechanism == .none } == false)
+        #expect(try Self.problem(["interruptSweeps": [["mechanisms": ["none"], "workload": "leaf", "handler": "count"]]]) == nil)
+    }
+}

@@ -181,6 +181,10 @@ extension Suite {
         var scenarios: [ScenarioSpec] = []
         for (index, group) in definition.scenarios.enumerated() {
             let field = "scenarios[\(index)]"
+            if group.mechanisms.contains(Mechanism.none.rawValue) {
+                throw fail("\(field).mechanisms names 'none': none is the baseline every scenario is measured against, "
+                           + "not a mechanism to measure (an IRQ sweep of none reports its walks)")
+            }
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let handlers: [HandlerKind] = try expand(group.handlers, HandlerKind.allCases, field: "\(field).handlers")
             let workloads: [Workload] = try expand(group.workloads, Workload.allCases, field: "\(field).workloads")
@@ -246,6 +250,9 @@ extension Suite {
                 }
                 for cpu in cpus { fetchCosts.append(FetchCostSpec(definition: text, cpu: cpu)) }
             }
+        }
+        guard !scenarios.isEmpty || !sweeps.isEmpty || !curves.isEmpty || !fetchCosts.isEmpty else {
+            throw fail("measures nothing: scenarios, interruptSweeps, scaling and fetchCosts name nothing to measure")
         }
         // Each scenario, sweep, curve and fetch cost once, however many groups or CPUs name it.
         return Suite(name: definition.name, description: definition.description, cpus: cpus,
