@@ -151,3 +151,17 @@ extension SuiteValidationTests {
         #expect(try Self.problem(["interruptSweeps": [["mechanisms": ["none"], "workload": "leaf", "handler": "count"]]]) == nil)
     }
 }
+
+extension SuiteValidationTests {
+    /// calls.warmup 100000000 ran into the guest's instruction limit (1.4 GB of call traces later)
+    /// with an error that did not name the warm-up.
+    @Test func callCountsBeyondTheMaximumAreRejectedNamingTheirField() throws {
+        let scenarios: [[String: Any]] = [["mechanisms": ["ftrace-args"], "handlers": ["count"], "workloads": ["leaf"]]]
+        for (calls, field) in [(["warmup": 100_000_000, "measured": 2], "warmup"), (["warmup": -1, "measured": 2], "warmup"),
+                               (["warmup": 1, "measured": 10_001], "measured"), (["warmup": 1, "measured": 0], "measured")] {
+            let problem = try Self.problem(["calls": calls, "scenarios": scenarios])
+            #expect(problem?.hasPrefix("t.json: calls.\(field) is \(calls[field]!): it must be") == true, "\(calls): \(problem ?? "accepted")")
+        }
+        #expect(try Self.problem(["calls": ["warmup": Suite.maximumCalls, "measured": Suite.maximumCalls], "scenarios": scenarios]) == nil)
+    }
+}

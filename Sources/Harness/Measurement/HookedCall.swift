@@ -62,10 +62,23 @@ final class HookedCall {
         }
     }
 
-    /// Runs `workload` `count` times through the guest driver.
+    /// Runs `workload` `count` times through the guest driver, in one host call. `phase` names
+    /// these calls (e.g. "calls.warmup") in the error if they exceed the guest's instruction limit.
     @discardableResult
-    func run(_ workload: Workload, count: Int, argument: Int64) throws -> Int64 {
-        try call(try kernel.address(of: GuestABI.Symbol.run),
-                 [try kernel.address(of: workload.symbol), UInt64(count), UInt64(bitPattern: argument)])
+    func run(_ workload: Workload, count: Int, argument: Int64, phase: String) throws -> Int64 {
+        try run(function: try kernel.address(of: workload.symbol), named: workload.rawValue, count: count,
+                argument: UInt64(bitPattern: argument), phase: phase)
+    }
+
+    /// Calls the traced function at `function` (`name` for messages) `count` times through the
+    /// guest driver, in one host call, as `run(_:count:argument:phase:)` does for a workload.
+    @discardableResult
+    func run(function: UInt64, named name: String, count: Int, argument: UInt64, phase: String) throws -> Int64 {
+        do {
+            return try call(try kernel.address(of: GuestABI.Symbol.run), [function, UInt64(count), argument])
+        } catch let error as GuestError {
+            guard case .runaway = error else { throw error }
+            throw MeasurementError.callsRanAway(phase: phase, calls: count, workload: name, detail: "\(error)")
+        }
     }
 }

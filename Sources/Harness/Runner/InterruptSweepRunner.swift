@@ -19,7 +19,7 @@ struct InterruptSweepRunner {
         try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
         let argument = ScenarioRunner.argument(for: spec.workload)
         let driver = HookedCall(kernel: kernel)
-        try driver.run(spec.workload, count: 2, argument: argument)
+        try driver.run(spec.workload, count: 2, argument: argument, phase: "the IRQ sweep's warm-up")
 
         let pathLength = try measurePathLength(driver: driver, workload: spec.workload, argument: argument)
         let shadow = ShadowCallStack(functionStarts: kernel.symbols.functionStarts, rootFunction: 0,
@@ -47,7 +47,7 @@ struct InterruptSweepRunner {
         let interruptsBefore = kernel.control.interruptCount
         for offset in 0..<pathLength {
             pendingOffset = offset
-            try driver.run(spec.workload, count: 1, argument: argument)
+            try driver.run(spec.workload, count: 1, argument: argument, phase: "the IRQ sweep's call with an IRQ after \(offset) instructions")
             machine.cancelScheduledInterrupt()
         }
         machine.controlFlowObserver = nil
@@ -69,7 +69,7 @@ struct InterruptSweepRunner {
         let returnToken = driver.on(driver.kernel.driverReturnSite) { _ in
             if let start { length = machine.counters.instructions - start }
         }
-        try driver.run(workload, count: 1, argument: argument)
+        try driver.run(workload, count: 1, argument: argument, phase: "the IRQ sweep's path-length call")
         driver.remove(callToken, at: driver.kernel.driverCallSite)
         driver.remove(returnToken, at: driver.kernel.driverReturnSite)
         guard let length, length > 0 else {

@@ -29,10 +29,10 @@ struct ScalingRunner {
         let driver = HookedCall(kernel: kernel)
         let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, in: kernel))
         if plan.warmup > 0 {
-            try driver.run(workload, count: plan.warmup, argument: argument)
+            try driver.run(workload, count: plan.warmup, argument: argument, phase: "calls.warmup")
             _ = windows.takeTraces()
         }
-        try driver.run(workload, count: plan.measured, argument: argument)
+        try driver.run(workload, count: plan.measured, argument: argument, phase: "calls.measured")
         return windows.takeTraces()
     }
 

@@ -89,15 +89,15 @@ struct ScenarioRunner {
                                             references: environment.makeReferences(for: kernel))
         }
         let argument = Self.argument(for: workload)
-        try driver.run(workload, count: 1, argument: argument)
+        try driver.run(workload, count: 1, argument: argument, phase: "the first call")
         guard let firstHit = windows.takeTraces().first else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
         }
         if plan.warmup > 0 {
-            try driver.run(workload, count: plan.warmup, argument: argument)
+            try driver.run(workload, count: plan.warmup, argument: argument, phase: "calls.warmup")
             _ = windows.takeTraces()
         }
-        try driver.run(workload, count: plan.measured, argument: argument)
+        try driver.run(workload, count: plan.measured, argument: argument, phase: "calls.measured")
         let steady = windows.takeTraces()
         guard steady.count == plan.measured else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
@@ -131,6 +131,8 @@ public enum MeasurementError: Error, CustomStringConvertible, Equatable {
     case returnHooksMissed(mechanism: String, depth: Int, missed: UInt64, pool: ReturnHookPool?)
     /// A depth curve's call tree went below the guest's task stack.
     case stackOverflow(mechanism: String, depth: Int, needed: UInt64, available: UInt64)
+    /// `calls` calls of `workload` made as `phase` did not return within the guest's instruction limit.
+    case callsRanAway(phase: String, calls: Int, workload: String, detail: String)
 
     public var description: String {
         switch self {
@@ -148,6 +150,8 @@ public enum MeasurementError: Error, CustomStringConvertible, Equatable {
         case .stackOverflow(let mechanism, let depth, let needed, let available):
             return "\(mechanism) at depth \(depth): the call tree needed \(needed) bytes of stack and the guest's task stack holds "
                 + "\(available) below a host call's SP; the overhead per traced call is not published"
+        case .callsRanAway(let phase, let calls, let workload, let detail):
+            return "\(phase): \(calls) call(s) of \(workload) in one host call: \(detail)"
         }
     }
 }

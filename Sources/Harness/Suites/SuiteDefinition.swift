@@ -122,6 +122,9 @@ public struct SuiteError: Error, CustomStringConvertible, Equatable {
 extension Suite {
     /// The folder holding the suite files, relative to the package root.
     public static let defaultFolder = "Benchmarks/Suites"
+    /// The most warm-up or measured calls a suite may ask for: each phase is one host call, which
+    /// must finish within the guest's instruction limit, and every call's trace is kept.
+    public static let maximumCalls = 10_000
 
     /// Reads and resolves `<folder>/<name>.json` (or a path to a suite file).
     public static func load(named name: String, folder: URL, knownCPUs: [String], defaultCPU: String) throws -> Suite {
@@ -175,8 +178,10 @@ extension Suite {
         for cpu in cpus where !knownCPUs.contains(cpu) {
             throw fail("cpus names unknown profile '\(cpu)' (known: \(knownCPUs.joined(separator: ", ")))")
         }
-        guard definition.calls.warmup >= 0, (1...10_000).contains(definition.calls.measured) else {
-            throw fail("calls.measured must be 1…10000 and calls.warmup at least 0")
+        for (field, count, least) in [("warmup", definition.calls.warmup, 0), ("measured", definition.calls.measured, 1)]
+        where !(least...maximumCalls).contains(count) {
+            throw fail("calls.\(field) is \(count): it must be \(least)…\(maximumCalls) (a scenario makes them in one host call and "
+                       + "keeps each call's counters)")
         }
         var scenarios: [ScenarioSpec] = []
         for (index, group) in definition.scenarios.enumerated() {

@@ -135,17 +135,18 @@ public enum FetchCostMeasurement {
             events += taken.events.count
             faults += taken.events.filter(\.faulted).count
         }
-        let run = try kernel.address(of: GuestABI.Symbol.run)
         let function = try kernel.address(of: workload.functionSymbol)
         let (argument, _) = try workload.prepare(kernel)
         if plan.warmup > 0 {
-            try driver.call(run, [function, UInt64(plan.warmup), argument])
+            try driver.run(function: function, named: workload.functionSymbol, count: plan.warmup, argument: argument,
+                           phase: "calls.warmup")
             _ = windows.takeTraces()
         }
         events = 0
         faults = 0
         let hitsBefore = probe.isReturn ? kernel.control.exitHits : kernel.control.entryHits
-        try driver.call(run, [function, UInt64(plan.measured), argument])
+        try driver.run(function: function, named: workload.functionSymbol, count: plan.measured, argument: argument,
+                       phase: "calls.measured")
         let measuredHits = (probe.isReturn ? kernel.control.exitHits : kernel.control.entryHits) - hitsBefore
         let traces = windows.takeTraces()
         guard traces.count == plan.measured else {
