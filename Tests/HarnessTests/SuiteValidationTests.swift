@@ -133,6 +133,9 @@ extension SuiteValidationTests {
         // Moving the suite to CPUs keeps everything once.
         let moved = suite.onCPUs(["neoverse-n1"])
         #expect(moved.scenarios.count == 2 && moved.sweeps.count == 2 && moved.curves.count == 2 && moved.fetchCosts.count == 1)
+        // …and so does `--cpu` given twice.
+        let twice = suite.onCPUs(["neoverse-n1", "neoverse-n1"])
+        #expect(twice.cpus == ["neoverse-n1"] && twice.scenarios.count == 2 && twice.sweeps.count == 2 && twice.curves.count == 2)
     }
 }
 

@@ -10,6 +10,9 @@ extension Suite {
     /// The suite moved to `cpus` (each scenario, sweep and curve once per CPU).
     public func onCPUs(_ cpus: [String]) -> Suite {
         var suite = self
+        // Once each, in the order given: a repeated profile would be listed, and measured, twice.
+        var seen = Set<String>()
+        let cpus = cpus.filter { seen.insert($0).inserted }
         suite.cpus = cpus
         suite.scenarios = Self.unique(scenarios.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })
         suite.sweeps = Self.unique(sweeps.flatMap { spec in cpus.map { var s = spec; s.cpu = $0; return s } })

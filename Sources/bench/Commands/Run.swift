@@ -58,9 +58,7 @@ struct Run: ParsableCommand {
                 printError("bench run: unknown CPU profile '\(name)' (known: \(HarnessProfiles.names.joined(separator: ", ")))")
                 throw ExitCode.failure
             }
-            // Once each, in the order given: a repeated profile would measure everything twice.
-            var seen = Set<String>()
-            definition = definition.onCPUs(cpu.filter { seen.insert($0).inserted })
+            definition = definition.onCPUs(cpu)
         }
         if !filter.isEmpty {
             definition = definition.filtered(by: filter)
