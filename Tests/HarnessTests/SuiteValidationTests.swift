@@ -1,6 +1,7 @@
 import Foundation
 import GuestKernel
 import Testing
+import TestSupport
 @testable import Harness
 
 /// Suite files resolved as `bench run` loads them: what a bad one is rejected for, naming its field.
@@ -166,5 +167,25 @@ extension SuiteValidationTests {
             #expect(problem?.hasPrefix("t.json: calls.\(field) is \(calls[field]!): it must be") == true, "\(calls): \(problem ?? "accepted")")
         }
         #expect(try Self.problem(["calls": ["warmup": Suite.maximumCalls, "measured": Suite.maximumCalls], "scenarios": scenarios]) == nil)
+    }
+}
+
+extension SuiteValidationTests {
+    /// `--suite /tmp` looked for Benchmarks/Suites/tmp.json; outside the package the error listed nothing.
+    @Test func aSuiteThatCannotBeFoundSaysWhereItLooked() throws {
+        try ScratchDirectory.using(purpose: "suites") { folder in
+            func problem(_ name: String, in folder: URL) -> String {
+                do {
+                    _ = try Suite.load(named: name, folder: folder, knownCPUs: HarnessProfiles.names, defaultCPU: HarnessProfiles.defaultName)
+                    return "loaded"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            let path = folder.appending(path: "elsewhere").path
+            #expect(problem(path, in: Self.packageRoot.appending(path: Suite.defaultFolder)).hasPrefix("\(path): no such suite"))
+            #expect(problem("default", in: folder).contains("holds no suite files: run bench from the package's folder, or give --suites"))
+            #expect(problem("nosuch", in: Self.packageRoot.appending(path: Suite.defaultFolder)).contains("(available: default, full, quick)"))
+        }
     }
 }

@@ -128,10 +128,15 @@ extension Suite {
 
     /// Reads and resolves `<folder>/<name>.json` (or a path to a suite file).
     public static func load(named name: String, folder: URL, knownCPUs: [String], defaultCPU: String) throws -> Suite {
-        let url = name.hasSuffix(".json") ? URL(fileURLWithPath: name) : folder.appending(path: name + ".json")
+        // A name with a '/' or a '.json' is a path; anything else names a file in `folder`.
+        let isPath = name.hasSuffix(".json") || name.contains("/")
+        let url = isPath ? URL(fileURLWithPath: name) : folder.appending(path: name + ".json")
         guard FileManager.default.fileExists(atPath: url.path) else {
             let available = availableSuites(in: folder)
-            throw SuiteError(file: url.path, problem: "no such suite" + (available.isEmpty ? "" : " (available: \(available.joined(separator: ", ")))"))
+            let hint = available.isEmpty
+                ? " (and \(folder.path) holds no suite files: run bench from the package's folder, or give --suites)"
+                : " (available: \(available.joined(separator: ", ")))"
+            throw SuiteError(file: url.path, problem: "no such suite" + hint)
         }
         let data: Data
         do {
