@@ -96,6 +96,84 @@ struct MachineFaultReportTests {
         #expect(fault.kind == .recursiveException(syndrome: 0x8600_0010))
     }
 
+    /// Vectors at `vectors` whose synchronous entries (from SP_EL0 and from SP_ELx) start with
+    /// `current0` and `currentX`, entered by `trigger` from `_start` after `setup`.
+    func vectorProgram(setup: String = "", trigger: String, current0: String = "udf #0", currentX: String) -> String {
+        """
+        _start:
+            adr     x0, vectors
+            msr     VBAR_EL1, x0
+            \(setup)
+        trigger:
+            \(trigger)
+            hlt     #1
+            .balign 2048
+        vectors:
+            \(current0)
+            hlt     #2
+            .org    vectors + 0x200
+            \(currentX)
+            hlt     #3
+        """
+    }
+
+    @Test("an exception at the first instruction of the vector it enters stops the run with its syndrome",
+          arguments: [
+              ("udf #0", UInt64(0x0200_0000), "undefined instruction"),
+              ("ldr x1, [x2]", 0x9600_0010, "load from an unmapped address"),
+              ("stlr x1, [x3]", 0x9600_0061, "misaligned exclusive or store-release access"),
+          ])
+    func exceptionAtItsOwnVector(instruction: String, syndrome: UInt64, name: String) throws {
+        let (machine, program) = try TestProgram.machine(vectorProgram(
+            setup: "ldr x2, =0x0C000000\n    ldr x3, =0x40100001", trigger: "udf #1", currentX: instruction))
+        // Without the check this never returns: nothing retires, so the limit is never reached.
+        guard let stop = machine.run(instructionLimit: 1_000, returningWithin: 60) else {
+            Issue.record("the run did not return: the exception at the vector is taken forever")
+            return
+        }
+        guard case .fault(let fault) = stop else {
+            Issue.record("expected a fault at the vector, got \(stop)")
+            return
+        }
+        let vector = try program.require("vectors") + 0x200
+        #expect(fault.pc == vector, "the fault is at VBAR + 0x200; PC \(hex(fault.pc))")
+        #expect(fault.kind == .recursiveException(syndrome: syndrome))
+        #expect(fault.message.contains(name) && fault.message.contains("first instruction of the vector it enters")
+                    && fault.message.contains("ESR_EL1 0x\(String(syndrome, radix: 16))"), "message: \(fault.message)")
+        #expect(machine.counters.exceptions == 1, "the UDF at `trigger` enters the vector once; the second entry is refused")
+        #expect(machine.system.elr == (try program.require("trigger")), "ELR still holds the first exception's return address")
+    }
+
+    @Test("an exception loop through two vectors (SP_EL0's, then SP_ELx's) stops at the second")
+    func exceptionLoopThroughTwoVectors() throws {
+        let (machine, program) = try TestProgram.machine(vectorProgram(setup: "msr SPSel, #0", trigger: "udf #1",
+                                                                       current0: "udf #2", currentX: "udf #3"))
+        guard let stop = machine.run(instructionLimit: 1_000, returningWithin: 60) else {
+            Issue.record("the run did not return: the exceptions at the vectors are taken forever")
+            return
+        }
+        guard case .fault(let fault) = stop else {
+            Issue.record("expected a fault at the vector, got \(stop)")
+            return
+        }
+        #expect(fault.pc == (try program.require("vectors")) + 0x200)
+        #expect(fault.kind == .recursiveException(syndrome: 0x0200_0000))
+        #expect(machine.counters.exceptions == 2)
+    }
+
+    @Test("a fault at a vector's first instruction that entry cures is taken once, and the handler runs")
+    func faultAtAVectorThatEntryCures() throws {
+        // The load faults on SP_EL0's misaligned SP and enters the vector it is at; the entry
+        // selects SP_EL1, aligned, so the same load then completes.
+        let (machine, program) = try TestProgram.machine(vectorProgram(
+            setup: "ldr x1, =0x40100000\n    mov sp, x1\n    msr SPSel, #0\n    ldr x1, =0x40100008\n    mov sp, x1",
+            trigger: "b vectors",
+            current0: "ldr x1, [sp]", currentX: "udf #3"))
+        let stop = machine.run(instructionLimit: 1_000, returningWithin: 60)
+        #expect(stop == .halted(immediate: 2, pc: (try program.require("vectors")) + 4), "got \(stop.map { "\($0)" } ?? "no return")")
+        #expect(machine.counters.exceptions == 1)
+    }
+
     @Test("an SP-based access with a misaligned SP faults while SCTLR_EL1.SA is set, as at reset")
     func stackAlignmentCheck() throws {
         let source = """

@@ -1,3 +1,4 @@
+import Foundation
 import Emulator
 import TestSupport
 
@@ -36,4 +37,24 @@ extension AssembledProgram {
 /// A word in hex for failure messages.
 func hex(_ value: some BinaryInteger) -> String {
     "0x" + String(value, radix: 16)
+}
+
+extension Machine {
+    /// Runs on a thread of its own and waits at most `seconds` for the run to return (nil if it
+    /// did not): a run that never returns fails its test instead of hanging the suite. The
+    /// thread of a run that did not return is left running.
+    func run(instructionLimit: UInt64, returningWithin seconds: Double) -> StopReason? {
+        final class Outcome: @unchecked Sendable {
+            var stop: StopReason?
+        }
+        nonisolated(unsafe) let machine = self
+        let outcome = Outcome()
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            outcome.stop = machine.run(instructionLimit: instructionLimit)
+            finished.signal()
+        }
+        guard finished.wait(timeout: .now() + seconds) == .success else { return nil }
+        return outcome.stop
+    }
 }

@@ -53,6 +53,12 @@ public enum SynchronousException: Sendable, Equatable {
         return exceptionClass << 26 | 1 << 25 | iss
     }
 
+    /// Whether this is a software step exception, whatever its ISS.
+    var isSoftwareStep: Bool {
+        if case .softwareStep = self { return true }
+        return false
+    }
+
     var name: String {
         switch self {
         case .undefinedInstruction: return "undefined instruction"
@@ -68,6 +74,12 @@ public enum SynchronousException: Sendable, Equatable {
         case .softwareStep: return "software step"
         }
     }
+}
+
+/// A vector entered and the retired-instruction count at the time.
+struct VectorEntry: Equatable {
+    var vector: UInt64
+    var instructions: UInt64
 }
 
 /// Offsets of the vector table entries for exceptions taken from the current exception level.
@@ -96,7 +108,20 @@ extension Machine {
         if exception == .instructionAbort || exception == .pcAlignment,
            (system.vbar..<system.vbar &+ VectorOffset.tableSize).contains(instructionAddress) {
             stopWithFault(.recursiveException(syndrome: exception.syndrome), at: instructionAddress,
-                          message: "\(exception.name) at the exception vector itself (VBAR_EL1 0x\(String(system.vbar, radix: 16)))")
+                          message: "\(exception.name) at the exception vector itself (VBAR_EL1 0x\(String(system.vbar, radix: 16)), "
+                              + "ESR_EL1 0x\(String(exception.syndrome, radix: 16)))")
+            return
+        }
+        // Entry clears what raised an illegal-state or step exception; anything else raised by a
+        // vector's first instruction with nothing retired since entering it is raised again from
+        // the same state, forever, and never reaches the instruction limit.
+        let vector = vectorAddress(offset: VectorOffset.synchronous)
+        if instructionAddress == vector, lastVectorEntry == VectorEntry(vector: vector, instructions: counters.instructions),
+           exception != .illegalExecutionState, !exception.isSoftwareStep {
+            stopWithFault(.recursiveException(syndrome: exception.syndrome), at: instructionAddress,
+                          message: "\(exception.name) at the first instruction of the vector it enters (VBAR_EL1 0x"
+                              + "\(String(system.vbar, radix: 16)) + 0x\(String(vector &- system.vbar, radix: 16)), "
+                              + "ESR_EL1 0x\(String(exception.syndrome, radix: 16))): no instruction retires, so it would be taken forever")
             return
         }
         system.esr = exception.syndrome
@@ -125,16 +150,22 @@ extension Machine {
     private func enterException<Model: CycleModel>(offset: UInt64, returnAddress: UInt64, model: inout Model) {
         system.spsr = pstate.savedProgramStatus
         system.elr = returnAddress
-        let vector = system.vbar &+ (pstate.usesExceptionStack ? VectorOffset.usingExceptionStack : 0) &+ offset
+        let vector = vectorAddress(offset: offset)
         pstate.daif = 0b1111 << 6
         pstate.singleStep = false
         pstate.illegalExecution = false
         selectStackPointer(exceptionStack: true)
         exclusiveMonitor = nil
         counters.exceptions &+= 1
+        lastVectorEntry = VectorEntry(vector: vector, instructions: counters.instructions)
         model.exceptionTaken(from: returnAddress, to: vector)
         controlFlowObserver?.exceptionTaken(at: returnAddress, to: vector, stackPointer: sp)
         pc = vector
+    }
+
+    /// The entry at `offset` of the vector table half that the current stack pointer selection uses.
+    private func vectorAddress(offset: UInt64) -> UInt64 {
+        system.vbar &+ (pstate.usesExceptionStack ? VectorOffset.usingExceptionStack : 0) &+ offset
     }
 
     /// ERET: restores PSTATE from SPSR_EL1 and continues at ELR_EL1.

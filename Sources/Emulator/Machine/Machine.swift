@@ -73,6 +73,9 @@ public final class Machine {
     var steppedLoadExclusive = false
     /// Whether an instruction has been stepped since the step state machine became active-not-pending.
     var steppedInstruction = false
+    /// The vector last entered and the instruction count then, to recognise an exception that
+    /// re-enters its own vector with nothing retired in between (it would repeat forever).
+    var lastVectorEntry: VectorEntry?
 
     /// The semihosting immediate of `HLT` (A64).
     public static let semihostingImmediate: UInt64 = 0xF000
@@ -131,6 +134,7 @@ public final class Machine {
         currentStorePC = template.currentStorePC
         steppedLoadExclusive = template.steppedLoadExclusive
         steppedInstruction = template.steppedInstruction
+        lastVectorEntry = template.lastVectorEntry
         interruptController.copyState(from: template.interruptController)
         recentBlocks.copy(from: template.recentBlocks)
         cache.seed = template.cache

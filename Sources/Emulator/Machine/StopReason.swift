@@ -19,7 +19,9 @@ public struct MachineFault: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Kind: Sendable, Equatable {
         /// A synchronous exception (UNDEFINED, abort, BRK, SVC, …) with no exception vectors installed.
         case exceptionWithoutVectors(syndrome: UInt64)
-        /// An exception taken while fetching from the vector itself: the vectors are unusable.
+        /// An exception at the exception vector itself that can never get past it (a fetch that
+        /// fails in the vector table, or a fault at the first instruction of the vector it enters
+        /// with nothing retired since): the vectors are unusable.
         case recursiveException(syndrome: UInt64)
         /// A semihosting call this machine does not implement.
         case unsupportedSemihostingCall(UInt64)
