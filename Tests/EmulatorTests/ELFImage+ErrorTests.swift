@@ -123,4 +123,121 @@ struct ELFImageErrorTests {
             #expect(error.problem.contains("cannot be read"), "\(error)")
         }
     }
+
+    // MARK: Header fields from a real linked image
+
+    /// A small linked program with section headers, a symbol table and its string tables.
+    static let linked: Result<[UInt8], Error> = Result {
+        guard let assembler = try GuestAssembler.makeDefault(purpose: "unit") else {
+            throw AssemblyError(description: Toolchain.missingReason)
+        }
+        // Read while the assembler (and so its scratch directory) exists.
+        let program = try assembler.build(assembly: """
+                .text
+                .globl  _start
+            _start:
+                bl      helper
+                hlt     #1
+            helper:
+                ret
+            """, named: "elfFields", target: .bareMetal)
+        return [UInt8](try Data(contentsOf: program.url))
+    }
+
+    /// Where the header fields of `bytes` are: (description, offset, width) for every field the
+    /// reader takes an offset, size, count or index from.
+    static func offsetFields(of bytes: [UInt8]) -> [(String, Int, Int)] {
+        func read(_ offset: Int, _ width: Int) -> Int {
+            (0..<width).reversed().reduce(0) { $0 << 8 | Int(bytes[offset + $1]) }
+        }
+        var fields: [(String, Int, Int)] = [
+            ("e_phoff", 32, 8), ("e_shoff", 40, 8), ("e_phentsize", 54, 2), ("e_phnum", 56, 2),
+            ("e_shentsize", 58, 2), ("e_shnum", 60, 2), ("e_shstrndx", 62, 2),
+        ]
+        let programHeaders = read(32, 8), programHeaderCount = read(56, 2)
+        for index in 0..<programHeaderCount {
+            let header = programHeaders + index * 56
+            fields += [("p_offset", 8, 8), ("p_vaddr", 16, 8), ("p_filesz", 32, 8), ("p_memsz", 40, 8)]
+                .map { ("program header \(index) \($0.0)", header + $0.1, $0.2) }
+        }
+        let sectionHeaders = read(40, 8), sectionCount = read(60, 2)
+        for index in 0..<sectionCount {
+            let header = sectionHeaders + index * 64
+            fields += [("sh_name", 0, 4), ("sh_offset", 24, 8), ("sh_size", 32, 8), ("sh_link", 40, 4), ("sh_entsize", 56, 8)]
+                .map { ("section header \(index) \($0.0)", header + $0.1, $0.2) }
+            if read(header + 4, 4) == 2 { // the symbol table: every entry's st_name
+                let table = read(header + 24, 8), entrySize = read(header + 56, 8)
+                for entry in 1..<read(header + 32, 8) / entrySize {
+                    fields.append(("symbol \(entry) st_name", table + entry * entrySize, 4))
+                }
+            }
+        }
+        return fields
+    }
+
+    /// `bytes` with the `width`-byte field at `offset` set to `value` (truncated to the width).
+    static func setting(_ bytes: [UInt8], _ offset: Int, width: Int, to value: UInt64) -> [UInt8] {
+        var copy = bytes
+        for index in 0..<width { copy[offset + index] = UInt8(truncatingIfNeeded: value >> UInt64(index * 8)) }
+        return copy
+    }
+
+    @Test("every offset, size, count and index field set to an extreme value gives an error or a valid image, never a crash",
+          .enabled(if: TestProgram.isAvailable, "the toolchain's clang and ld.lld were not found"))
+    func extremeFieldValues() throws {
+        let bytes = try Self.linked.get()
+        let values: [UInt64] = [.max, .max - 15, 1 << 63, 1 << 32, UInt64(bytes.count), UInt64(bytes.count) - 1, 0x7FFF_FFFF]
+        var rejected = 0
+        for (field, offset, width) in Self.offsetFields(of: bytes) {
+            for value in values {
+                // A crash here ends the test process: the test fails by not finishing.
+                do {
+                    _ = try ELFImage(bytes: Self.setting(bytes, offset, width: width, to: value), name: Self.name)
+                } catch {
+                    rejected += 1
+                    #expect(error.problem.contains("truncated") || error.problem.contains("malformed")
+                                || error.problem.contains("fewer than") || error.problem.contains("segment")
+                                || error.problem.contains("missing") || error.problem.contains("no loadable"),
+                            "\(field) = 0x\(String(value, radix: 16)): \(error)")
+                }
+            }
+        }
+        #expect(rejected > 0)
+    }
+
+    @Test("a section name table beyond the file is truncated, naming the table and its field",
+          .enabled(if: TestProgram.isAvailable, "the toolchain's clang and ld.lld were not found"),
+          arguments: [("sh_offset", 24), ("sh_size", 32)])
+    func sectionNameTableBeyondTheFile(field: String, at fieldOffset: Int) throws {
+        let bytes = try Self.linked.get()
+        let names = Int(bytes[62]) | Int(bytes[63]) << 8
+        let header = Int((0..<8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[40 + $1]) }) + names * 64
+        let broken = Self.setting(bytes, header + fieldOffset, width: 8, to: .max)
+        expect(error(parsing: broken), mentions: ["truncated", "section name table", "section \(names)", "\(field) 0xffffffffffffffff"])
+    }
+
+    @Test("a section name or symbol name outside its string table is malformed, naming the field",
+          .enabled(if: TestProgram.isAvailable, "the toolchain's clang and ld.lld were not found"))
+    func namesOutsideTheirStringTables() throws {
+        let bytes = try Self.linked.get()
+        let fields = Self.offsetFields(of: bytes)
+        let sectionName = try #require(fields.first { $0.0 == "section header 1 sh_name" })
+        expect(error(parsing: Self.setting(bytes, sectionName.1, width: 4, to: 0xFFFF_FF00)),
+               mentions: ["malformed", "section 1's sh_name 0xffffff00", "section name table"])
+        let symbolName = try #require(fields.first { $0.0 == "symbol 1 st_name" })
+        expect(error(parsing: Self.setting(bytes, symbolName.1, width: 4, to: 0xFFFF_FF00)),
+               mentions: ["malformed", "symbol 1", "st_name 0xffffff00", "string table"])
+        expect(error(parsing: Self.setting(bytes, 62, width: 2, to: 0x1234)), mentions: ["malformed", "e_shstrndx", "4660"])
+    }
+
+    @Test("the bytes of a section whose offset plus size wraps past 2^64 are missing, not a crash",
+          .enabled(if: TestProgram.isAvailable, "the toolchain's clang and ld.lld were not found"))
+    func sectionBytesThatWrap() throws {
+        let bytes = try Self.linked.get()
+        var image = try ELFImage(bytes: bytes, name: Self.name)
+        let index = try #require(image.sections.firstIndex { $0.name == ".text" })
+        #expect(image.sectionBytes(named: ".text", in: bytes)?.count == 12)
+        image.sections[index].offset = .max - 3
+        #expect(image.sectionBytes(named: ".text", in: bytes) == nil)
+    }
 }

@@ -1,7 +1,8 @@
 /// A parsed AArch64 ELF64 executable: its loadable segments, entry point and symbols.
 ///
-/// Parsing checks everything it relies on — class, byte order, machine, that headers and segments
-/// lie inside the file, that segments do not overlap and stay within a 48-bit physical address
+/// Parsing checks everything it relies on — class, byte order, machine, that headers, segments and
+/// sections lie inside the file (with no offset arithmetic that could wrap), that names lie inside
+/// their string tables, that segments do not overlap and stay within a 48-bit physical address
 /// space — and reports the first problem with the file's name and the offending field.
 public struct ELFImage: Sendable {
     /// A PT_LOAD segment.
@@ -70,10 +71,13 @@ public struct ELFImage: Sendable {
         guard programHeaderCount == 0 || programHeaderSize >= 56 else {
             throw ELFError(name, "has program headers of \(programHeaderSize) bytes (e_phentsize), fewer than 56")
         }
+        // The whole table first: each header's offset below is then inside the file.
+        try reader.require(programHeaderOffset, length: programHeaderCount * programHeaderSize,
+                           what: "the program header table (e_phoff 0x\(String(programHeaderOffset, radix: 16)), "
+                               + "\(programHeaderCount) × e_phentsize \(programHeaderSize))")
         segments = []
         for index in 0..<programHeaderCount {
             let header = programHeaderOffset + index * programHeaderSize
-            try reader.require(header, length: 56, what: "program header \(index)")
             guard try reader.u32(at: header, field: "p_type") == 1 else { continue } // PT_LOAD
             let flags = try reader.u32(at: header + 4, field: "p_flags")
             let offset = try reader.u64(at: header + 8, field: "p_offset")
@@ -104,10 +108,12 @@ public struct ELFImage: Sendable {
             throw ELFError(name, "has section headers of \(sectionHeaderSize) bytes (e_shentsize), fewer than 64")
         }
         struct RawSection { var nameOffset: UInt32; var type: UInt32; var flags: UInt64; var address: UInt64; var offset: UInt64; var size: UInt64; var link: UInt32; var entrySize: UInt64 }
+        try reader.require(sectionHeaderOffset, length: sectionHeaderCount * sectionHeaderSize,
+                           what: "the section header table (e_shoff 0x\(String(sectionHeaderOffset, radix: 16)), "
+                               + "\(sectionHeaderCount) × e_shentsize \(sectionHeaderSize))")
         var raw: [RawSection] = []
         for index in 0..<sectionHeaderCount {
             let header = sectionHeaderOffset + index * sectionHeaderSize
-            try reader.require(header, length: 64, what: "section header \(index)")
             raw.append(RawSection(
                 nameOffset: try reader.u32(at: header, field: "sh_name"),
                 type: try reader.u32(at: header + 4, field: "sh_type"),
@@ -118,28 +124,55 @@ public struct ELFImage: Sendable {
                 link: try reader.u32(at: header + 40, field: "sh_link"),
                 entrySize: try reader.u64(at: header + 56, field: "sh_entsize")))
         }
-        let nameTable = sectionNamesIndex < raw.count ? raw[Int(sectionNamesIndex)] : nil
-        for section in raw {
-            let sectionName = nameTable.flatMap { reader.string(at: $0.offset + UInt64(section.nameOffset), limit: $0.offset + $0.size) } ?? ""
+        // SHN_UNDEF: no section names; SHN_XINDEX: the index is in section 0's sh_link.
+        let namesIndex = sectionNamesIndex == 0xFFFF ? UInt64(raw[0].link) : sectionNamesIndex
+        guard namesIndex < raw.count else {
+            throw ELFError(name, "is malformed: e_shstrndx names section \(namesIndex), but there are \(raw.count) (e_shnum)")
+        }
+        let nameTable = raw[Int(namesIndex)]
+        if namesIndex != 0 {
+            try reader.require(nameTable.offset, length: nameTable.size,
+                               what: "the section name table (section \(namesIndex), sh_offset 0x\(String(nameTable.offset, radix: 16)), "
+                                   + "sh_size 0x\(String(nameTable.size, radix: 16)))")
+        }
+        for (index, section) in raw.enumerated() {
+            var sectionName = ""
+            if namesIndex != 0 {
+                guard let found = reader.string(at: UInt64(section.nameOffset), inTableAt: nameTable.offset, size: nameTable.size) else {
+                    throw ELFError(name, "is malformed: section \(index)'s sh_name 0x\(String(section.nameOffset, radix: 16)) is not a "
+                                   + "string in the section name table (section \(namesIndex), sh_size 0x\(String(nameTable.size, radix: 16)))")
+                }
+                sectionName = found
+            }
+            // Every section with contents (neither SHT_NULL nor SHT_NOBITS) lies inside the file.
+            if section.type != 0 && section.type != 8 {
+                try reader.require(section.offset, length: section.size,
+                                   what: "section \(index) (\(sectionName.isEmpty ? "unnamed" : sectionName)) "
+                                       + "(sh_offset 0x\(String(section.offset, radix: 16)), sh_size 0x\(String(section.size, radix: 16)))")
+            }
             sections.append(Section(name: sectionName, address: section.address, offset: section.offset,
                                     size: section.type == 8 ? 0 : section.size, isAllocated: section.flags & 2 != 0))
         }
         for (index, section) in raw.enumerated() where section.type == 2 { // SHT_SYMTAB
             guard section.entrySize >= 24 else { throw ELFError(name, "symbol table (section \(index)) has sh_entsize \(section.entrySize), fewer than 24") }
-            try reader.require(section.offset, length: section.size, what: "symbol table (section \(index))")
             guard Int(section.link) < raw.count else { throw ELFError(name, "symbol table (section \(index)) links to missing string table \(section.link)") }
             let strings = raw[Int(section.link)]
             try reader.require(strings.offset, length: strings.size, what: "symbol string table (section \(section.link))")
+            // The table lies inside the file (checked with every section above), so no sum overflows.
             for entry in 1..<max(1, section.size / section.entrySize) {
                 let base = section.offset + entry * section.entrySize
                 let nameOffset = try reader.u32(at: base, field: "st_name")
-                let info = bytes[Int(base + 4)]
+                let info = UInt8(try reader.value(at: base + 4, size: 1, field: "st_info"))
                 let value = try reader.u64(at: base + 8, field: "st_value")
                 let size = try reader.u64(at: base + 16, field: "st_size")
                 let type = info & 0xF
-                guard type <= 2, nameOffset != 0,
-                      let symbolName = reader.string(at: strings.offset + UInt64(nameOffset), limit: strings.offset + strings.size),
-                      !symbolName.isEmpty, !symbolName.hasPrefix("$") else { continue }
+                guard type <= 2, nameOffset != 0 else { continue }
+                guard let symbolName = reader.string(at: UInt64(nameOffset), inTableAt: strings.offset, size: strings.size) else {
+                    throw ELFError(name, "is malformed: symbol \(entry) of the symbol table (section \(index)) has st_name "
+                                   + "0x\(String(nameOffset, radix: 16)), not a string in its string table (section \(section.link), "
+                                   + "sh_size 0x\(String(strings.size, radix: 16)))")
+                }
+                guard !symbolName.isEmpty, !symbolName.hasPrefix("$") else { continue }
                 symbols.append(Symbol(name: symbolName, address: value, size: size,
                                       kind: type == 2 ? .function : (type == 1 ? .object : .other),
                                       isGlobal: info >> 4 != 0))
@@ -149,8 +182,9 @@ public struct ELFImage: Sendable {
 
     /// The bytes of section `name`, if present and inside the file.
     public func sectionBytes(named sectionName: String, in bytes: [UInt8]) -> ArraySlice<UInt8>? {
-        guard let section = sections.first(where: { $0.name == sectionName }),
-              section.offset + section.size <= UInt64(bytes.count) else { return nil }
+        guard let section = sections.first(where: { $0.name == sectionName }) else { return nil }
+        let (end, overflow) = section.offset.addingReportingOverflow(section.size)
+        guard !overflow, end <= UInt64(bytes.count) else { return nil }
         return bytes[Int(section.offset)..<Int(section.offset + section.size)]
     }
 }
@@ -191,12 +225,12 @@ private struct ByteReader {
     func u32(at offset: UInt64, field: String) throws(ELFError) -> UInt32 { UInt32(try value(at: offset, size: 4, field: field)) }
     func u64(at offset: UInt64, field: String) throws(ELFError) -> UInt64 { try value(at: offset, size: 8, field: field) }
 
-    /// A NUL-terminated string starting at `offset` and ending before `limit`.
-    func string(at offset: UInt64, limit: UInt64) -> String? {
-        guard offset < limit, limit <= UInt64(bytes.count) else { return nil }
-        var end = Int(offset)
-        while end < Int(limit) && bytes[end] != 0 { end += 1 }
-        guard end < Int(limit) else { return nil }
-        return String(decoding: bytes[Int(offset)..<end], as: UTF8.self)
+    /// The NUL-terminated string at `offset` in the string table of `size` bytes at `table` (which
+    /// `require` has checked); nil if it starts outside the table or runs past its end.
+    func string(at offset: UInt64, inTableAt table: UInt64, size: UInt64) -> String? {
+        guard offset < size else { return nil }
+        let start = Int(table + offset), limit = Int(table + size)
+        guard let end = bytes[start..<limit].firstIndex(of: 0) else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }
