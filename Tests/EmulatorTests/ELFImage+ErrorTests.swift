@@ -105,6 +105,31 @@ struct ELFImageErrorTests {
         expect(error(parsing: builder.bytes), mentions: ["segment 1", "48-bit"])
     }
 
+    @Test("a segment bigger than the machine's RAM is rejected, naming the segment, its range and the limit",
+          arguments: [(UInt64(0x1_0000_0000), "0x40090000..<0x140090000"), (0xFF00_0000_0000, "0x40090000..<0xff0040090000")])
+    func segmentBiggerThanRAM(memorySize: UInt64, range: String) {
+        var builder = Self.valid()
+        builder.segments[1].memorySize = memorySize
+        expect(error(parsing: builder.bytes), mentions: ["segment 1", range, "does not fit in memory", "0x40000000"])
+    }
+
+    @Test("segments that together need more than the machine's RAM are rejected at the first that does not fit")
+    func segmentsTogetherBiggerThanRAM() throws {
+        var builder = Self.valid()
+        builder.segments[1].memorySize = 0x4000_0000 - 8
+        let fits = try ELFImage(bytes: builder.bytes, name: Self.name)
+        #expect(fits.segments.map(\.memorySize).reduce(0, +) == 0x4000_0000, "exactly the size of RAM fits")
+        builder.segments.append(.init(address: 0x1000_0000, bytes: [0]))
+        expect(error(parsing: builder.bytes), mentions: ["segment 2", "0x10000000..<0x10000001", "0x40000001 bytes", "0x40000000"])
+    }
+
+    @Test("a segment over the GIC is rejected, naming the device")
+    func segmentOverTheGIC() {
+        var builder = Self.valid()
+        builder.segments[1].address = 0x0801_F800
+        expect(error(parsing: builder.bytes), mentions: ["segment 1", "0x801f800..<0x8020800", "GIC CPU interface", "0x8010000..<0x8020000"])
+    }
+
     @Test("a file with no loadable segment is rejected")
     func noSegments() {
         var builder = Self.valid()

@@ -2,8 +2,9 @@
 ///
 /// Parsing checks everything it relies on — class, byte order, machine, that headers, segments and
 /// sections lie inside the file (with no offset arithmetic that could wrap), that names lie inside
-/// their string tables, that segments do not overlap and stay within a 48-bit physical address
-/// space — and reports the first problem with the file's name and the offending field.
+/// their string tables, that segments do not overlap, stay within a 48-bit physical address space,
+/// need no more memory together than the machine's RAM and cover no device — and reports the
+/// first problem with the file's name and the offending field.
 public struct ELFImage: Sendable {
     /// A PT_LOAD segment.
     public struct Segment: Sendable, Equatable {
@@ -76,6 +77,8 @@ public struct ELFImage: Sendable {
                            what: "the program header table (e_phoff 0x\(String(programHeaderOffset, radix: 16)), "
                                + "\(programHeaderCount) × e_phentsize \(programHeaderSize))")
         segments = []
+        // The segments' memory sizes so far (each below 2^48, so the sum cannot wrap).
+        var loadedBytes: UInt64 = 0
         for index in 0..<programHeaderCount {
             let header = programHeaderOffset + index * programHeaderSize
             guard try reader.u32(at: header, field: "p_type") == 1 else { continue } // PT_LOAD
@@ -90,6 +93,17 @@ public struct ELFImage: Sendable {
             let (end, overflow) = address.addingReportingOverflow(memorySize)
             guard !overflow, end <= Self.addressLimit else {
                 throw ELFError(name, "segment \(index) at 0x\(String(address, radix: 16)) (size 0x\(String(memorySize, radix: 16))) lies beyond the 48-bit physical address space")
+            }
+            let range = "0x\(String(address, radix: 16))..<0x\(String(end, radix: 16))"
+            loadedBytes += memorySize
+            guard loadedBytes <= BoardLayout.segmentBytesLimit else {
+                throw ELFError(name, "segment \(index) at \(range) (p_memsz 0x\(String(memorySize, radix: 16))) does not fit in memory: "
+                               + "the segments up to it need 0x\(String(loadedBytes, radix: 16)) bytes, more than the machine's "
+                               + "0x\(String(BoardLayout.segmentBytesLimit, radix: 16)) (the size of its RAM)")
+            }
+            if let device = BoardLayout.devices.first(where: { $0.range.overlaps(address..<end) }) {
+                throw ELFError(name, "segment \(index) at \(range) covers \(device.name) at "
+                               + "0x\(String(device.range.lowerBound, radix: 16))..<0x\(String(device.range.upperBound, radix: 16))")
             }
             try reader.require(offset, length: fileSize, what: "segment \(index) contents (p_offset 0x\(String(offset, radix: 16)), p_filesz 0x\(String(fileSize, radix: 16)))")
             let segment = Segment(address: address, fileBytes: Array(bytes[Int(offset)..<Int(offset + fileSize)]),

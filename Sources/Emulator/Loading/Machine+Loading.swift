@@ -4,6 +4,14 @@ import Foundation
 public enum BoardLayout {
     /// RAM: 1 GiB from 0x4000_0000, as `qemu-system-aarch64 -M virt -m 1G`.
     public static let ram: Range<UInt64> = 0x4000_0000..<0x8000_0000
+    /// The most bytes an image's segments may occupy together: the size of RAM. The loader
+    /// allocates every page of a segment up front, so a larger image could exhaust the host.
+    public static let segmentBytesLimit: UInt64 = ram.upperBound - ram.lowerBound
+    /// The devices every machine maps, which no segment may cover (its pages would hide them).
+    public static let devices: [(name: String, range: Range<UInt64>)] = [
+        ("the GIC distributor", InterruptController.distributorRange),
+        ("the GIC CPU interface", InterruptController.cpuInterfaceRange),
+    ]
 }
 
 extension Machine {

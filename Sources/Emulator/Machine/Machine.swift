@@ -87,10 +87,8 @@ public final class Machine {
         registers.initialize(repeating: 0, count: RegisterSlot.count)
         retireRuns = .allocate(capacity: Self.retireBufferCapacity)
         retireData = .allocate(capacity: Self.retireBufferCapacity)
-        memory.addDevice(interruptController.distributor,
-                         at: InterruptController.distributorBase..<InterruptController.distributorBase + InterruptController.regionSize)
-        memory.addDevice(interruptController.cpuInterface,
-                         at: InterruptController.cpuInterfaceBase..<InterruptController.cpuInterfaceBase + InterruptController.regionSize)
+        memory.addDevice(interruptController.distributor, at: InterruptController.distributorRange)
+        memory.addDevice(interruptController.cpuInterface, at: InterruptController.cpuInterfaceRange)
         memory.codeWriteHandler = { [unowned self] address, count in
             cache.invalidate(address: address, count: count)
             blockBreakRequested = true

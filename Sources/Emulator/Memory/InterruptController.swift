@@ -9,6 +9,8 @@ public final class InterruptController {
     public static let distributorBase: UInt64 = 0x0800_0000
     public static let cpuInterfaceBase: UInt64 = 0x0801_0000
     public static let regionSize: UInt64 = 0x1_0000
+    public static let distributorRange = distributorBase..<distributorBase + regionSize
+    public static let cpuInterfaceRange = cpuInterfaceBase..<cpuInterfaceBase + regionSize
     /// Interrupt ids 0–63: 16 SGIs, 16 PPIs, 32 SPIs.
     public static let interruptCount = 64
     public static let spuriousInterrupt: UInt32 = 1023
