@@ -61,6 +61,21 @@ struct MachineSemihostingTests {
         #expect(extended == .exited(status: 3))
     }
 
+    @Test("EXIT's status is the whole 64-bit subcode, signed: 2^32 is not 0, and -1 is -1", arguments: [
+        ("0x100000000", Int64(0x1_0000_0000)), ("-1", -1), ("256", 256),
+    ])
+    func exitStatusIsNotCutOff(subcode: String, status: Int64) throws {
+        let (stop, _, _) = try run("""
+                mov     x0, #0x18
+                adr     x1, exit_block
+                hlt     #0xF000
+                .p2align 3
+            exit_block:
+                .quad   0x20026, \(subcode)
+            """, name: "exitStatus\(status.magnitude)")
+        #expect(stop == .exited(status: status))
+    }
+
     @Test("an unsupported operation and a WRITE0 of unmapped memory stop the run with a fault at the call")
     func unsupportedCalls() throws {
         let (open, _, openLabels) = try run("""

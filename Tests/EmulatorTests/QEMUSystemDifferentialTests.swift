@@ -57,7 +57,7 @@ struct QEMUSystemDifferentialTests {
                 \(differences.prefix(40).joined(separator: "\n"))
                 """)
         }
-        #expect(stop == .exited(status: reference.status),
+        #expect(stop == .exited(status: Int64(reference.status)),
                 "our machine stopped with \(stop); \(reference.summary)")
     }
 }

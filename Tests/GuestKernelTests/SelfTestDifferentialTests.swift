@@ -8,14 +8,14 @@ import TestSupport
 /// our emulator and under QEMU's system emulation, and it must pass.
 @Suite struct SelfTestDifferentialTests {
     /// The self-test's run on our machine, done once and shared by both tests (it is long).
-    static let emulatorRun: Result<(output: String, status: Int32), Error> = Result { try runSelfTest() }
+    static let emulatorRun: Result<(output: String, status: Int64), Error> = Result { try runSelfTest() }
 
-    func runOnEmulator() throws -> (output: String, status: Int32) {
+    func runOnEmulator() throws -> (output: String, status: Int64) {
         try Self.emulatorRun.get()
     }
 
     /// Runs the self-test image on our machine: console output and exit status.
-    static func runSelfTest() throws -> (output: String, status: Int32) {
+    static func runSelfTest() throws -> (output: String, status: Int64) {
         let image = try ELFImage(contentsOf: try GuestKernel.imageURL(.selfTest))
         let machine = Machine(image: image)
         var output: [UInt8] = []
@@ -51,7 +51,7 @@ import TestSupport
         }
         #expect(!reference.timedOut, "QEMU timed out")
         let (ours, status) = try runOnEmulator()
-        #expect(reference.status == status, "exit status: QEMU \(reference.status), ours \(status)")
+        #expect(Int64(reference.status) == status, "exit status: QEMU \(reference.status), ours \(status)")
         #expect(qemuOutput == ours, "summaries differ:\n--- QEMU\n\(qemuOutput)\n--- ours\n\(ours)")
         #expect(qemuOutput.contains("SELFTEST PASSED"))
     }

@@ -29,4 +29,26 @@ struct BenchExecTests {
                     && result.standardError.contains("PC 0x50000200") && result.standardError.contains("ESR_EL1 0x2000000"),
                 "the message must say what, where and the syndrome: \(result.standardError)")
     }
+
+    @Test("the guest's status is bench exec's; one outside 0–255 exits 1 with a note giving it",
+          arguments: [(Int64(0), Int32(0)), (3, 3), (255, 255), (256, 1), (512, 1), (-1, 1), (0x1_0000_0000, 1)])
+    func guestExitStatus(guest: Int64, expected: Int32) throws {
+        let result = try exec("""
+            _start:
+                mov     x0, #0x18
+                adr     x1, exit_block
+                hlt     #0xF000
+                .p2align 3
+            exit_block:
+                .quad   0x20026, \(guest)
+            """, name: "exitStatus\(guest < 0 ? "Minus" : "")\(guest.magnitude)")
+        #expect(!result.timedOut && !result.wasSignalled, "\(result.summary)")
+        #expect(result.status == expected, "guest status \(guest): \(result.summary)\n\(result.standardError)")
+        if (0...255).contains(guest) {
+            #expect(result.standardError.isEmpty, "no note for a status that fits: \(result.standardError)")
+        } else {
+            #expect(result.standardError.contains("the guest exited with status \(guest)"),
+                    "the note must give the guest's real status: \(result.standardError)")
+        }
+    }
 }

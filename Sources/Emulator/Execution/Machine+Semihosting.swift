@@ -40,7 +40,7 @@ extension Machine {
             guard let reason = memory.readUInt64(at: parameter), let subcode = memory.readUInt64(at: parameter &+ 8) else {
                 return stopWithBadParameter(operation, parameter, at: site)
             }
-            let status: Int32 = reason == SemihostingOperation.applicationExit ? Int32(truncatingIfNeeded: subcode) : 1
+            let status: Int64 = reason == SemihostingOperation.applicationExit ? Int64(bitPattern: subcode) : 1
             pendingStop = .exited(status: status)
         }
     }

@@ -2,8 +2,9 @@ import A64
 
 /// Why `Machine.run` returned.
 public enum StopReason: Sendable, Equatable {
-    /// The guest exited through semihosting with this status.
-    case exited(status: Int32)
+    /// The guest exited through semihosting with this status (the parameter block's 64-bit
+    /// subcode, signed: nothing is cut off, so a status of 2^32 is not a success).
+    case exited(status: Int64)
     /// The guest executed `HLT #imm` (other than the semihosting call): control returns to the host.
     case halted(immediate: UInt16, pc: UInt64)
     /// Execution reached a PC hook; resuming continues from that instruction.

@@ -9,7 +9,9 @@ struct Exec: ParsableCommand {
         discussion: """
         The image runs at EL1 with the MMU off on QEMU virt's memory map (RAM 0x40000000–0x7fffffff, \
         GICv2 at 0x08000000). Semihosting (HLT #0xF000) SYS_WRITEC, SYS_WRITE0, SYS_EXIT and \
-        SYS_EXIT_EXTENDED are served. Counters from --stats go to standard error, one `name: value` line each.
+        SYS_EXIT_EXTENDED are served. A guest status outside 0–255, which an exit status cannot carry, \
+        exits with 1 and a note giving the real one on standard error. Counters from --stats go to standard \
+        error, one `name: value` line each.
         """)
 
     @Argument(help: "The AArch64 ELF executable to run.")
@@ -29,6 +31,8 @@ struct Exec: ParsableCommand {
 
     /// Exit status for a guest that did not exit through semihosting.
     static let abnormalStop: Int32 = 70
+    /// Exit status for a guest status outside 0...255, which the shell would truncate (256 to 0, a success).
+    static let statusOutOfRange: Int32 = 1
 
     func run() throws {
         let elf: ELFImage
@@ -64,7 +68,12 @@ struct Exec: ParsableCommand {
         }
         switch reason {
         case .exited(let status):
-            if status != 0 { throw ExitCode(status) }
+            guard (0...255).contains(status) else {
+                printError("bench exec: \(image): the guest exited with status \(status), outside the 0–255 an exit status "
+                           + "can carry; exiting with \(Self.statusOutOfRange)")
+                throw ExitCode(Self.statusOutOfRange)
+            }
+            if status != 0 { throw ExitCode(Int32(status)) }
         case .instructionLimit:
             printError("bench exec: \(image): the guest ran \(maxInstructions) instructions without exiting (now at "
                        + "\(symbols.describe(machine.pc) ?? "0x" + String(machine.pc, radix: 16))); raise --max-instructions if that is expected")
