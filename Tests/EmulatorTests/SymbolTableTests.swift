@@ -1,0 +1,57 @@
+import Emulator
+import Testing
+
+/// Address-to-symbol lookup names only addresses a symbol plausibly covers: a sized symbol its
+/// bytes, a label (zero-size) up to the next symbol boundary or the end of its code.
+@Suite("Symbol table")
+struct SymbolTableTests {
+    static let code: Range<UInt64> = 0x4008_0000..<0x4008_1000
+
+    /// `_start` (a label), an assembler `.Ltmp1` label, `f` (sized) with a label `inner` in it,
+    /// `g` (sized), and a final label `exit`.
+    static let table = SymbolTable(entries: [
+        .init(name: "_start", address: 0x4008_0000, size: 0, isFunction: false),
+        .init(name: ".Ltmp1", address: 0x4008_0010, size: 0, isFunction: false),
+        .init(name: "f", address: 0x4008_0020, size: 0x20, isFunction: true),
+        .init(name: "inner", address: 0x4008_0030, size: 0, isFunction: false),
+        .init(name: "g", address: 0x4008_0100, size: 0x10, isFunction: true),
+        .init(name: "exit", address: 0x4008_0200, size: 0, isFunction: false),
+        .init(name: "data", address: 0x4009_0000, size: 8, isFunction: false),
+    ], code: [code])
+
+    @Test("addresses inside symbols and after labels are named as before", arguments: [
+        (UInt64(0x4008_0000), "_start"), (0x4008_0008, "_start+0x8"), (0x4008_0024, "f+0x4"),
+        (0x4008_0034, "inner+0x4"), (0x4008_0108, "g+0x8"), (0x4008_0204, "exit+0x4"), (0x4008_0FFC, "exit+0xdfc"),
+    ])
+    func namedAddresses(address: UInt64, expected: String) {
+        #expect(Self.table.describe(address) == expected)
+    }
+
+    @Test("an assembler .L label is never a name: the symbol before it is")
+    func localLabelsAreSkipped() {
+        #expect(Self.table.describe(0x4008_0014) == "_start+0x14", "not .Ltmp1+0x4")
+        #expect(Self.table.entries.allSatisfy { !$0.name.hasPrefix(".L") })
+        #expect(Self.table.symbol(named: ".Ltmp1")?.address == 0x4008_0010, "still found by name")
+    }
+
+    @Test("past a sized symbol, or past the end of the code, no label covers an address", arguments: [
+        UInt64(0x4008_0040), // after f (and its label inner), before g
+        0x4008_0110,         // after g, before exit
+        0x4008_1000,         // the end of the code: not exit+0xe00
+        0x5000_0200, 0x7FFF_FFFF_F000, .max,
+    ])
+    func uncoveredAddresses(address: UInt64) {
+        #expect(Self.table.describe(address) == nil, "0x\(String(address, radix: 16)) named \(Self.table.describe(address) ?? "")")
+    }
+
+    @Test("a label at the same address as a sized function ends where the function does")
+    func labelAliasingAFunction() {
+        let table = SymbolTable(entries: [
+            .init(name: "alias", address: 0x4008_0000, size: 0, isFunction: false),
+            .init(name: "f", address: 0x4008_0000, size: 0x10, isFunction: true),
+            .init(name: "g", address: 0x4008_0100, size: 0x10, isFunction: true),
+        ], code: [Self.code])
+        #expect(table.describe(0x4008_0004) == "f+0x4")
+        #expect(table.describe(0x4008_0020) == nil, "not alias+0x20")
+    }
+}
