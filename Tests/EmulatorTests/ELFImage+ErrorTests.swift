@@ -82,6 +82,28 @@ struct ELFImageErrorTests {
         expect(error(parsing: builder.bytes), mentions: ["32-bit"])
     }
 
+    @Test("an invalid EI_CLASS or EI_DATA is called invalid, not 32-bit or big-endian", arguments: [UInt8(0), 3, 0xFF])
+    func invalidClassOrEncoding(value: UInt8) {
+        var builder = Self.valid()
+        builder.fileClass = value
+        expect(error(parsing: builder.bytes), mentions: ["ELF class \(value) (invalid)", "EI_CLASS"])
+        #expect(error(parsing: builder.bytes)?.problem.contains("32-bit") == false)
+        builder = Self.valid()
+        builder.byteOrder = value
+        expect(error(parsing: builder.bytes), mentions: ["data encoding \(value) (invalid)", "EI_DATA"])
+        #expect(error(parsing: builder.bytes)?.problem.contains("big-endian") == false)
+    }
+
+    @Test("a range whose end passes 2^64 prints its true end, not a wrapped one")
+    func wrappedRangePrintsWhole() {
+        var bytes = Self.valid().bytes
+        for index in 0..<8 { bytes[32 + index] = 0xFF } // e_phoff = 2^64 - 1
+        expect(error(parsing: bytes), mentions: ["truncated", "e_phoff 0xffffffffffffffff",
+                                                 "bytes 0xffffffffffffffff..<0x1000000000000006f"])
+        for index in 0..<8 { bytes[32 + index] = index == 0 ? 0xF0 : 0xFF } // 2^64 - 16: the end is 0x10000000000000060
+        expect(error(parsing: bytes), mentions: ["bytes 0xfffffffffffffff0..<0x10000000000000060"])
+    }
+
     @Test("a big-endian file is rejected")
     func bigEndian() {
         var builder = Self.valid()

@@ -54,8 +54,16 @@ public struct ELFImage: Sendable {
         guard bytes[0] == 0x7F, bytes[1] == 0x45, bytes[2] == 0x4C, bytes[3] == 0x46 else {
             throw ELFError(name, "is not an ELF file (no \\x7fELF magic)")
         }
-        guard bytes[4] == 2 else { throw ELFError(name, "is a 32-bit ELF file (EI_CLASS \(bytes[4])); AArch64 needs ELF64") }
-        guard bytes[5] == 1 else { throw ELFError(name, "is big-endian (EI_DATA \(bytes[5])); only little-endian AArch64 is supported") }
+        switch bytes[4] {
+        case 2: break
+        case 1: throw ELFError(name, "is a 32-bit ELF file (EI_CLASS 1); AArch64 needs ELF64")
+        default: throw ELFError(name, "has ELF class \(bytes[4]) (invalid) in EI_CLASS; AArch64 needs ELF64 (2)")
+        }
+        switch bytes[5] {
+        case 1: break
+        case 2: throw ELFError(name, "is big-endian (EI_DATA 2); only little-endian AArch64 is supported")
+        default: throw ELFError(name, "has data encoding \(bytes[5]) (invalid) in EI_DATA; only little-endian (1) is supported")
+        }
         let machine = try reader.u16(at: 18, field: "e_machine")
         guard machine == Self.machineAArch64 else {
             throw ELFError(name, "is for machine \(machine) (e_machine), not AArch64 (183)")
@@ -224,7 +232,10 @@ private struct ByteReader {
     func require(_ offset: UInt64, length: UInt64, what: String) throws(ELFError) {
         let (end, overflow) = offset.addingReportingOverflow(length)
         guard !overflow, end <= UInt64(bytes.count) else {
-            throw ELFError(name, "is truncated: \(what) needs bytes 0x\(String(offset, radix: 16))..<0x\(String(end, radix: 16)) of a \(bytes.count)-byte file")
+            // A sum past 2^64 prints whole (a 65-bit end), not wrapped to a small number.
+            let endDigits = String(end, radix: 16)
+            let endText = overflow ? "1" + String(repeating: "0", count: 16 - endDigits.count) + endDigits : endDigits
+            throw ELFError(name, "is truncated: \(what) needs bytes 0x\(String(offset, radix: 16))..<0x\(endText) of a \(bytes.count)-byte file")
         }
     }
 
