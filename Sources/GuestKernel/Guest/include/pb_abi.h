@@ -140,10 +140,12 @@
  * leaves a 512-byte gap below the interrupted SP (room for the simulated
  * `stp x29, x30, [sp, #-N]!`), which shows in stack measurements.
  *
- * Limits (PB_ENOMEM beyond them): 64 attachments, 64 functions per
- * (mechanism, handler kind), 64 kprobes, 16 kretprobes with 64 active
- * instances each, 128 shadow return stack entries (beyond: the return is
- * not hooked and pb_control.missed counts it).
+ * Limits (PB_ENOMEM beyond them): 1100 attachments (attach.c), 1100
+ * kprobes (kprobes.c), 4096 filter entries over all ftrace ops together
+ * (hash.c), 16 kretprobes with 64 active instances each (mech_kprobe.c,
+ * pb/kretprobe.h), 8 BRK hooks (traps.c), 128 shadow return stack entries
+ * (pb/task.h). Beyond the last two the return is not hooked and
+ * pb_control.missed counts it.
  */
 
 /* ---------------------------------------------------------------------
