@@ -69,7 +69,7 @@ import Testing
                                                       Self.scenario("ftrace-callops", entryCycles: 45)])
         one.scaling = [curve("ftrace-list", slope: 15)]
         let single = Self.verdicts(Self.section("How do costs scale?", one))
-        #expect(single == ["Entry overhead cycles per call grows by 15 per unit of registered ops for ftrace-list@cortex-a72 (least-squares slope over 3 points); no other path has this curve in the run."])
+        #expect(single == ["The slope of entry overhead cycles per call against registered ops is 15 per ops for ftrace-list@cortex-a72 (least squares over 3 points); no other path has this curve in the run."])
         // Without a CALL_OPS curve, the report makes no claim about how CALL_OPS scales.
         let dispatch = try #require(Self.verdicts(Self.section("Direct calls vs the ops list", one)).first)
         #expect(dispatch.contains("On ftrace-list, each additional registered ops costs 15 cycles per call"))
@@ -78,10 +78,22 @@ import Testing
         var two = one
         two.scaling.append(curve("ftrace-callops", slope: 0))
         let both = Self.verdicts(Self.section("How do costs scale?", two))
-        #expect(both.count == 1 && both[0].contains("fastest with registered ops for ftrace-list@cortex-a72 (15 per unit)")
-                && both[0].contains("slowest for ftrace-callops@cortex-a72 (0 per unit"))
+        #expect(both.count == 1 && both[0].contains("steepest for ftrace-list@cortex-a72 (15 per ops)")
+                && both[0].contains("flattest for ftrace-callops@cortex-a72 (0 per ops;"))
+        // Curves that all have one slope are not named as both steepest and flattest.
+        var flat = one
+        flat.scaling = [curve("ftrace-list", slope: 0), curve("ftrace-callops", slope: 0)]
+        #expect(Self.verdicts(Self.section("How do costs scale?", flat))
+                == ["The slope of entry overhead cycles per call against registered ops is 0 per ops on all 2 curves (least squares)."])
         let measuredDispatch = try #require(Self.verdicts(Self.section("Direct calls vs the ops list", two)).first)
         #expect(measuredDispatch.contains("On ftrace-callops, each additional registered ops costs 0 cycles per call"))
         #expect(!measuredDispatch.contains("no ftrace-callops curve"))
+    }
+
+    @Test func amountsAreSingularOnlyWhereTheyReadOne() {
+        #expect(DesignReport.amount(1, "cycles") == "1 cycle")
+        #expect(DesignReport.amount(2, "cycles") == "2 cycles")
+        #expect(DesignReport.amount(1.5, "bytes") == "1.50 bytes")
+        #expect(DesignReport.amount(0, "bytes") == "0 bytes")
     }
 }

@@ -22,13 +22,19 @@ public enum DesignReport {
 
     static func cycles(_ value: Double) -> String { ReportFormat.number(value) }
 
+    /// `value` with its unit ("cycles", "bytes"), singular where the number reads 1.
+    static func amount(_ value: Double, _ unit: String) -> String {
+        let number = cycles(value)
+        return "\(number) \(number == "1" && unit.hasSuffix("s") ? String(unit.dropLast()) : unit)"
+    }
+
     /// "A costs 12 cycles (35.0%) more per call than B" from two measured values.
     static func comparison(_ nameA: String, _ a: Double, _ nameB: String, _ b: Double, unit: String = "cycles",
                            what: String = "per call") -> String {
         let difference = a - b
         if abs(difference) < 0.5 { return "\(nameA) and \(nameB) cost the same \(what) (\(cycles(a)) \(unit))" }
         let relative = b != 0 ? " (\(ReportFormat.percent(difference / abs(b))))" : ""
-        return "\(nameA) costs \(cycles(abs(difference))) \(unit)\(relative) \(difference > 0 ? "more" : "less") \(what) than \(nameB)"
+        return "\(nameA) costs \(amount(abs(difference), unit))\(relative) \(difference > 0 ? "more" : "less") \(what) than \(nameB)"
     }
 
     static func overheadRows(_ scenarios: [ScenarioResult]) -> [[String]] {
@@ -171,7 +177,7 @@ public enum DesignReport {
             : "\(cheapest.mechanism) is the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))."
         if let bl = index.scenario("direct-bl", workload: workload, cpu: cpu),
            let plt = index.scenario("direct-plt", workload: workload, cpu: cpu) {
-            verdict += " The veneer of an out-of-range trampoline adds \(cycles(plt.entryOverhead - bl.entryOverhead)) cycles."
+            verdict += " The veneer of an out-of-range trampoline adds \(amount(plt.entryOverhead - bl.entryOverhead, "cycles"))."
         }
         let opsCurves = index.curves(.registeredOps).filter { $0.cpu == cpu }
         if !opsCurves.isEmpty {
@@ -183,7 +189,7 @@ public enum DesignReport {
         // Each slope is a measured curve's; a path without a curve gets no claim about how it scales.
         let slopes = opsCurves.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
         for (curve, slope) in slopes {
-            verdict += " On \(curve.mechanism), each additional registered ops costs \(cycles(slope)) cycles per call "
+            verdict += " On \(curve.mechanism), each additional registered ops costs \(amount(slope, "cycles")) per call "
                 + "(least-squares slope over \(curve.points.count) points, \(curve.workload))."
         }
         if !slopes.isEmpty, !slopes.contains(where: { $0.0.mechanism == "ftrace-callops" }),
@@ -234,7 +240,7 @@ public enum DesignReport {
             return missing(title, "fprobe and fprobe-ptregs")
         }
         let verdict = comparison("Handing the handler a pt_regs copy", copied.totalOverhead, "passing the ftrace_regs", plain.totalOverhead)
-            + " on \(workload) (\(cpu)); stack use grows by \(cycles(copied.metrics.stackBytes.overhead - plain.metrics.stackBytes.overhead)) bytes."
+            + " on \(workload) (\(cpu)); stack use grows by \(amount(copied.metrics.stackBytes.overhead - plain.metrics.stackBytes.overhead, "bytes"))."
         return ReportSection(title: title, blocks: [
             overheadTable("Overhead per call on \(workload) (\(cpu))", [plain, copied]),
             overheadChart("ftrace_regs vs a pt_regs copy", [plain, copied]),
@@ -452,23 +458,29 @@ public enum DesignReport {
         for key in groups.keys.sorted() {
             let group = groups[key]!
             let parameter = group[0].parameter
-            let xLabel: String
+            let xLabel: String, unit: String
             switch parameter {
-            case .registeredOps: xLabel = "registered ops"
-            case .attachedFunctions: xLabel = "attached functions"
-            case .stackDepth: xLabel = "stack depth"
+            case .registeredOps: (xLabel, unit) = ("registered ops", "ops")
+            case .attachedFunctions: (xLabel, unit) = ("attached functions", "function")
+            case .stackDepth: (xLabel, unit) = ("stack depth", "level")
             }
-            blocks.append(.lineChart(LineChart(title: "\(group[0].quantity.capitalizedFirst) by \(xLabel)", xLabel: xLabel, yLabel: group[0].quantity,
+            let quantity = group[0].quantity
+            blocks.append(.lineChart(LineChart(title: "\(quantity.capitalizedFirst) by \(xLabel)", xLabel: xLabel, yLabel: quantity,
                                                series: group.map { curve in
                 LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
             })))
             let slopes = group.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
-            let quantity = group[0].quantity.capitalizedFirst
+            let subject = "The slope of \(quantity) against \(xLabel)"
             if slopes.count == 1 {
                 let (curve, slope) = slopes[0]
-                blocks.append(.verdict("\(quantity) grows by \(cycles(slope)) per unit of \(xLabel) for \(curve.mechanism)@\(curve.cpu) (least-squares slope over \(curve.points.count) points); no other path has this curve in the run."))
+                blocks.append(.verdict("\(subject) is \(cycles(slope)) per \(unit) for \(curve.mechanism)@\(curve.cpu) (least squares over \(curve.points.count) points); no other path has this curve in the run."))
             } else if let steepest = slopes.max(by: { $0.1 < $1.1 }), let flattest = slopes.min(by: { $0.1 < $1.1 }) {
-                blocks.append(.verdict("\(quantity) grows fastest with \(xLabel) for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per unit) and slowest for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per unit; least-squares slopes)."))
+                // Equal as printed: naming one curve as both steepest and flattest would say nothing.
+                if cycles(steepest.1) == cycles(flattest.1) {
+                    blocks.append(.verdict("\(subject) is \(cycles(steepest.1)) per \(unit) on all \(slopes.count) curves (least squares)."))
+                } else {
+                    blocks.append(.verdict("\(subject) is steepest for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per \(unit)) and flattest for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per \(unit); least squares over \(slopes.count) curves)."))
+                }
             }
         }
         return ReportSection(title: title, blocks: blocks)
