@@ -54,4 +54,17 @@ struct SymbolTableTests {
         #expect(table.describe(0x4008_0004) == "f+0x4")
         #expect(table.describe(0x4008_0020) == nil, "not alias+0x20")
     }
+
+    @Test("a sized symbol covers the rest of its range past a smaller one inside it, and nothing covers past both")
+    func enclosingSymbols() {
+        let table = SymbolTable(entries: [
+            .init(name: "outer", address: 0x4008_0100, size: 0x100, isFunction: true),
+            .init(name: "inner", address: 0x4008_0110, size: 0x10, isFunction: true),
+            .init(name: "after", address: 0x4008_0300, size: 0x10, isFunction: true),
+        ], code: [Self.code])
+        #expect(table.describe(0x4008_0114) == "inner+0x4")
+        #expect(table.describe(0x4008_0150) == "outer+0x50")
+        #expect(table.describe(0x4008_0250) == nil)
+        #expect(table.describe(0x4008_0304) == "after+0x4")
+    }
 }

@@ -22,6 +22,9 @@ public struct SymbolTable: Sendable {
     /// Where each entry's coverage ends: its size, or for a zero-size symbol (a label) the next
     /// symbol boundary above it or the end of its code range, whichever comes first.
     private let coverageEnds: [UInt64]
+    /// The largest of `coverageEnds[0...i]`: below an index where it is at most an address, no
+    /// entry covers that address, so a lookup stops there instead of scanning every entry.
+    private let coverageReach: [UInt64]
     private let byName: [String: Entry]
     /// Start addresses of functions (tail-branch targets that begin a new frame).
     public let functionStarts: Set<UInt64>
@@ -58,6 +61,11 @@ public struct SymbolTable: Sendable {
             let codeEnd = code.first { $0.contains(address) }?.upperBound ?? address
             return min(next < boundaries.count ? boundaries[next] : .max, codeEnd)
         }
+        var reach: UInt64 = 0
+        coverageReach = coverageEnds.map { end in
+            reach = max(reach, end)
+            return reach
+        }
         self.entries = entries
         functionStarts = Set(entries.filter(\.isFunction).map(\.address))
     }
@@ -74,8 +82,9 @@ public struct SymbolTable: Sendable {
     public func symbol(containing address: UInt64) -> Entry? {
         let atOrBelow = Self.count(atOrBelow: address, in: entries.lazy.map(\.address))
         // The nearest symbol at or below first; past its end, an enclosing (larger) one may cover it.
-        for index in stride(from: atOrBelow - 1, through: 0, by: -1) where address < coverageEnds[index] {
-            return entries[index]
+        for index in stride(from: atOrBelow - 1, through: 0, by: -1) {
+            if address >= coverageReach[index] { return nil }
+            if address < coverageEnds[index] { return entries[index] }
         }
         return nil
     }
