@@ -46,4 +46,10 @@ import TestSupport
             }
         }
     }
+
+    @Test func aFileThatCannotBeWrittenGetsTheSystemsReason() throws {
+        let url = URL(fileURLWithPath: "/nonexistent-probebench-folder/report.md")
+        let error = try #require(throws: (any Error).self) { try Data("x".utf8).write(to: url) }
+        #expect(JSONProblem.fileProblem(at: url, error) == "No such file or directory")
+    }
 }

@@ -21,15 +21,17 @@ public enum JSONProblem {
         }
     }
 
-    /// Why `url` could not be read (`error`, from reading it), in words rather than a Foundation
-    /// error code: a folder or a device is named as such.
-    public static func unreadable(_ url: URL, _ error: Error) -> String {
+    /// Why reading or writing `url` failed (`error`), in the system's words rather than a
+    /// Foundation error dump: a folder or a device in the way is named as such.
+    public static func fileProblem(at url: URL, _ error: Error) -> String {
         if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
            let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
             return type == .typeDirectory ? "it is a folder, not a file" : "it is not a regular file"
         }
-        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
+        // (The underlying error bridges through `Error`; a direct cast of the Any to NSError fails on Linux.)
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
         }
         return error.localizedDescription
     }

@@ -59,7 +59,7 @@ public struct ResultsStore: Sendable {
                 try manager.createDirectory(at: staging, withIntermediateDirectories: true)
                 for (name, contents) in files { try contents.write(to: staging.appending(path: name)) }
             } catch {
-                throw ResultsError.cannotWrite(staging.path, Self.reason(error))
+                throw ResultsError.cannotWrite(staging.path, JSONProblem.fileProblem(at: staging, error))
             }
             // rename(2) will not replace a directory that holds files: a run that took the name
             // meanwhile stays intact, and this one takes the next name.
@@ -85,19 +85,11 @@ public struct ResultsStore: Sendable {
         do {
             try manager.createDirectory(at: runsFolder, withIntermediateDirectories: true)
         } catch {
-            throw ResultsError.cannotWrite(runsFolder.path, Self.reason(error))
+            throw ResultsError.cannotWrite(runsFolder.path, JSONProblem.fileProblem(at: runsFolder, error))
         }
         guard access(runsFolder.path, W_OK) == 0 else {
             throw ResultsError.cannotWrite(runsFolder.path, String(cString: strerror(errno)))
         }
-    }
-
-    /// Why a file operation failed, in the system's words rather than a Foundation error dump.
-    private static func reason(_ error: Error) -> String {
-        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
-        return (error as NSError).localizedDescription
     }
 
     /// Replaces `latest` with a link to `run` atomically (a new link renamed over the old one).
@@ -180,7 +172,7 @@ extension RunResults {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(url.path, JSONProblem.unreadable(url, error))
+            throw .unreadable(url.path, JSONProblem.fileProblem(at: url, error))
         }
         struct VersionProbe: Decodable { var schemaVersion: Int }
         let version: Int

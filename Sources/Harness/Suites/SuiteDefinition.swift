@@ -142,7 +142,7 @@ extension Suite {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw SuiteError(file: url.path, problem: JSONProblem.unreadable(url, error))
+            throw SuiteError(file: url.path, problem: JSONProblem.fileProblem(at: url, error))
         }
         let definition: SuiteDefinition
         do {

@@ -15,17 +15,31 @@ struct Report: ParsableCommand {
     var results: String = "Results"
 
     func run() throws {
-        let folder = try ResultsStore(root: URL(fileURLWithPath: results)).resolveRun(runReference)
-        let loaded = try RunResults.load(from: folder.appending(path: RunFiles.resultsJSON))
-        for (name, contents) in try RunFiles.render(loaded) where name != RunFiles.resultsJSON {
-            // Written beside and renamed over, so a reader never sees half a report.
-            let destination = folder.appending(path: name)
-            let temporary = folder.appending(path: ".\(name).\(ProcessInfo.processInfo.processIdentifier)")
-            try contents.write(to: temporary)
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw ValidationError("cannot replace \(destination.path): \(String(cString: strerror(errno)))")
+        do {
+            let folder = try ResultsStore(root: URL(fileURLWithPath: results)).resolveRun(runReference)
+            let loaded = try RunResults.load(from: folder.appending(path: RunFiles.resultsJSON))
+            for (name, contents) in try RunFiles.render(loaded) where name != RunFiles.resultsJSON {
+                try Self.replace(folder.appending(path: name), with: contents)
             }
+            print("rendered \(folder.path)/\(RunFiles.markdown), \(RunFiles.html), \(RunFiles.csv)")
+        } catch {
+            printError("bench report: \(error)")
+            throw ExitCode.failure
         }
-        print("rendered \(folder.path)/\(RunFiles.markdown), \(RunFiles.html), \(RunFiles.csv)")
+    }
+
+    /// Writes `contents` beside `destination` and renames it over, so a reader never sees half a report.
+    static func replace(_ destination: URL, with contents: Data) throws {
+        let temporary = destination.deletingLastPathComponent()
+            .appending(path: ".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        do {
+            try contents.write(to: temporary)
+        } catch {
+            throw ResultsError.cannotWrite(destination.path, JSONProblem.fileProblem(at: temporary, error))
+        }
+        guard rename(temporary.path, destination.path) == 0 else {
+            throw ResultsError.cannotWrite(destination.path, String(cString: strerror(errno)))
+        }
     }
 }
