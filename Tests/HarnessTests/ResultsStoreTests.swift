@@ -67,6 +67,20 @@ import TestSupport
         }
     }
 
+    @Test func aRunIsAFolderItsResultsOrAnIdentifierButNotAnyFile() throws {
+        try ScratchDirectory.using(purpose: "store") { root in
+            let store = ResultsStore(root: root)
+            let run = try store.publishRun(identifier: "run-1", files: ["results.json": Data("{}".utf8)])
+            func path(_ url: URL) -> String { url.standardizedFileURL.path.trimmingCharacters(in: ["/"]) }
+            #expect(path(try store.resolveRun(run.path)) == path(run))
+            #expect(path(try store.resolveRun(run.appending(path: "results.json").path)) == path(run))
+            #expect(try store.resolveRun("run-1").lastPathComponent == "run-1")
+            let other = root.appending(path: "good.json")
+            try Data("{}".utf8).write(to: other)
+            #expect(throws: ResultsError.runNotFound(other.path)) { try store.resolveRun(other.path) }
+        }
+    }
+
     @Test func anAbandonedStagingFolderIsNotARunAndDoesNotBlockTheNext() throws {
         try ScratchDirectory.using(purpose: "store") { root in
             let store = ResultsStore(root: root)

@@ -124,8 +124,11 @@ public struct ResultsStore: Sendable {
             return latestLink.resolvingSymlinksInPath()
         }
         let direct = URL(fileURLWithPath: reference)
-        if manager.fileExists(atPath: direct.path) {
-            return direct.lastPathComponent == "results.json" ? direct.deletingLastPathComponent() : direct
+        var isFolder: ObjCBool = false
+        if manager.fileExists(atPath: direct.path, isDirectory: &isFolder) {
+            if direct.lastPathComponent == "results.json" { return direct.deletingLastPathComponent() }
+            guard isFolder.boolValue else { throw ResultsError.runNotFound(reference) }
+            return direct
         }
         let named = runsFolder.appending(path: reference)
         if manager.fileExists(atPath: named.path) { return named }
@@ -152,7 +155,7 @@ public enum ResultsError: Error, CustomStringConvertible, Equatable {
         case .runExists(let path): return "a run already exists at \(path)"
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         case .noRuns(let path): return "no runs yet in \(path): run `swift run bench` first"
-        case .runNotFound(let reference): return "no run named \(reference) (give a run folder, its results.json, or an identifier under Results/runs)"
+        case .runNotFound(let reference): return "no run at \(reference) (give a run folder, its results.json, or an identifier under Results/runs)"
         }
     }
 }
