@@ -127,14 +127,7 @@ struct MachineFaultReportTests {
         let (machine, program) = try TestProgram.machine(vectorProgram(
             setup: "ldr x2, =0x0C000000\n    ldr x3, =0x40100001", trigger: "udf #1", currentX: instruction))
         // Without the check this never returns: nothing retires, so the limit is never reached.
-        guard let stop = machine.run(instructionLimit: 1_000, returningWithin: 60) else {
-            Issue.record("the run did not return: the exception at the vector is taken forever")
-            return
-        }
-        guard case .fault(let fault) = stop else {
-            Issue.record("expected a fault at the vector, got \(stop)")
-            return
-        }
+        guard let fault = Self.faultAtAVector(machine) else { return }
         let vector = try program.require("vectors") + 0x200
         #expect(fault.pc == vector, "the fault is at VBAR + 0x200; PC \(hex(fault.pc))")
         #expect(fault.kind == .recursiveException(syndrome: syndrome))
@@ -144,18 +137,25 @@ struct MachineFaultReportTests {
         #expect(machine.system.elr == (try program.require("trigger")), "ELR still holds the first exception's return address")
     }
 
+    /// Runs `machine` (which must stop within 60 s) and returns the fault it stopped with, or
+    /// records why not and returns nil.
+    static func faultAtAVector(_ machine: Machine) -> MachineFault? {
+        guard let stop = machine.run(instructionLimit: 1_000, returningWithin: 60) else {
+            Issue.record("the run did not return: an exception at a vector is taken forever")
+            return nil
+        }
+        guard case .fault(let fault) = stop else {
+            Issue.record("expected a fault at the vector, got \(stop)")
+            return nil
+        }
+        return fault
+    }
+
     @Test("an exception loop through two vectors (SP_EL0's, then SP_ELx's) stops at the second")
     func exceptionLoopThroughTwoVectors() throws {
         let (machine, program) = try TestProgram.machine(vectorProgram(setup: "msr SPSel, #0", trigger: "udf #1",
                                                                        current0: "udf #2", currentX: "udf #3"))
-        guard let stop = machine.run(instructionLimit: 1_000, returningWithin: 60) else {
-            Issue.record("the run did not return: the exceptions at the vectors are taken forever")
-            return
-        }
-        guard case .fault(let fault) = stop else {
-            Issue.record("expected a fault at the vector, got \(stop)")
-            return
-        }
+        guard let fault = Self.faultAtAVector(machine) else { return }
         #expect(fault.pc == (try program.require("vectors")) + 0x200)
         #expect(fault.kind == .recursiveException(syndrome: 0x0200_0000))
         #expect(machine.counters.exceptions == 2)

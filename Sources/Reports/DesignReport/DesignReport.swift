@@ -187,7 +187,7 @@ public enum DesignReport {
             })))
         }
         // Each slope is a measured curve's; a path without a curve gets no claim about how it scales.
-        let slopes = opsCurves.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
+        let slopes = Self.slopes(opsCurves)
         for (curve, slope) in slopes {
             verdict += " On \(curve.mechanism), each additional registered ops costs \(amount(slope, "cycles")) per call "
                 + "(least-squares slope over \(curve.points.count) points, \(curve.workload))."
@@ -469,7 +469,7 @@ public enum DesignReport {
                                                series: group.map { curve in
                 LineChart.Series(name: "\(curve.mechanism)@\(curve.cpu)", points: curve.points.map { ($0.x, $0.y) })
             })))
-            let slopes = group.compactMap { curve in Self.slope(curve.points).map { (curve, $0) } }
+            let slopes = Self.slopes(group)
             let subject = "The slope of \(quantity) against \(xLabel)"
             if slopes.count == 1 {
                 let (curve, slope) = slopes[0]
@@ -501,6 +501,11 @@ public enum DesignReport {
             .paragraph("Entry window: from the driver's call instruction to the second instruction of the traced function's body (every mechanism, including a BRK kprobe on the first body instruction, has finished its entry work there). Exit window: from the traced function's last RET to the driver's next instruction. Both are averaged over the measured calls after warm-up (steady state); first hit is the first call after attaching, with predictors and caches reset cold before the attach."),
             .paragraph("Attach and detach cycles include the guest's own text patching and its cache maintenance. Stack figures come from the emulator's SP low-water mark. Stack walks are compared address by address with the shadow call stack, which follows calls, returns, tail calls, exceptions and ERET as they happen, so it knows every frame even while a tracer has replaced return addresses."),
         ])
+    }
+
+    /// Each curve with its least-squares slope, leaving out curves that have none.
+    static func slopes(_ curves: [ScalingCurve]) -> [(ScalingCurve, Double)] {
+        curves.compactMap { curve in slope(curve.points).map { (curve, $0) } }
     }
 
     /// The least-squares slope of y over x, or nil with fewer than two distinct x.
