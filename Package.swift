@@ -1,10 +1,17 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Frees the frame pointer register for the hot loops, whose state does not fit the host's
+/// registers (measured: cortex-a72 suite mix 83.8M -> 84.9M and mix loop 108.2M -> 110.0M
+/// instructions/s). SwiftPM appends `-fno-omit-frame-pointer`, which only a cc1 flag overrides.
+/// Debuggers still unwind through these modules by their DWARF call frame information.
+let withoutFramePointer = ["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none"]
+
 /// The emulator's hot loop must be optimised even in debug builds, or `swift run bench` is unusable.
 let optimisedInDebug: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-enforce-exclusivity=unchecked"], .when(configuration: .debug)),
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-enforce-exclusivity=unchecked"] + withoutFramePointer,
+                 .when(configuration: .debug)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"] + withoutFramePointer, .when(configuration: .release)),
 ]
 
 let package = Package(
