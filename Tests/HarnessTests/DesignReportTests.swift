@@ -80,6 +80,16 @@ import Testing
         let both = Self.verdicts(Self.section("How do costs scale?", two))
         #expect(both.count == 1 && both[0].contains("steepest for ftrace-list@cortex-a72 (15 per ops)")
                 && both[0].contains("flattest for ftrace-callops@cortex-a72 (0 per ops;"))
+        // Steepness is by magnitude: a falling curve is not the flattest because its slope is the least.
+        var falling = two
+        falling.scaling.append(curve("fprobe", slope: -5))
+        let signed = Self.verdicts(Self.section("How do costs scale?", falling))
+        #expect(signed.count == 1 && signed[0].contains("steepest for ftrace-list@cortex-a72 (15 per ops)")
+                && signed[0].contains("flattest for ftrace-callops@cortex-a72 (0 per ops;"), "\(signed)")
+        falling.scaling = [curve("ftrace-list", slope: 2), curve("fprobe", slope: -5)]
+        let steepFall = Self.verdicts(Self.section("How do costs scale?", falling))
+        #expect(steepFall.count == 1 && steepFall[0].contains("steepest for fprobe@cortex-a72 (-5 per ops)")
+                && steepFall[0].contains("flattest for ftrace-list@cortex-a72 (2 per ops;"), "\(steepFall)")
         // Curves that all have one slope are not named as both steepest and flattest.
         var flat = one
         flat.scaling = [curve("ftrace-list", slope: 0), curve("ftrace-callops", slope: 0)]

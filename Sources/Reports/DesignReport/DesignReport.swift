@@ -474,7 +474,8 @@ public enum DesignReport {
             if slopes.count == 1 {
                 let (curve, slope) = slopes[0]
                 blocks.append(.verdict("\(subject) is \(cycles(slope)) per \(unit) for \(curve.mechanism)@\(curve.cpu) (least squares over \(curve.points.count) points); no other path has this curve in the run."))
-            } else if let steepest = slopes.max(by: { $0.1 < $1.1 }), let flattest = slopes.min(by: { $0.1 < $1.1 }) {
+            } else if let steepest = slopes.max(by: { abs($0.1) < abs($1.1) }), let flattest = slopes.min(by: { abs($0.1) < abs($1.1) }) {
+                // By magnitude: a cost that falls as fast as another grows is as steep (its sign is printed).
                 // Equal as printed: naming one curve as both steepest and flattest would say nothing.
                 if cycles(steepest.1) == cycles(flattest.1) {
                     blocks.append(.verdict("\(subject) is \(cycles(steepest.1)) per \(unit) on all \(slopes.count) curves (least squares)."))
