@@ -58,6 +58,24 @@ import Testing
         #expect(comparison.regressions.map(\.key).contains { $0.hasSuffix("correct") })
     }
 
+    @Test func walkCountsAreJudgedExactlyWhateverTheTolerance() {
+        var base = baseline
+        base.scenarios[0].walks[0].total = 567
+        base.scenarios[0].walks[0].correct = 205
+        base.scenarios[0].walks[0].missingFrame = 362
+        var current = base
+        current.scenarios[0].walks[0].correct = 204
+        current.scenarios[0].walks[0].missingFrame = 363
+        let lenient = ComparisonPolicy(relativeTolerance: 0.05, absoluteTolerance: 2)
+        let comparison = ResultsComparison(baseline: base, current: current, policy: lenient)
+        #expect(comparison.exitStatus == 2)
+        #expect(Set(comparison.regressions.map { String($0.key.split(separator: " ").last ?? "") }) == ["correct", "wrong"])
+        // Costs keep their tolerance.
+        var nudged = base
+        nudged.scenarios[0].metrics = ResultsFixtures.scenario("ftrace-args", entryCycles: 41).metrics
+        #expect(ResultsComparison(baseline: base, current: nudged, policy: lenient).exitStatus == 0)
+    }
+
     @Test func walkMetricsOfAnUnavailableWalkerAreNotJudged() {
         var current = baseline
         current.scenarios[0].walks[0] = WalkVerification(point: .entryHandler, walker: .guest, unavailable: "libdw.so.1 not found")

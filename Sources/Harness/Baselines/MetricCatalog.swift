@@ -8,6 +8,9 @@ public enum MetricDirection: String, Codable, Sendable {
 public enum MetricKind: String, Codable, Sendable {
     /// A guest measurement: deterministic, so any change beyond the tolerance counts.
     case deterministic
+    /// A deterministic count judged exactly, whatever the tolerance: how many stack walks were right
+    /// or wrong (one walk more or fewer is a change in correctness, not noise around a cost).
+    case exactCount
     /// A host measurement with several samples: judged on whether the samples separate.
     case statistical
 }
@@ -38,8 +41,9 @@ extension RunResults {
     /// Every metric of the run, flattened to named values with their direction.
     public var namedMetrics: [NamedMetric] {
         var metrics: [NamedMetric] = []
-        func add(_ key: String, _ value: Double, _ direction: MetricDirection = .lowerIsBetter) {
-            metrics.append(NamedMetric(key: key, direction: direction, kind: .deterministic, samples: [value]))
+        func add(_ key: String, _ value: Double, _ direction: MetricDirection = .lowerIsBetter,
+                 kind: MetricKind = .deterministic) {
+            metrics.append(NamedMetric(key: key, direction: direction, kind: kind, samples: [value]))
         }
         for scenario in scenarios {
             let id = scenario.id
@@ -57,9 +61,9 @@ extension RunResults {
             add("\(id) · detach cycles", m.detachCycles)
             for walk in scenario.walks where walk.unavailable == nil && walk.total > 0 {
                 let prefix = "\(id) · \(walk.point.rawValue) walks by \(walk.walker.rawValue)"
-                add("\(prefix) correct", Double(walk.correct), .higherIsBetter)
-                add("\(prefix) wrong", Double(walk.wrong))
-                add("\(prefix) wrong but claimed reliable", Double(walk.wrongButClaimedReliable))
+                add("\(prefix) correct", Double(walk.correct), .higherIsBetter, kind: .exactCount)
+                add("\(prefix) wrong", Double(walk.wrong), kind: .exactCount)
+                add("\(prefix) wrong but claimed reliable", Double(walk.wrongButClaimedReliable), kind: .exactCount)
             }
         }
         for curve in scaling {

@@ -116,8 +116,8 @@ public struct ResultsComparison: Sendable {
                               sameHost: Bool) -> MetricChange {
         var change = MetricChange(key: key, baseline: before.value, current: after.value, verdict: .unchanged, note: nil)
         switch after.kind {
-        case .deterministic:
-            let allowed = max(policy.absoluteTolerance, abs(before.value) * policy.relativeTolerance)
+        case .deterministic, .exactCount:
+            let allowed = after.kind == .exactCount ? 0 : max(policy.absoluteTolerance, abs(before.value) * policy.relativeTolerance)
             let delta = after.value - before.value
             if abs(delta) > allowed {
                 let better = after.direction == .lowerIsBetter ? delta < 0 : delta > 0
