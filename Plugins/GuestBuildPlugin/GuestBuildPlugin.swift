@@ -26,7 +26,10 @@ struct GuestBuildPlugin: BuildToolPlugin {
             let script = guestDirectory.appending(path: image.linkerScript)
             let output = imageRoot.appending(path: imageName + ".elf")
             let includes = manifest.includeDirectories.map { "-I" + guestDirectory.appending(path: $0).path }
-            let arguments = manifest.compileFlags + image.flags + includes
+            // Paths in the image (DWARF names, the compilation folder) relative to the guest folder,
+            // so its bytes and SHA-256 do not depend on where the package is checked out.
+            let relocatable = ["-ffile-prefix-map=" + guestDirectory.path + "=Guest", "-fdebug-compilation-dir=Guest"]
+            let arguments = manifest.compileFlags + image.flags + includes + relocatable
                 + ["--ld-path=" + lld.path, "-Wl,-T," + script.path]
                 + manifest.linkFlags.map { "-Wl," + $0 }
                 + ["-o", output.path] + sources.map(\.path)

@@ -25,7 +25,7 @@ public final class GuestKernel {
     public var callInstructionLimit: UInt64 = 200_000_000
 
     /// The guest images built by the package plugin.
-    public enum ImageName: String {
+    public enum ImageName: String, Sendable {
         /// Boots and waits for host calls.
         case harness = "guest"
         /// Checks every path internally and exits with a summary.

@@ -95,3 +95,14 @@ import Testing
         #expect(kernel.symbols.address(of: "pb_fn_\(GuestABI.manyFunctionCount - 1)") != nil)
     }
 }
+
+/// The images' bytes, and so the SHA-256 a run records, do not depend on where the package is checked out.
+@Suite struct GuestImageReproducibilityTests {
+    @Test(arguments: [GuestKernel.ImageName.harness, .selfTest])
+    func imagesHoldNoPathOfTheCheckout(_ name: GuestKernel.ImageName) throws {
+        let bytes = try Data(contentsOf: GuestKernel.imageURL(name))
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        #expect(bytes.range(of: Data(checkout.utf8)) == nil, "\(name.rawValue).elf names the checkout folder \(checkout)")
+    }
+}
