@@ -243,6 +243,25 @@ static void partial_regs(const struct ftrace_regs *fregs, struct pt_regs *regs)
     regs->pstate = PSR_MODE_EL1h;
 }
 
+/*
+ * fprobe-ptregs's handler call, out of line: only its frames hold the pt_regs.
+ * (Inline, the compiler reserved the pt_regs in plain fprobe's frames as well,
+ * and both paths measured the same extra stack.)
+ */
+static __noinline void fprobe_ptregs_handler(const struct pb_probe_ctx *ctx, u64 func,
+                                             const struct ftrace_regs *fregs, bool entry)
+{
+    struct pt_regs regs;
+    struct pb_probe_event ev;
+
+    partial_regs(fregs, &regs);
+    event_from_ptregs(&ev, func, &regs);
+    if (entry)
+        pb_probe_entry(ctx, &ev);
+    else
+        pb_probe_exit(ctx, &ev);
+}
+
 static bool fprobe_entry(const struct pb_fgraph_ops *gops, struct pb_ret_stack_entry *entry,
                          struct ftrace_regs *fregs)
 {
@@ -255,10 +274,7 @@ static bool fprobe_entry(const struct pb_fgraph_ops *gops, struct pb_ret_stack_e
         return false;
     entry->data[0] = (u64)ctx;
     if (ctx->mech == PB_MECH_FPROBE_PTREGS) {
-        struct pt_regs regs;
-        partial_regs(fregs, &regs);
-        event_from_ptregs(&ev, entry->func, &regs);
-        pb_probe_entry(ctx, &ev);
+        fprobe_ptregs_handler(ctx, entry->func, fregs, true);
     } else {
         event_from_fregs(&ev, entry->func, fregs);
         pb_probe_entry(ctx, &ev);
@@ -274,10 +290,7 @@ static void fprobe_return(const struct pb_fgraph_ops *gops, struct pb_ret_stack_
 
     (void)gops;
     if (ctx->mech == PB_MECH_FPROBE_PTREGS) {
-        struct pt_regs regs;
-        partial_regs(fregs, &regs);
-        event_from_ptregs(&ev, entry->func, &regs);
-        pb_probe_exit(ctx, &ev);
+        fprobe_ptregs_handler(ctx, entry->func, fregs, false);
     } else {
         event_from_fregs(&ev, entry->func, fregs);
         pb_probe_exit(ctx, &ev);
