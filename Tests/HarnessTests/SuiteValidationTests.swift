@@ -119,15 +119,16 @@ extension SuiteValidationTests {
             "scenarios": [["mechanisms": ["ftrace-args"], "handlers": ["count"], "workloads": ["leaf", "leaf"]]],
             "interruptSweeps": [sweep, ["mechanisms": ["fgraph"], "workload": "leaf", "handler": "count"]],
             "scaling": [["parameter": "ops", "values": [0, 1, 4], "mechanisms": ["ftrace-list"], "handler": "count", "workload": "leaf"],
-                        ["parameter": "ops", "values": [4, 2, 2], "mechanisms": ["ftrace-list", "ftrace-args"], "handler": "count",
-                         "workload": "leaf"]],
+                        ["parameter": "ops", "values": [4, 2, 2], "mechanisms": ["ftrace-list"], "handler": "count", "workload": "leaf"],
+                        ["parameter": "depth", "values": [4, 2, 2], "mechanisms": ["ftrace-args"], "handler": "count",
+                         "workload": "recursive"]],
             "fetchCosts": [["definitions": [definition, definition]], ["definitions": [definition]]],
         ])
         #expect(suite.cpus == ["cortex-a72", "cortex-a53"])
         #expect(suite.scenarios.count == 2 * 2, "ftrace-args and fgraph (from its sweep) on leaf, per CPU")
         #expect(suite.sweeps.count == 2 * 2)
         #expect(suite.fetchCosts.count == 2)
-        #expect(suite.curves.count == 2 * 2, "ftrace-list and ftrace-args, per CPU")
+        #expect(suite.curves.count == 2 * 2, "ftrace-list's ops and ftrace-args's depth, per CPU")
         let list = try #require(suite.curves.first { $0.mechanism == .ftraceList })
         #expect(list.values == [0, 1, 2, 4], "overlapping groups make one curve over all their values, each once")
         #expect(suite.curves.first { $0.mechanism == .ftraceArgs }?.values == [2, 4])
@@ -187,5 +188,16 @@ extension SuiteValidationTests {
             #expect(problem("default", in: folder).contains("holds no suite files: run bench from the package's folder, or give --suites"))
             #expect(problem("nosuch", in: Self.packageRoot.appending(path: Suite.defaultFolder)).contains("(available: default, full, quick)"))
         }
+    }
+}
+
+extension SuiteValidationTests {
+    /// Only ftrace-list's attach registers the extra ops: an ops curve on another path measured the
+    /// same call at every count, and the report published a slope from its point at 0 ops.
+    @Test func anOpsCurveIsFtraceListsOnly() throws {
+        let problem = try Self.problem(Self.curve("ops", [1, 2], ["ftrace-list", "ftrace-callops"], workload: "leaf"))
+        #expect(problem?.contains("scaling[0].mechanisms has 'ftrace-callops': an ops curve measures ftrace-list only") == true,
+                "\(problem ?? "accepted")")
+        #expect(try Self.problem(Self.curve("ops", [0, 1, 2], ["ftrace-list"], workload: "leaf")) == nil)
     }
 }

@@ -190,11 +190,12 @@ public enum DesignReport {
         let slopes = Self.slopes(opsCurves)
         for (curve, slope) in slopes {
             verdict += " On \(curve.mechanism), each additional registered ops costs \(amount(slope, "cycles")) per call "
-                + "(least-squares slope over \(curve.points.count) points, \(curve.workload))."
+                + "(least-squares slope over \(fitted(curve).count) points from 1 ops, \(curve.workload))."
         }
         if !slopes.isEmpty, !slopes.contains(where: { $0.0.mechanism == "ftrace-callops" }),
            index.scenario("ftrace-callops", workload: workload, cpu: cpu) != nil {
-            verdict += " This run has no ftrace-callops curve against registered ops to compare with."
+            verdict += " How ftrace-callops scales with registered ops is not measured: the guest registers the extra ops "
+                + "on ftrace-list's list only."
         }
         blocks.append(.verdict(verdict))
         return ReportSection(title: title, blocks: blocks)
@@ -473,7 +474,7 @@ public enum DesignReport {
             let subject = "The slope of \(quantity) against \(xLabel)"
             if slopes.count == 1 {
                 let (curve, slope) = slopes[0]
-                blocks.append(.verdict("\(subject) is \(cycles(slope)) per \(unit) for \(curve.mechanism)@\(curve.cpu) (least squares over \(curve.points.count) points); no other path has this curve in the run."))
+                blocks.append(.verdict("\(subject) is \(cycles(slope)) per \(unit) for \(curve.mechanism)@\(curve.cpu) (least squares over \(fitted(curve).count) points\(curve.parameter == .registeredOps ? ", from 1 ops: at 0 nothing is attached" : "")); no other path has this curve in the run."))
             } else if let steepest = slopes.max(by: { abs($0.1) < abs($1.1) }), let flattest = slopes.min(by: { abs($0.1) < abs($1.1) }) {
                 // By magnitude: a cost that falls as fast as another grows is as steep (its sign is printed).
                 // Equal as printed: naming one curve as both steepest and flattest would say nothing.
@@ -506,7 +507,13 @@ public enum DesignReport {
 
     /// Each curve with its least-squares slope, leaving out curves that have none.
     static func slopes(_ curves: [ScalingCurve]) -> [(ScalingCurve, Double)] {
-        curves.compactMap { curve in slope(curve.points).map { (curve, $0) } }
+        curves.compactMap { curve in slope(fitted(curve)).map { (curve, $0) } }
+    }
+
+    /// The points a curve's slope is fitted to: an ops curve's point at 0 ops has nothing attached,
+    /// so going from it to one ops is the whole path's cost, not one more ops'.
+    static func fitted(_ curve: ScalingCurve) -> [ScalingPoint] {
+        curve.parameter == .registeredOps ? curve.points.filter { $0.x > 0 } : curve.points
     }
 
     /// The least-squares slope of y over x, or nil with fewer than two distinct x.
