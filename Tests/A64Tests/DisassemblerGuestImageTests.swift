@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import A64
 
 /// Every instruction of the guest kernel's images disassembles exactly as llvm-objdump prints it.
@@ -10,8 +11,7 @@ import Testing
 /// the test is skipped with a message.
 @Suite(.enabled(if: Toolchain.found != nil, Comment(rawValue: Toolchain.missingReason)))
 struct DisassemblerGuestImageTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = PackageRoot.url
 
     static let images: [URL] = {
         if let path = ProcessInfo.processInfo.environment["PROBEBENCH_GUEST_ELF"] {

@@ -2,6 +2,7 @@ import DebugInfo
 import Emulator
 import Foundation
 import Testing
+import TestSupport
 @testable import GuestKernel
 
 /// The Swift mirror of `pb_abi.h` against the guest itself: its exported size symbols and its DWARF.
@@ -56,8 +57,7 @@ import Testing
 
     /// The numeric value of `#define name …` in the guest header `Guest/include/<header>`, if any.
     static func macro(_ name: String, in header: String = "pb_abi.h") throws -> UInt64? {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: "Sources/GuestKernel/Guest/include/\(header)")
+        let url = PackageRoot.url.appending(path: "Sources/GuestKernel/Guest/include/\(header)")
         let text = try String(contentsOf: url, encoding: .utf8)
         let pattern = "#define \(name) "
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(pattern) }) else { return nil }
@@ -101,8 +101,7 @@ import Testing
     @Test(arguments: [GuestKernel.ImageName.harness, .selfTest])
     func imagesHoldNoPathOfTheCheckout(_ name: GuestKernel.ImageName) throws {
         let bytes = try Data(contentsOf: GuestKernel.imageURL(name))
-        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+        let checkout = PackageRoot.url.path
         #expect(bytes.range(of: Data(checkout.utf8)) == nil, "\(name.rawValue).elf names the checkout folder \(checkout)")
     }
 }

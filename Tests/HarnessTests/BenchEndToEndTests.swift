@@ -8,8 +8,7 @@ import TestSupport
 /// One `bench run --suite quick` is shared by the tests that only read its output; the tests that
 /// interrupt or compare make their own folders.
 @Suite(.serialized) struct BenchEndToEndTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = PackageRoot.url
 
     /// The `bench` executable SwiftPM built beside the test bundle.
     static func benchExecutable() throws -> URL {

@@ -6,8 +6,7 @@ import TestSupport
 
 /// Suite files resolved as `bench run` loads them: what a bad one is rejected for, naming its field.
 @Suite struct SuiteValidationTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = PackageRoot.url
 
     /// A suite that measures nothing, with `fields` replaced.
     static func definition(_ fields: [String: Any]) throws -> SuiteDefinition {
