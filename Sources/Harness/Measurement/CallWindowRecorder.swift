@@ -109,6 +109,21 @@ final class CallWindowRecorder {
         defer { traces.removeAll() }
         return traces
     }
+
+    /// The traces of `measured` calls made right after `warmup` calls in the same guest loop.
+    ///
+    /// `run(count, phase)` must make `count` calls in one host call. Warm-up and measured calls
+    /// share it because every host call enters the guest's driver from outside, and the first call
+    /// after that entry pays for predictor state the host call's set-up left behind (ftrace-args on
+    /// `args` paid 10 cycles more): split in two host calls, the measured average depended on how
+    /// many calls were measured. Returns nil if a call did not pass every measurement point.
+    func steadyTraces(warmup: Int, measured: Int, run: (_ count: Int, _ phase: String) throws -> Void) throws -> [CallTrace]? {
+        traces.removeAll()
+        try run(warmup + measured, warmup > 0 ? "calls.warmup and calls.measured" : "calls.measured")
+        let all = takeTraces()
+        guard all.count == warmup + measured else { return nil }
+        return Array(all.suffix(measured))
+    }
 }
 
 extension Array where Element == CallTrace {

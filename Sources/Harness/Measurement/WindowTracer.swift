@@ -31,15 +31,20 @@ public struct WindowTracer {
         }
         let argument = ScenarioRunner.argument(for: spec.workload)
         let addresses = try CallWindowRecorder.addresses(for: spec.workload, in: kernel)
-        if warmup > 0 { try kernel.run(spec.workload, count: warmup, argument: argument) }
 
-        // Run the driver to its call instruction, then step until the call returns to it.
+        // The warm-up calls and the traced one are one driver loop, as the measurement makes them:
+        // run to the driver's call instruction for the last call, then step until it returns.
         kernel.beginCall(try kernel.address(of: GuestABI.Symbol.run),
-                         [try kernel.address(of: spec.workload.symbol), 1, UInt64(bitPattern: argument)])
+                         [try kernel.address(of: spec.workload.symbol), UInt64(warmup + 1), UInt64(bitPattern: argument)])
         machine.addHook(at: addresses.callSite)
-        let stop = machine.run(instructionLimit: kernel.callInstructionLimit)
+        let limit = machine.counters.instructions &+ kernel.callInstructionLimit
+        for _ in 0...warmup {
+            let stop = machine.run(instructionLimit: limit &- machine.counters.instructions)
+            guard case .hook = stop else {
+                throw GuestError.unexpectedStop("the driver did not reach its call site for call \(warmup + 1): \(stop)")
+            }
+        }
         machine.removeHook(at: addresses.callSite)
-        guard case .hook = stop else { throw GuestError.unexpectedStop("the driver never reached its call site: \(stop)") }
 
         var steps: [TraceStep] = []
         var bodyReachedAt: Int?

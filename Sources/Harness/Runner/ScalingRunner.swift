@@ -25,15 +25,17 @@ struct ScalingRunner {
     }
 
     /// Runs `plan` calls of `workload` with whatever is attached and returns the steady traces.
-    private func steadyTraces(_ kernel: GuestKernel, workload: Workload, argument: Int64, plan: CallPlan) throws -> [CallTrace] {
+    private func steadyTraces(_ kernel: GuestKernel, mechanism: Mechanism, workload: Workload, argument: Int64,
+                              plan: CallPlan) throws -> [CallTrace] {
         let driver = HookedCall(kernel: kernel)
         let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, in: kernel))
-        if plan.warmup > 0 {
-            try driver.run(workload, count: plan.warmup, argument: argument, phase: "calls.warmup")
-            _ = windows.takeTraces()
+        let traces = try windows.steadyTraces(warmup: plan.warmup, measured: plan.measured) { count, phase in
+            try driver.run(workload, count: count, argument: argument, phase: phase)
         }
-        try driver.run(workload, count: plan.measured, argument: argument, phase: "calls.measured")
-        return windows.takeTraces()
+        guard let traces else {
+            throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
+        }
+        return traces
     }
 
     private func timedKernel(cpu: String) throws -> GuestKernel {
@@ -46,7 +48,8 @@ struct ScalingRunner {
     /// Entry overhead per call against the number of ops in the list (0 ops: nothing attached).
     private func registeredOps(_ spec: CurveSpec, plan: CallPlan) throws -> ScalingCurve {
         let argument = ScenarioRunner.argument(for: spec.workload)
-        let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), workload: spec.workload, argument: argument, plan: plan)
+        let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), mechanism: .none, workload: spec.workload,
+                                        argument: argument, plan: plan)
         var points: [ScalingPoint] = []
         for count in spec.values {
             let kernel = try timedKernel(cpu: spec.cpu)
@@ -54,7 +57,8 @@ struct ScalingRunner {
                 try kernel.setOpsCount(count)
                 try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
             }
-            let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, workload: spec.workload, argument: argument,
+                                          plan: plan)
             points.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
         return curve(spec, quantity: "entry overhead cycles per call", points)
@@ -65,7 +69,8 @@ struct ScalingRunner {
         var attachPoints: [ScalingPoint] = []
         var callPoints: [ScalingPoint] = []
         let argument = ScenarioRunner.argument(for: spec.workload)
-        let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), workload: spec.workload, argument: argument, plan: plan)
+        let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), mechanism: .none, workload: spec.workload,
+                                        argument: argument, plan: plan)
         for count in spec.values {
             let kernel = try timedKernel(cpu: spec.cpu)
             let targets = try (0..<max(0, count - 1)).map { try kernel.address(of: Self.manyFunctionName($0)) }
@@ -73,7 +78,8 @@ struct ScalingRunner {
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
             for target in targets { try kernel.attach(spec.mechanism, handler: spec.handler, to: target) }
             attachPoints.append(ScalingPoint(x: Double(count), y: (MachineTiming.snapshot(kernel.machine) - start).cycles))
-            let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, workload: spec.workload, argument: argument,
+                                          plan: plan)
             callPoints.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
         return [curve(spec, quantity: "attach cycles", attachPoints),
@@ -89,11 +95,12 @@ struct ScalingRunner {
         for depth in spec.values {
             let argument = Int64(depth)
             let baselineKernel = try timedKernel(cpu: spec.cpu)
-            let baseline = try steadyTraces(baselineKernel, workload: spec.workload, argument: argument, plan: plan)
+            let baseline = try steadyTraces(baselineKernel, mechanism: .none, workload: spec.workload, argument: argument, plan: plan)
             try Self.checkStack(baseline, of: baselineKernel, mechanism: .none, depth: depth)
             let kernel = try timedKernel(cpu: spec.cpu)
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
-            let traces = try steadyTraces(kernel, workload: spec.workload, argument: argument, plan: plan)
+            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, workload: spec.workload, argument: argument,
+                                          plan: plan)
             try Self.checkStack(traces, of: kernel, mechanism: spec.mechanism, depth: depth)
             let missed = kernel.control.missedReturnHooks
             guard missed == 0 else {

@@ -93,13 +93,9 @@ struct ScenarioRunner {
         guard let firstHit = windows.takeTraces().first else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
         }
-        if plan.warmup > 0 {
-            try driver.run(workload, count: plan.warmup, argument: argument, phase: "calls.warmup")
-            _ = windows.takeTraces()
-        }
-        try driver.run(workload, count: plan.measured, argument: argument, phase: "calls.measured")
-        let steady = windows.takeTraces()
-        guard steady.count == plan.measured else {
+        guard let steady = try windows.steadyTraces(warmup: plan.warmup, measured: plan.measured, run: { count, phase in
+            try driver.run(workload, count: count, argument: argument, phase: phase)
+        }) else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
         }
         let calls = UInt64(1 + plan.warmup + plan.measured)

@@ -127,29 +127,22 @@ public enum FetchCostMeasurement {
         let windows = CallWindowRecorder(
             driver: driver, addresses: try CallWindowRecorder.addresses(forFunction: probe.function.name, in: kernel))
         // The host consumes the ring after every call (untimed), so no record is ever dropped and
-        // every fetch run does the same work.
-        var events = 0
-        var faults = 0
+        // every fetch run does the same work. Each call's events and hits are kept so that only the
+        // measured calls' are checked.
+        var perCall: [(events: Int, faults: Int, hits: UInt64)] = []
+        var hitsSoFar = probe.isReturn ? kernel.control.exitHits : kernel.control.entryHits
         driver.on(kernel.driverReturnSite) { _ in
             let taken = try session.takeEvents()
-            events += taken.events.count
-            faults += taken.events.filter(\.faulted).count
+            let hits = probe.isReturn ? kernel.control.exitHits : kernel.control.entryHits
+            perCall.append((taken.events.count, taken.events.filter(\.faulted).count, hits - hitsSoFar))
+            hitsSoFar = hits
         }
         let function = try kernel.address(of: workload.functionSymbol)
         let (argument, _) = try workload.prepare(kernel)
-        if plan.warmup > 0 {
-            try driver.run(function: function, named: workload.functionSymbol, count: plan.warmup, argument: argument,
-                           phase: "calls.warmup")
-            _ = windows.takeTraces()
+        let steady = try windows.steadyTraces(warmup: plan.warmup, measured: plan.measured) { count, phase in
+            try driver.run(function: function, named: workload.functionSymbol, count: count, argument: argument, phase: phase)
         }
-        events = 0
-        faults = 0
-        let hitsBefore = probe.isReturn ? kernel.control.exitHits : kernel.control.entryHits
-        try driver.run(function: function, named: workload.functionSymbol, count: plan.measured, argument: argument,
-                       phase: "calls.measured")
-        let measuredHits = (probe.isReturn ? kernel.control.exitHits : kernel.control.entryHits) - hitsBefore
-        let traces = windows.takeTraces()
-        guard traces.count == plan.measured else {
+        guard let traces = steady else {
             throw MeasurementError.noWindow(mechanism: probe.mechanism.rawValue, workload: workload.name)
         }
         let calls = UInt64(plan.warmup + plan.measured)
@@ -157,6 +150,10 @@ public enum FetchCostMeasurement {
         guard hits >= calls else {
             throw MeasurementError.didNotFire(mechanism: probe.mechanism.rawValue, workload: workload.name, calls: calls, hits: hits)
         }
+        let measuredCalls = perCall.suffix(plan.measured)
+        let measuredHits = measuredCalls.reduce(0) { $0 + $1.hits }
+        let events = measuredCalls.reduce(0) { $0 + $1.events }
+        let faults = measuredCalls.reduce(0) { $0 + $1.faults }
         if handler == .fetch && checksEvents {
             // One event per hit (recursion hits several times per call), none with a bad load.
             guard UInt64(events) == measuredHits, faults == 0 else {
