@@ -50,6 +50,25 @@ import Testing
         #expect(missedVerdict.contains("did not fool it"))
     }
 
+    /// Where a path masks IRQs the verdict names it with its count, summed over its sweeps; where
+    /// none does, it says nothing about masking.
+    @Test func pathsThatMaskIRQsAreNamedWithTheirMaskedInstructions() throws {
+        func irq(_ masked: Int) -> [WalkVerification] {
+            [WalkVerification(point: .interrupt, walker: .guest, total: 5, correct: 5, masked: masked)]
+        }
+        var second = Self.scenario("kprobe-xol", entryCycles: 300, walks: irq(7))
+        second.workload = "args"
+        let masking = ResultsFixtures.run("r", scenarios: [
+            Self.scenario("ftrace-args", entryCycles: 40, walks: irq(0)),
+            Self.scenario("kprobe-xol", entryCycles: 300, walks: irq(311)), second,
+        ])
+        let verdict = try #require(Self.verdicts(Self.section("Which paths give correct", masking)).first)
+        #expect(verdict.contains("masked for part of the call on kprobe-xol (318 instructions)"), "\(verdict)")
+        #expect(!verdict.contains("ftrace-args ("))
+        let none = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40, walks: irq(0))])
+        #expect(!(try #require(Self.verdicts(Self.section("Which paths give correct", none)).first)).contains("masked"))
+    }
+
     @Test func questionsTheRunDidNotMeasureSaySo() throws {
         let results = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
         for title in ["How do costs scale?", "What does fetching a typed argument cost", "What does copying ftrace_regs",

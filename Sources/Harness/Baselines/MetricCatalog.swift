@@ -65,6 +65,9 @@ extension RunResults {
                 add("\(prefix) wrong", Double(walk.wrong), kind: .exactCount)
                 add("\(prefix) wrong but claimed reliable", Double(walk.wrongButClaimedReliable), kind: .exactCount)
             }
+            if let masked = scenario.walks.first(where: { $0.point == .interrupt && $0.masked != nil })?.masked {
+                add("\(id) · irq masked instructions", Double(masked), kind: .exactCount)
+            }
         }
         for curve in scaling {
             for point in curve.points {

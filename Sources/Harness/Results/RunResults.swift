@@ -290,7 +290,8 @@ public enum Walker: String, Codable, Sendable, CaseIterable {
 public struct WalkVerification: Codable, Sendable, Equatable {
     public var point: WalkPoint
     public var walker: Walker
-    /// Walks compared (for the IRQ sweep: one per instruction of the probed call path).
+    /// Walks compared (for the IRQ sweep: one per instruction of the probed call path at which the
+    /// IRQ was taken; see `masked`).
     public var total: Int
     public var correct: Int
     public var missingFrame: Int
@@ -303,12 +304,17 @@ public struct WalkVerification: Codable, Sendable, Equatable {
     public var wrongButClaimedReliable: Int
     /// Set when the walker could not run at all (e.g. libdw unavailable): the reason, never a pass.
     public var unavailable: String?
+    /// For the IRQ sweep: instructions of the call path before which the injected IRQ could not be
+    /// taken (PSTATE.I set, as in a BRK handler). Each such IRQ was taken later, at an instruction
+    /// the sweep samples anyway, so it is counted here and not walked (or counted in `total`) again.
+    public var masked: Int?
     /// Up to a few examples of wrong walks (expected vs got), for the report.
     public var examples: [WalkExample]
 
     public init(point: WalkPoint, walker: Walker, total: Int = 0, correct: Int = 0, missingFrame: Int = 0,
                 extraFrame: Int = 0, unrecoveredTrampoline: Int = 0, truncated: Int = 0, refused: Int = 0,
-                wrongButClaimedReliable: Int = 0, unavailable: String? = nil, examples: [WalkExample] = []) {
+                wrongButClaimedReliable: Int = 0, unavailable: String? = nil, masked: Int? = nil,
+                examples: [WalkExample] = []) {
         self.point = point
         self.walker = walker
         self.total = total
@@ -320,6 +326,7 @@ public struct WalkVerification: Codable, Sendable, Equatable {
         self.refused = refused
         self.wrongButClaimedReliable = wrongButClaimedReliable
         self.unavailable = unavailable
+        self.masked = masked
         self.examples = examples
     }
 

@@ -31,15 +31,23 @@ struct InterruptSweepRunner {
                                         classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
                                         references: references)
 
+        // Where IRQs are masked (a BRK handler, an out-of-line slot) the injected IRQ is taken at
+        // the next unmasked instruction: the same moment, in the same state, as the IRQ injected
+        // before that instruction. Each moment is walked once; the others are counted as masked.
+        var callStart: UInt64 = 0
+        var takenAt: Set<UInt64> = []
         // libdw walks the interrupted context at the IRQ vector (taken from EL1 with SP_EL1).
         let vector = machine.system.vbar + 0x200 + 0x80
         driver.on(vector) { [unowned machine] _ in
+            recorder.recordsInterruptWalks = takenAt.insert(machine.counters.instructions - callStart).inserted
+            guard recorder.recordsInterruptWalks else { return }
             recorder.walkWithLibdw(point: .interrupt, expected: ExpectedWalk(frames: shadow.frames).pcs,
                                    dropInnermost: false, pc: machine.system.elr)
         }
         var pendingOffset: UInt64?
         driver.on(kernel.driverCallSite) { [unowned machine] _ in
             if let offset = pendingOffset {
+                callStart = machine.counters.instructions
                 machine.scheduleInterrupt(GuestABI.hostSampleInterrupt, afterInstructions: offset)
                 pendingOffset = nil
             }
@@ -47,7 +55,8 @@ struct InterruptSweepRunner {
         let interruptsBefore = kernel.control.interruptCount
         for offset in 0..<pathLength {
             pendingOffset = offset
-            try driver.run(spec.workload, count: 1, argument: argument, phase: "the IRQ sweep's call with an IRQ after \(offset) instructions")
+            try driver.run(spec.workload, count: 1, argument: argument,
+                           phase: "the IRQ sweep's call with an IRQ after \(offset) instructions")
             machine.cancelScheduledInterrupt()
         }
         machine.controlFlowObserver = nil
@@ -57,7 +66,12 @@ struct InterruptSweepRunner {
                 id: "\(spec.mechanism.rawValue)/\(spec.workload.rawValue) IRQ sweep",
                 reason: "\(pathLength) interrupts injected, \(taken) taken by the guest")
         }
-        return recorder.verifications.filter { $0.point == .interrupt }
+        let masked = Int(pathLength) - takenAt.count
+        return recorder.verifications.filter { $0.point == .interrupt }.map { walk in
+            var walk = walk
+            walk.masked = masked
+            return walk
+        }
     }
 
     /// Instructions from the driver's call instruction to its return site, for one call.

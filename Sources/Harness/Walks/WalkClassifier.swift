@@ -119,6 +119,7 @@ public struct WalkTally: Sendable {
         verification.refused += other.refused
         verification.wrongButClaimedReliable += other.wrongButClaimedReliable
         if verification.unavailable == nil { verification.unavailable = other.unavailable }
+        if let masked = other.masked { verification.masked = (verification.masked ?? 0) + masked }
         for example in other.examples where verification.examples.count < Self.exampleLimit {
             verification.examples.append(example)
         }

@@ -20,6 +20,9 @@ final class WalkRecorder {
     private var unwinder: DWARFUnwinder? { lease?.unwinder }
     private let libdwProblem: String?
     private let describe: (UInt64) -> String
+    /// Whether the guest's next interrupt walks are counted: off for an IRQ taken where an earlier
+    /// one of the same sweep was, which would be the same walk of the same state again.
+    var recordsInterruptWalks = true
 
     /// The control block's walk buffers and the walk point each one records.
     static let buffers: [(ControlBlock.WalkBuffer, WalkPoint)] = [
@@ -62,7 +65,7 @@ final class WalkRecorder {
             // The buffer whose sequence moved says which walk this was.
             guard let (buffer, point) = zip(Self.buffers, sequences).first(where: { entry, before in
                 control.walk(entry.0, reliable: false).sequence != before
-            })?.0 else { return }
+            })?.0, point != .interrupt || recordsInterruptWalks else { return }
             let plain = control.walk(buffer, reliable: false)
             let reliable = control.walk(buffer, reliable: true)
             let interrupted = point == .interrupt ? describe(control.interruptedPC) : nil

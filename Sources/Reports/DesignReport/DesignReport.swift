@@ -296,7 +296,7 @@ public enum DesignReport {
             rows.append([mechanism, fraction(handlerPlain),
                          handlerReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
                          fraction(irqPlain), irqReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
-                         String(wrongClaims), fraction(libdw)])
+                         irqPlain?.masked.map(String.init) ?? "–", String(wrongClaims), fraction(libdw)])
             chartSeries[0].values.append(percentCorrect(handlerPlain))
             chartSeries[1].values.append(percentCorrect(irqPlain))
             chartSeries[2].values.append(percentCorrect(libdw))
@@ -331,6 +331,17 @@ public enum DesignReport {
                 verdict += " The reliable walker refused \(irqReliable.refused) of those \(irqReliable.total) interrupt walks."
             }
         }
+        let maskedPaths = mechanisms.compactMap { mechanism -> (String, Int)? in
+            guard let masked = tally(withWalks.filter { $0.mechanism == mechanism }, .guest, [.interrupt])?.masked,
+                  masked > 0 else { return nil }
+            return (mechanism, masked)
+        }
+        if !maskedPaths.isEmpty {
+            verdict += " IRQs are masked for part of the call on "
+                + maskedPaths.map { "\($0.0) (\($0.1) instructions)" }.joined(separator: ", ")
+                + ": an IRQ raised there is taken at the next unmasked instruction, so an interrupt-driven sampler never "
+                + "lands inside them; each such IRQ is walked once where it was taken."
+        }
         let libdwAll = tally(withWalks.filter { $0.mechanism != verifierControl }, .libdw, handlerPoints.union([.interrupt]))
         if let libdwAll, libdwAll.unavailable == nil, libdwAll.total > 0 {
             verdict += " libdw's DWARF unwinder got \(libdwAll.correct) of \(libdwAll.total) right"
@@ -345,11 +356,12 @@ public enum DesignReport {
         }
 
         var blocks: [ReportBlock] = [
-            .paragraph("Ground truth is the emulator's shadow call stack. Walks are taken in entry handlers, exit handlers, a callee while the return hook is armed, and from an IRQ injected before every instruction of the probed call. A refusal by the reliable walker is safe; a wrong walk it claims reliable is the failure that matters."),
+            .paragraph("Ground truth is the emulator's shadow call stack. Walks are taken in entry handlers, exit handlers, a callee while the return hook is armed, and from an IRQ injected before every instruction of the probed call (where IRQs are masked it is taken at the next unmasked instruction, and that moment is walked once). A refusal by the reliable walker is safe; a wrong walk it claims reliable is the failure that matters."),
             .table(ReportTable(caption: "Walks per path (correct/total)",
                                headers: ["mechanism", "handler walks", "handler walks, reliable", "IRQ walks",
-                                         "IRQ walks, reliable", "wrong but claimed reliable", "libdw"],
-                               rows: rows, numericColumns: [5])),
+                                         "IRQ walks, reliable", "instructions with IRQs masked", "wrong but claimed reliable",
+                                         "libdw"],
+                               rows: rows, numericColumns: [5, 6])),
             .barChart(BarChart(title: "Correct walks per path", unit: "% of walks", categories: mechanisms, series: chartSeries)),
             .verdict(verdict),
         ]

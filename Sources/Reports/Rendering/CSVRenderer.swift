@@ -32,10 +32,11 @@ public enum CSVRenderer {
             add("detach_cycles", m.detachCycles)
             for walk in scenario.walks where walk.unavailable == nil {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
-                for (name, value) in [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),
-                                      ("extra_frame", walk.extraFrame), ("unrecovered_trampoline", walk.unrecoveredTrampoline),
-                                      ("truncated", walk.truncated), ("refused", walk.refused),
-                                      ("wrong_but_claimed_reliable", walk.wrongButClaimedReliable)] {
+                let counts = [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),
+                              ("extra_frame", walk.extraFrame), ("unrecovered_trampoline", walk.unrecoveredTrampoline),
+                              ("truncated", walk.truncated), ("refused", walk.refused),
+                              ("wrong_but_claimed_reliable", walk.wrongButClaimedReliable)]
+                for (name, value) in counts + (walk.masked.map { [("masked", $0)] } ?? []) {
                     row("walk", scenario.id, scenario.mechanism, scenario.handler, scenario.workload, scenario.cpu,
                         "\(prefix)_\(name)", Double(value))
                 }
