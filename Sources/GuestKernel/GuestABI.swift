@@ -20,6 +20,10 @@ public enum GuestABI {
     public static let farTrampolineFlag: UInt64 = 1 << 16
     /// `PB_MAX_OPS_COUNT`: the most ops `pb_set_ops_count` accepts for ftrace-list.
     public static let maxOpsCount = 128
+    /// `PB_FTRACE_LIST_DEFAULT_OPS`: the ops in ftrace-list's list unless a curve sets the count —
+    /// the attached ops and one that filters out every function, the fewest with which a kernel
+    /// calls its list function (with one it calls the ops directly).
+    public static let ftraceListDefaultOps = 2
     /// `PB_KRETPROBE_MAXACTIVE` (`pb/kretprobe.h`): a kretprobe's instances, so the most calls of
     /// its function whose return it hooks at once; a deeper call's return is not hooked (`missed`).
     public static let kretprobeMaxActive = 64
@@ -155,7 +159,8 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
         case .none: return "patch-site NOPs only: the baseline"
         case .ftraceArgs: return "FTRACE_WITH_ARGS: mov x9, x30; bl ftrace_caller; saves ftrace_regs (\(GuestABI.sizeofFtraceRegs) B) and two frame records"
         case .ftraceRegs: return "FTRACE_WITH_REGS: bl ftrace_regs_caller; saves a full pt_regs (\(GuestABI.sizeofPtRegs) B, synthetic PSTATE)"
-        case .ftraceList: return "several ops registered: the list function walks every ops and its filter"
+        case .ftraceList:
+            return "\(GuestABI.ftraceListDefaultOps) ops registered (the ops curve varies it): the list function walks every ops and its filter"
         case .ftraceCallOps: return "DYNAMIC_FTRACE_WITH_CALL_OPS: ops pointer before the function, no list walk"
         case .directCaller: return "direct-call ops: the common trampoline branches to a per-function direct trampoline"
         case .directBL: return "the site BLs straight to a trampoline within ±128 MiB"

@@ -168,7 +168,7 @@ public enum DesignReport {
             return missing(title, "direct, list and CALL_OPS mechanisms")
         }
         var blocks: [ReportBlock] = [
-            .paragraph("direct-bl branches from the site straight to a per-function trampoline; direct-plt reaches one out of BL range through a veneer; direct-caller goes through the common trampoline first; ftrace-callops loads the ops pointer stored before the function; ftrace-list walks every registered ops."),
+            .paragraph("direct-bl branches from the site straight to a per-function trampoline; direct-plt reaches one out of BL range through a veneer; direct-caller goes through the common trampoline first; ftrace-callops loads the ops pointer stored before the function; ftrace-list walks every registered ops (\(GuestABI.ftraceListDefaultOps) in its scenarios, ours and one that matches no function)."),
             overheadTable("Overhead per call on \(workload) (\(cpu))", scenarios),
             overheadChart("Dispatch strategies", scenarios),
         ]

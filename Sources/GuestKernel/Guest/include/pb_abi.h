@@ -80,6 +80,10 @@
 
 /* ftrace-list: the most ops pb_set_ops_count accepts. */
 #define PB_MAX_OPS_COUNT 128
+/* ftrace-list: the ops in the list until pb_set_ops_count says otherwise: the
+ * attached ops and one whose filter matches no function. Two is the fewest with
+ * which a kernel calls its list function; with one it calls the ops directly. */
+#define PB_FTRACE_LIST_DEFAULT_OPS 2
 
 /* The INTID of the host's sampling IRQ (an SGI number). */
 #define PB_HOST_SAMPLE_INTID 7

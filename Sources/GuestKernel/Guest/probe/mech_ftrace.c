@@ -13,7 +13,7 @@
 
 #define MAX_LIST_OPS PB_MAX_OPS_COUNT
 
-long pb_ftrace_list_ops_count = 1;
+long pb_ftrace_list_ops_count = PB_FTRACE_LIST_DEFAULT_OPS;
 
 static struct pb_ftrace_ops mech_ops[PB_MECH_COUNT][PB_HANDLER_KIND_COUNT];
 static struct pb_ftrace_ops list_dummy_ops[MAX_LIST_OPS - 1];

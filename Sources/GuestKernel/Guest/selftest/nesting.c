@@ -141,7 +141,7 @@ static void ops_list_counts(void)
         CHECK_EQ(pb_detach((unsigned long)pb_wl_leaf), 0);
         CHECK_EQ(st_text_checksum(), text_before);
     }
-    pb_set_ops_count(1);
+    pb_set_ops_count(PB_FTRACE_LIST_DEFAULT_OPS);
 }
 
 void st_nesting(void)
