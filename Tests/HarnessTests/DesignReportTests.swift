@@ -69,6 +69,31 @@ import Testing
         #expect(!(try #require(Self.verdicts(Self.section("Which paths give correct", none)).first)).contains("masked"))
     }
 
+    /// Paths are grouped by the symbol that spends most of their entry window, with its share.
+    @Test func theCycleAttributionVerdictNamesEachPathsLargestShare() throws {
+        func attributed(_ mechanism: String, _ costs: [(String, Double)]) -> ScenarioResult {
+            var scenario = Self.scenario(mechanism, entryCycles: costs.reduce(0) { $0 + $1.1 })
+            scenario.metrics.entry.steady.measured.cycles = costs.reduce(0) { $0 + $1.1 }
+            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, cycles: $0.1, instructions: 1, exceptions: 0) }
+            scenario.metrics.exitBySymbol = []
+            return scenario
+        }
+        let results = ResultsFixtures.run("r", scenarios: [
+            attributed("ftrace-args", [("ftrace_caller", 15), ("handler", 5)]),
+            attributed("fgraph", [("ftrace_caller", 10), ("fgraph_entry", 30)]),
+            attributed("kprobe-xol", [("el1h_sync", 210), ("kprobe_brk_handler", 190)]),
+            attributed("ftrace-regs", [("ftrace_caller", 10)]),
+        ])
+        let section = try #require(Self.section("Where does each path spend its cycles?", results))
+        let verdict = try #require(Self.verdicts(section).first)
+        #expect(verdict.contains("ftrace_caller on ftrace-args, ftrace-regs (75–100% of the entry window)"), "\(verdict)")
+        #expect(verdict.contains("fgraph_entry on fgraph (75% of the entry window)"), "\(verdict)")
+        #expect(verdict.contains("el1h_sync on kprobe-xol (53% of the entry window)"), "\(verdict)")
+        let withoutAttribution = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
+        #expect(Self.verdicts(Self.section("Where does each path spend", withoutAttribution)).first?
+            .hasPrefix("Not answered by this run") == true)
+    }
+
     @Test func questionsTheRunDidNotMeasureSaySo() throws {
         let results = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
         for title in ["How do costs scale?", "What does fetching a typed argument cost", "What does copying ftrace_regs",

@@ -35,17 +35,14 @@ extension Machine {
                 scheduledInterrupt = nil
                 raiseInterrupt(scheduled.id)
             }
-            if irqLine && !pstate.irqMasked {
-                takeInterrupt(model: &model)
-                continue
-            }
-            if pstate.illegalExecution {
-                takeSynchronousException(.illegalExecutionState, returnAddress: pc, model: &model)
-                continue
-            }
+            // Attribution charges a block's counts, or an exception's entry taken before a fetch,
+            // to the symbol of the PC it started at (as a BRK's entry is charged to the BRK's block).
+            let attribution = timingState.attribution
+            let countersBefore = attribution == nil ? TimingCounters() : model.counters
+            let blockStart = pc
             let stepping = softwareStepActive
-            if stepping && !pstate.singleStep {
-                takeSoftwareStepException(model: &model)
+            if takeExceptionBeforeFetch(stepping: stepping, model: &model) {
+                attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
                 continue
             }
             if !hooks.isEmpty && hooks.contains(pc) {
@@ -61,10 +58,12 @@ extension Machine {
 
             guard pc & 3 == 0 else {
                 takeSynchronousException(.pcAlignment, returnAddress: pc, faultAddress: pc, model: &model)
+                attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
                 continue
             }
             guard let page = cache.page(containing: pc, memory: memory) else {
                 takeSynchronousException(.instructionAbort, returnAddress: pc, faultAddress: pc, model: &model)
+                attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
                 continue
             }
             let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
@@ -76,9 +75,6 @@ extension Machine {
             }
 
             // Blocks chain into each other unless stepping, or attributing each block to its symbol.
-            let attribution = timingState.attribution
-            let countersBefore = attribution == nil ? TimingCounters() : model.counters
-            let blockStart = pc
             if stepping {
                 let exceptionsBefore = counters.exceptions
                 _ = page.blockLength(at: index) // decodes the slot
@@ -96,6 +92,26 @@ extension Machine {
             }
             attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
         }
+    }
+
+    /// Takes the exception due before the next fetch, if any — a pending unmasked IRQ, an illegal
+    /// execution state, or a software step whose instruction has completed — and returns whether
+    /// it took one.
+    @inline(__always)
+    private func takeExceptionBeforeFetch<Model: CycleModel>(stepping: Bool, model: inout Model) -> Bool {
+        if irqLine && !pstate.irqMasked {
+            takeInterrupt(model: &model)
+            return true
+        }
+        if pstate.illegalExecution {
+            takeSynchronousException(.illegalExecutionState, returnAddress: pc, model: &model)
+            return true
+        }
+        if stepping && !pstate.singleStep {
+            takeSoftwareStepException(model: &model)
+            return true
+        }
+        return false
     }
 
     /// Whether software step is active: enabled by MDSCR_EL1.SS with debug exceptions enabled at EL1.

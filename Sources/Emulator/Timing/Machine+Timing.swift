@@ -26,9 +26,10 @@ extension Machine {
         timingState.outOfOrderModel = nil
     }
 
-    /// Starts charging every executed block's counts to the symbol it lies in.
-    public func attributeTiming(to symbols: SymbolTable) {
-        timingState.attribution = TimingAttribution(symbols: symbols)
+    /// Starts charging every executed block's counts to the symbol it lies in (or to the named
+    /// region, for code outside every symbol).
+    public func attributeTiming(to symbols: SymbolTable, regions: [(name: String, range: Range<UInt64>)] = []) {
+        timingState.attribution = TimingAttribution(symbols: symbols, regions: regions)
     }
 
     /// Stops attribution (and forgets it).

@@ -12,13 +12,17 @@ public final class TimingAttribution {
     public static let unknownSymbol = "<unknown>"
 
     private let symbols: SymbolTable
+    private let regions: [(name: String, range: Range<UInt64>)]
     private var names: [String] = []
     private var indexByName: [String: Int] = [:]
     private var totals: [TimingCounters] = []
     private var indexByBlock: [UInt64: Int] = [:]
 
-    public init(symbols: SymbolTable) {
+    /// Charges to `symbols`, and code outside every symbol to the named `regions` it lies in (code
+    /// the guest writes at run time, such as trampolines), else to `unknownSymbol`.
+    public init(symbols: SymbolTable, regions: [(name: String, range: Range<UInt64>)] = []) {
         self.symbols = symbols
+        self.regions = regions
     }
 
     /// Charges `delta` to the symbol containing `blockStart`.
@@ -27,7 +31,8 @@ public final class TimingAttribution {
         if let known = indexByBlock[blockStart] {
             index = known
         } else {
-            let name = symbols.symbol(containing: blockStart)?.name ?? Self.unknownSymbol
+            let name = symbols.symbol(containing: blockStart)?.name
+                ?? regions.first { $0.range.contains(blockStart) }?.name ?? Self.unknownSymbol
             if let existing = indexByName[name] {
                 index = existing
             } else {
@@ -50,6 +55,28 @@ public final class TimingAttribution {
     /// The counts charged to `symbol` (zero if none).
     public func counters(for symbol: String) -> TimingCounters {
         indexByName[symbol].map { totals[$0] } ?? TimingCounters()
+    }
+
+    /// The totals at one moment, to subtract from a later one: a window's counts per symbol.
+    public struct Snapshot: Sendable {
+        /// Totals by symbol index; symbols charged for the first time later are missing (zero).
+        fileprivate let totals: [TimingCounters]
+    }
+
+    /// The totals now.
+    public func snapshot() -> Snapshot {
+        Snapshot(totals: totals)
+    }
+
+    /// The counts each symbol spent between two snapshots, most cycles first; symbols that spent
+    /// nothing in between are left out.
+    public func entries(from start: Snapshot, to end: Snapshot) -> [Entry] {
+        end.totals.indices.compactMap { index -> Entry? in
+            let before = index < start.totals.count ? start.totals[index] : TimingCounters()
+            let delta = end.totals[index] - before
+            return delta == TimingCounters() ? nil : Entry(symbol: names[index], counters: delta)
+        }
+        .sorted { ($0.counters.cycles, $1.symbol) > ($1.counters.cycles, $0.symbol) }
     }
 
     /// Starts counting from zero again.

@@ -15,6 +15,10 @@ struct CallTrace: Sendable, Equatable {
     var lowestStackPointer: UInt64
     /// Bytes below the caller's SP when the entry handler started, if a handler ran.
     var stackAtHandlerEntry: Double?
+    /// The entry and exit windows' counts by the symbol that spent them, when the machine
+    /// attributes timing (empty otherwise).
+    var entryBySymbol: [TimingAttribution.Entry] = []
+    var exitBySymbol: [TimingAttribution.Entry] = []
 }
 
 /// Brackets every call the driver makes: entry and exit windows, stack low-water, handler stack.
@@ -35,8 +39,27 @@ final class CallWindowRecorder {
     private(set) var traces: [CallTrace] = []
     private let addresses: Addresses
     private let machine: Machine
-    private var current: (start: CounterSnapshot, callerSP: UInt64, entry: CounterSnapshot?, lastReturn: CounterSnapshot?,
-                          handlerSP: UInt64?)?
+    /// A call between the driver's call instruction and its return site.
+    private struct OpenCall {
+        var start: Moment
+        var callerSP: UInt64
+        var entry: Moment?
+        var lastReturn: Moment?
+        var handlerSP: UInt64?
+    }
+
+    /// The counters at a hook, and the per-symbol totals when the machine attributes timing.
+    private struct Moment {
+        var counters: CounterSnapshot
+        var bySymbol: TimingAttribution.Snapshot?
+
+        init(_ machine: Machine) {
+            counters = MachineTiming.snapshot(machine)
+            bySymbol = machine.timingAttribution?.snapshot()
+        }
+    }
+
+    private var current: OpenCall?
 
     static let returnWord: UInt32 = 0xD65F_03C0
 
@@ -75,15 +98,15 @@ final class CallWindowRecorder {
         self.addresses = addresses
         machine = driver.machine
         driver.on(addresses.callSite) { [unowned self] _ in
-            current = (MachineTiming.snapshot(machine), machine.sp, nil, nil, nil)
+            current = OpenCall(start: Moment(machine), callerSP: machine.sp)
             machine.resetStackLowWater()
         }
         driver.on(addresses.bodySecondInstruction) { [unowned self] _ in
-            if current != nil && current?.entry == nil { current?.entry = MachineTiming.snapshot(machine) }
+            if current != nil && current?.entry == nil { current?.entry = Moment(machine) }
         }
         for address in addresses.returns {
             driver.on(address) { [unowned self] _ in
-                if current?.entry != nil { current?.lastReturn = MachineTiming.snapshot(machine) }
+                if current?.entry != nil { current?.lastReturn = Moment(machine) }
             }
         }
         if let handler = addresses.handlerEntry {
@@ -94,14 +117,22 @@ final class CallWindowRecorder {
         driver.on(addresses.returnSite) { [unowned self] _ in
             guard let call = current else { return }
             current = nil
-            let end = MachineTiming.snapshot(machine)
+            let end = Moment(machine)
             guard let entry = call.entry, let lastReturn = call.lastReturn else { return }
             let lowest = min(machine.stackLowWater, call.callerSP)
             traces.append(CallTrace(
-                entry: entry - call.start, exit: end - lastReturn, whole: end - call.start,
+                entry: entry.counters - call.start.counters, exit: end.counters - lastReturn.counters,
+                whole: end.counters - call.start.counters,
                 stackBytes: Double(call.callerSP - lowest), lowestStackPointer: lowest,
-                stackAtHandlerEntry: call.handlerSP.map { Double(call.callerSP &- $0) }))
+                stackAtHandlerEntry: call.handlerSP.map { Double(call.callerSP &- $0) },
+                entryBySymbol: Self.bySymbol(machine, from: call.start, to: entry),
+                exitBySymbol: Self.bySymbol(machine, from: lastReturn, to: end)))
         }
+    }
+
+    private static func bySymbol(_ machine: Machine, from start: Moment, to end: Moment) -> [TimingAttribution.Entry] {
+        guard let attribution = machine.timingAttribution, let first = start.bySymbol, let last = end.bySymbol else { return [] }
+        return attribution.entries(from: first, to: last)
     }
 
     /// The traces recorded so far, then forgets them.

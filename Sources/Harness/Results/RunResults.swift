@@ -183,9 +183,14 @@ public struct ScenarioMetrics: Codable, Sendable, Equatable {
     public var detachCycles: Double
     /// Calls measured in steady state (after warm-up).
     public var measuredCalls: Int
+    /// The steady-state entry and exit windows per call by the symbol that spent them (the
+    /// scenario's own, not against `none`; nil in results written before they were recorded).
+    public var entryBySymbol: [SymbolCost]?
+    public var exitBySymbol: [SymbolCost]?
 
     public init(entry: WindowComparison, exit: WindowComparison, stackBytes: Comparison<Double>,
-                stackAtHandlerEntry: Double?, attachCycles: Double, detachCycles: Double, measuredCalls: Int) {
+                stackAtHandlerEntry: Double?, attachCycles: Double, detachCycles: Double, measuredCalls: Int,
+                entryBySymbol: [SymbolCost]? = nil, exitBySymbol: [SymbolCost]? = nil) {
         self.entry = entry
         self.exit = exit
         self.stackBytes = stackBytes
@@ -193,6 +198,8 @@ public struct ScenarioMetrics: Codable, Sendable, Equatable {
         self.attachCycles = attachCycles
         self.detachCycles = detachCycles
         self.measuredCalls = measuredCalls
+        self.entryBySymbol = entryBySymbol
+        self.exitBySymbol = exitBySymbol
     }
 }
 

@@ -62,15 +62,23 @@ public final class MeasurementEnvironment: Sendable {
     /// Names addresses for reports: `symbol+0x…`, or the allocation area of dynamic trampolines.
     func describer(for kernel: GuestKernel) -> (UInt64) -> String {
         let symbols = self.symbols
+        let regions = Self.trampolineRegions(of: kernel)
+        return { address in
+            if let region = regions.first(where: { $0.range.contains(address) }) {
+                return "\(region.name)+0x\(String(address - region.range.lowerBound, radix: 16))"
+            }
+            return symbols.describe(address) ?? "0x\(String(address, radix: 16))"
+        }
+    }
+
+    /// Where the guest allocates code at run time (trampolines, veneers, XOL slots), outside every
+    /// symbol, named for reports.
+    static func trampolineRegions(of kernel: GuestKernel) -> [(name: String, range: Range<UInt64>)] {
         let near = kernel.symbols.address(of: "pb_near_area_start").flatMap { start in
             kernel.symbols.address(of: "pb_near_area_end").map { start..<$0 }
         }
         let module = GuestABI.moduleAreaBase..<(GuestABI.moduleAreaBase + GuestABI.moduleAreaSize)
-        return { address in
-            if let near, near.contains(address) { return "trampoline (near area)+0x\(String(address - near.lowerBound, radix: 16))" }
-            if module.contains(address) { return "trampoline (module area)+0x\(String(address - module.lowerBound, radix: 16))" }
-            return symbols.describe(address) ?? "0x\(String(address, radix: 16))"
-        }
+        return (near.map { [("allocated code (near area)", $0)] } ?? []) + [("allocated code (module area)", module)]
     }
 
     /// The code whose address in a walk means a hijacked return address was not recovered.

@@ -51,7 +51,9 @@ struct ScenarioRunner {
             stackBytes: Comparison(measured: outcome.steady.maximumStackBytes, baseline: baseline.stackBytes),
             stackAtHandlerEntry: outcome.steady.compactMap(\.stackAtHandlerEntry).max(),
             attachCycles: outcome.attach.cycles, detachCycles: outcome.detach.cycles,
-            measuredCalls: outcome.steady.count)
+            measuredCalls: outcome.steady.count,
+            entryBySymbol: SymbolCost.mean(of: outcome.steady.map(\.entryBySymbol)),
+            exitBySymbol: SymbolCost.mean(of: outcome.steady.map(\.exitBySymbol)))
         return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks)
     }
@@ -90,6 +92,9 @@ struct ScenarioRunner {
         }
         let argument = Self.argument(for: workload)
         try driver.run(workload, count: 1, argument: argument, phase: "the first call")
+        // Per-symbol counts for the steady windows; attribution changes no guest count.
+        machine.attributeTiming(to: kernel.symbols, regions: MeasurementEnvironment.trampolineRegions(of: kernel))
+        defer { machine.stopAttributingTiming() }
         guard let firstHit = windows.takeTraces().first else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
         }

@@ -9,7 +9,7 @@ public enum DesignReport {
         var sections = [overview(index)]
         sections += [
             regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index),
-            returnProbes(index), ptRegsCopy(index), fetchCosts(index), stackWalks(index), stackUse(index), cpuSensitivity(index),
+            returnProbes(index), ptRegsCopy(index), fetchCosts(index), stackWalks(index), stackUse(index), cycleAttribution(index), cpuSensitivity(index),
             scalingCurves(index), allScenarios(index), method(),
         ].compactMap { $0 }
         return ReportDocument(
