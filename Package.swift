@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["Emulator"],
             exclude: ["Guest"],
             plugins: ["GuestBuildPlugin"]),
-        .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel", "DebugInfo"]),
+        .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel", "DebugInfo"], swiftSettings: optimisedInDebug),
         .target(name: "Reports", dependencies: ["GuestKernel", "Harness"]),
         .executableTarget(
             name: "bench",
