@@ -145,6 +145,40 @@ import Testing
         #expect(!measuredDispatch.contains("How ftrace-callops scales with registered ops is not measured"))
     }
 
+    static func tables(_ section: ReportSection?) -> [ReportTable] {
+        section?.blocks.compactMap { if case .table(let table) = $0 { table } else { nil } } ?? []
+    }
+
+    /// Every count in an overhead table is the scenario's count minus `none`'s, as its header says,
+    /// not the scenario's own count (which includes the workload's instructions).
+    @Test func overheadTablesHoldOverheadsAgainstNoneInEveryColumn() throws {
+        var scenario = ResultsFixtures.scenario("fprobe", entryCycles: 40)
+        for window in [\ScenarioMetrics.entry, \ScenarioMetrics.exit] {
+            scenario.metrics[keyPath: window].steady.measured = WindowCounters(
+                cycles: 40, instructions: 30, exceptions: 3, branchMispredicts: 4, returnMispredicts: 5)
+            scenario.metrics[keyPath: window].steady.baseline = WindowCounters(
+                cycles: 10, instructions: 5, exceptions: 1, branchMispredicts: 1, returnMispredicts: 2)
+        }
+        let results = ResultsFixtures.run("r", scenarios: [scenario, Self.scenario("kretprobe-brk", entryCycles: 90),
+                                                           Self.scenario("kprobe-sim", entryCycles: 250)])
+        for title in ["How much slower is a BRK kprobe", "Every scenario", "Return probes"] {
+            let table = try #require(Self.tables(Self.section(title, results)).first, "\(title)")
+            let row = try #require(table.rows.first { $0.first?.hasPrefix("fprobe") == true }, "\(title)")
+            let cells = Dictionary(uniqueKeysWithValues: zip(table.headers.dropFirst(), row.dropFirst()))
+            // Entry plus exit, each the scenario's count minus none's.
+            #expect(cells["total overhead cycles"] == "60", "\(title): \(cells)")
+            #expect(cells["extra instructions"] == "50", "\(title): \(cells)")
+            #expect(cells["extra exceptions"] == "4", "\(title): \(cells)")
+            #expect(cells["extra branch mispredicts"] == "6", "\(title): \(cells)")
+            #expect(cells["extra return mispredicts"] == "6", "\(title): \(cells)")
+            #expect(cells["extra stack bytes"] == "144", "\(title): \(cells)")
+            #expect(table.headers.dropFirst().allSatisfy { $0.contains("overhead") || $0.hasPrefix("extra ") }, "\(table.headers)")
+        }
+        // The verdict's return mispredicts are the exit window's overhead too: 3 for fprobe, 0 for kretprobe-brk.
+        let verdict = try #require(Self.verdicts(Self.section("Return probes", results)).first)
+        #expect(verdict.contains("costs 0–3 return mispredicts per call"), "\(verdict)")
+    }
+
     @Test func amountsAreSingularOnlyWhereTheyReadOne() {
         #expect(DesignReport.amount(1, "cycles") == "1 cycle")
         #expect(DesignReport.amount(2, "cycles") == "2 cycles")

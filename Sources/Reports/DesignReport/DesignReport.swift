@@ -37,21 +37,22 @@ public enum DesignReport {
         return "\(nameA) costs \(amount(abs(difference), unit))\(relative) \(difference > 0 ? "more" : "less") \(what) than \(nameB)"
     }
 
+    /// One row per scenario; every figure after the mechanism is an overhead per call against `none`
+    /// (the scenario's count minus `none`'s on the same workload and CPU), as `overheadHeaders` say.
     static func overheadRows(_ scenarios: [ScenarioResult]) -> [[String]] {
         scenarios.map { scenario in
-            let m = scenario.metrics
-            return [scenario.mechanism, cycles(m.entry.steady.overhead.cycles), cycles(m.exit.steady.overhead.cycles),
+            let steady = scenario.steadyOverhead
+            return [scenario.mechanism, cycles(scenario.entryOverhead), cycles(scenario.exitOverhead),
                     cycles(scenario.totalOverhead), cycles(scenario.firstHitOverhead),
-                    cycles(m.entry.steady.measured.instructions + m.exit.steady.measured.instructions),
-                    cycles(m.entry.steady.measured.exceptions + m.exit.steady.measured.exceptions),
-                    cycles(m.entry.steady.measured.branchMispredicts + m.exit.steady.measured.branchMispredicts),
-                    cycles(m.entry.steady.measured.returnMispredicts + m.exit.steady.measured.returnMispredicts),
-                    cycles(m.stackBytes.overhead)]
+                    cycles(steady.instructions), cycles(steady.exceptions),
+                    cycles(steady.branchMispredicts), cycles(steady.returnMispredicts),
+                    cycles(scenario.metrics.stackBytes.overhead)]
         }
     }
 
-    static let overheadHeaders = ["mechanism", "entry cycles", "exit cycles", "total cycles", "first hit cycles",
-                                  "instructions", "exceptions", "branch mispredicts", "return mispredicts", "extra stack B"]
+    static let overheadHeaders = ["mechanism", "entry overhead cycles", "exit overhead cycles", "total overhead cycles",
+                                  "first hit overhead cycles", "extra instructions", "extra exceptions",
+                                  "extra branch mispredicts", "extra return mispredicts", "extra stack bytes"]
 
     static func overheadTable(_ caption: String, _ scenarios: [ScenarioResult]) -> ReportBlock {
         .table(ReportTable(caption: caption, headers: overheadHeaders, rows: overheadRows(scenarios),
@@ -219,7 +220,7 @@ public enum DesignReport {
             verdict += "; " + comparison("kretprobe-brk", brk.totalOverhead, "the fgraph-based rethook (fprobe)", rethook.totalOverhead)
         }
         let hijackers = scenarios.filter { $0.mechanism != "fentry-fexit" }
-        let mispredicts = hijackers.map { $0.metrics.exit.steady.measured.returnMispredicts }
+        let mispredicts = hijackers.map { $0.metrics.exit.steady.overhead.returnMispredicts }
         if let low = mispredicts.min(), let high = mispredicts.max() {
             verdict += ". Hijacking the return address costs \(cycles(low))–\(cycles(high)) return mispredicts per call in the exit window"
         }
@@ -505,7 +506,7 @@ public enum DesignReport {
         guard !scenarios.isEmpty else { return nil }
         let rows = scenarios.map { s in [s.id] + overheadRows([s])[0].dropFirst() }
         return ReportSection(title: "Every scenario", blocks: [
-            .table(ReportTable(caption: "Steady-state overhead per call against none", headers: ["scenario"] + overheadHeaders.dropFirst(),
+            .table(ReportTable(caption: "Overhead per call against none (steady state, except first hit)", headers: ["scenario"] + overheadHeaders.dropFirst(),
                                rows: rows, numericColumns: Set(1..<overheadHeaders.count))),
         ])
     }

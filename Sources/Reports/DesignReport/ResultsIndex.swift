@@ -46,5 +46,7 @@ extension ScenarioResult {
     var totalOverhead: Double { metrics.entry.steady.overhead.cycles + metrics.exit.steady.overhead.cycles }
     var entryOverhead: Double { metrics.entry.steady.overhead.cycles }
     var exitOverhead: Double { metrics.exit.steady.overhead.cycles }
+    /// Steady-state entry plus exit counters per call, minus `none`'s.
+    var steadyOverhead: WindowCounters { metrics.entry.steady.overhead + metrics.exit.steady.overhead }
     var firstHitOverhead: Double { metrics.entry.firstHit.overhead.cycles + metrics.exit.firstHit.overhead.cycles }
 }
