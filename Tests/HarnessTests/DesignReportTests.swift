@@ -179,6 +179,36 @@ import Testing
         #expect(verdict.contains("costs 0–3 return mispredicts per call"), "\(verdict)")
     }
 
+    /// The headline questions are answered on the default profile wherever the suite lists it (the
+    /// full suite lists cortex-a53 first), else on the run's first; the CPU comparison still sees all.
+    @Test func headlinesAreAnsweredOnTheDefaultProfileWhenTheRunHasIt() throws {
+        func run(_ cpus: [String]) -> RunResults {
+            // kprobe-sim's entry overhead differs per profile, so the verdict shows which one it read.
+            let entry = ["cortex-a53": 400.0, "cortex-a72": 250, "neoverse-n1": 200]
+            return ResultsFixtures.run("r", scenarios: cpus.flatMap { cpu in
+                [ResultsFixtures.scenario("kprobe-sim", entryCycles: entry[cpu]!, cpu: cpu),
+                 ResultsFixtures.scenario("ftrace-regs", entryCycles: 50, cpu: cpu)]
+            }, cpus: cpus)
+        }
+        let full = run(["cortex-a53", HarnessProfiles.defaultName, "neoverse-n1"])
+        let kprobes = try #require(Self.verdicts(Self.section("How much slower is a BRK kprobe", full)).first)
+        #expect(kprobes.contains("on leaf (cortex-a72), kprobe-sim, costs 240 cycles on entry"), "\(kprobes)")
+        let overview = DesignReport.build(full).sections[0].blocks.compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+        #expect(overview.contains { $0.contains("answered on cortex-a72 (the default profile)") }, "\(overview)")
+        let sensitivity = try #require(Self.verdicts(Self.section("Do the answers change across CPU profiles?", full)).first)
+        #expect(sensitivity.hasPrefix("The ranking of all 2 paths by total overhead is the same on every profile (cortex-a53, cortex-a72, neoverse-n1)."),
+                "\(sensitivity)")
+        #expect(Self.tables(Self.section("Do the answers change across CPU profiles?", full)).first?.rows
+                == [["ftrace-regs", "80", "80", "80"], ["kprobe-sim", "780", "480", "380"]])
+
+        let withoutDefault = run(["neoverse-n1", "cortex-a53"])
+        let first = try #require(Self.verdicts(Self.section("How much slower is a BRK kprobe", withoutDefault)).first)
+        #expect(first.contains("on leaf (neoverse-n1), kprobe-sim, costs 190 cycles on entry"), "\(first)")
+        let note = DesignReport.build(withoutDefault).sections[0].blocks.compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+        #expect(note.contains { $0.contains("answered on neoverse-n1 (the run's first profile: the default, cortex-a72, was not measured)") },
+                "\(note)")
+    }
+
     @Test func amountsAreSingularOnlyWhereTheyReadOne() {
         #expect(DesignReport.amount(1, "cycles") == "1 cycle")
         #expect(DesignReport.amount(2, "cycles") == "2 cycles")

@@ -84,6 +84,11 @@ public enum DesignReport {
                 ["wall time", String(format: "%.1f s on %d workers", results.run.wallSeconds, results.run.jobs)],
             ])),
         ]
+        if index.cpus.count > 1 {
+            let which = index.primaryCPU == HarnessProfiles.defaultName ? "the default profile"
+                : "the run's first profile: the default, \(HarnessProfiles.defaultName), was not measured"
+            blocks.append(.paragraph("Questions about one path's cost and stack use are answered on \(index.primaryCPU) (\(which)); stack walks, fetch costs, scaling curves and the table of every scenario cover all \(index.cpus.count) profiles, and \"Do the answers change across CPU profiles?\" compares them."))
+        }
         if !results.failures.isEmpty {
             blocks.append(.paragraph("\(results.failures.count) task(s) could not be measured; their questions below say so."))
             blocks.append(.table(ReportTable(caption: "Failures", headers: ["task", "reason"],

@@ -12,7 +12,11 @@ struct ResultsIndex {
     }
 
     var cpus: [String] { results.run.cpuProfiles }
-    var primaryCPU: String { cpus.first ?? "cortex-a72" }
+    /// The profile the report's questions are answered on: the default profile when the run measured
+    /// it (a suite may list it anywhere, `full` lists cortex-a53 first), otherwise the run's first.
+    var primaryCPU: String {
+        cpus.contains(HarnessProfiles.defaultName) ? HarnessProfiles.defaultName : cpus.first ?? HarnessProfiles.defaultName
+    }
 
     func scenario(_ mechanism: String, handler: String = "count", workload: String, cpu: String) -> ScenarioResult? {
         byID["\(mechanism)/\(handler)/\(workload)@\(cpu)"]
