@@ -209,6 +209,41 @@ import Testing
                 "\(note)")
     }
 
+    /// Attach and detach cycles, until now only in the CSV and JSON, get their table and a verdict
+    /// computed from them, on the primary CPU's reference workload, `none` left out.
+    @Test func attachAndDetachCyclesAreReportedPerPath() throws {
+        func scenario(_ mechanism: String, attach: Double, detach: Double) -> ScenarioResult {
+            var scenario = ResultsFixtures.scenario(mechanism, entryCycles: 40)
+            scenario.metrics.attachCycles = attach
+            scenario.metrics.detachCycles = detach
+            return scenario
+        }
+        let title = "What do attaching and detaching cost?"
+        let results = ResultsFixtures.run("r", scenarios: [
+            scenario("none", attach: 0, detach: 0), scenario("ftrace-args", attach: 4703, detach: 815),
+            scenario("direct-plt", attach: 5845, detach: 657), scenario("fgraph", attach: 4535, detach: 730),
+        ])
+        let table = try #require(Self.tables(Self.section(title, results)).first)
+        #expect(table.headers == ["mechanism", "attach cycles", "detach cycles"])
+        #expect(table.rows == [["ftrace-args", "4703", "815"], ["direct-plt", "5845", "657"], ["fgraph", "4535", "730"]])
+        #expect(Self.verdicts(Self.section(title, results)) == [
+            "On leaf (cortex-a72), attaching costs from 4535 cycles (fgraph) to 5845 (direct-plt); detaching costs from "
+                + "657 cycles (direct-plt) to 815 (ftrace-args). Detaching is cheaper than attaching on every path."])
+
+        var slowDetach = results
+        slowDetach.scenarios[2].metrics.detachCycles = 6000
+        slowDetach.scenarios[3].metrics.attachCycles = 4703
+        #expect(Self.verdicts(Self.section(title, slowDetach)) == [
+            "On leaf (cortex-a72), attaching costs from 4703 cycles (ftrace-args) to 5845 (direct-plt); detaching costs from "
+                + "730 cycles (fgraph) to 6000 (direct-plt). Detaching costs at least as much as attaching on direct-plt."])
+        let one = ResultsFixtures.run("r", scenarios: [scenario("fprobe", attach: 4553, detach: 749)])
+        #expect(Self.verdicts(Self.section(title, one)) == [
+            "On leaf (cortex-a72), attaching fprobe costs 4553 cycles; detaching fprobe costs 749 cycles. "
+                + "Detaching is cheaper than attaching. No other path was measured there."])
+        let nothing = ResultsFixtures.run("r", scenarios: [])
+        #expect(Self.verdicts(Self.section(title, nothing)).first?.hasPrefix("Not answered by this run") == true)
+    }
+
     @Test func amountsAreSingularOnlyWhereTheyReadOne() {
         #expect(DesignReport.amount(1, "cycles") == "1 cycle")
         #expect(DesignReport.amount(2, "cycles") == "2 cycles")

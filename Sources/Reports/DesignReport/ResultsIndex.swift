@@ -37,6 +37,14 @@ struct ResultsIndex {
             + measured.subtracting(Self.mechanismOrder).sorted()
     }
 
+    /// The reference workload on `cpu` and its count-handler scenarios of every path but `none`, in
+    /// the guest's order; nil when the run measured no count-handler scenario on `cpu`.
+    func pathsOnReferenceWorkload(cpu: String) -> (workload: String, scenarios: [ScenarioResult])? {
+        guard let workload = referenceWorkload(cpu: cpu) else { return nil }
+        return (workload, mechanisms(workload: workload, cpu: cpu).filter { $0 != "none" }
+            .compactMap { scenario($0, workload: workload, cpu: cpu) })
+    }
+
     /// The guest's mechanisms in the order of its ABI table (the report's tables list them so).
     static let mechanismOrder = Mechanism.allCases.map(\.rawValue)
 
