@@ -33,6 +33,40 @@ import Testing
                                "cortex-a72", "entry_steady_cycles_overhead", "30"]))
     }
 
+    /// CSV is for machines: every value reads back as the very Double the run measured, not a
+    /// rounding of it; whole numbers keep the report's form, without decimals.
+    @Test func valuesReadBackExactly() throws {
+        var scenario = ResultsFixtures.scenario("ftrace-args", entryCycles: 22.625)
+        scenario.metrics.exit.steady.measured.instructions = 1.0 / 3
+        scenario.metrics.attachCycles = 4703
+        scenario.metrics.detachCycles = 1e-5
+        var results = ResultsFixtures.run("r", scenarios: [scenario])
+        results.scaling = [ScalingCurve(parameter: .registeredOps, mechanism: "ftrace-list", handler: "count", workload: "leaf",
+                                        cpu: "cortex-a72", quantity: "entry overhead cycles per call",
+                                        points: [ScalingPoint(x: 2, y: 104.31249999999999)])]
+        let rows = Self.parse(CSVRenderer.render(results))
+        func value(_ metric: String) throws -> String { try #require(rows.first { $0[6] == metric }?[7], "\(metric)") }
+        #expect(try value("entry_steady_cycles") == "22.625")
+        #expect(try value("entry_steady_cycles_overhead") == "12.625")
+        #expect(try value("exit_steady_instructions") == "0.3333333333333333")
+        #expect(try Double(value("exit_steady_instructions")) == 1.0 / 3)
+        #expect(try value("attach_cycles") == "4703")
+        #expect(try Double(value("detach_cycles")) == 1e-5)
+        #expect(try Double(value("entry overhead cycles per call at ops=2")) == 104.31249999999999)
+        // Not a number and infinities are written so that a parser reads them back, not as the report's "–".
+        #expect(ReportFormat.exact(.nan) == "nan" && Double(ReportFormat.exact(.nan))?.isNaN == true)
+        #expect(Double(ReportFormat.exact(-.infinity)) == -.infinity)
+        #expect(ReportFormat.exact(-0.0) == "0" && ReportFormat.exact(1e16) == "1e+16")
+        // Every value of a scenario reads back as the figure it was written from.
+        let written = Dictionary(uniqueKeysWithValues: rows.dropFirst().filter { $0[0] == "scenario" }.map { ($0[6], $0[7]) })
+        for (name, counters) in [("entry_steady", scenario.metrics.entry.steady), ("exit_steady", scenario.metrics.exit.steady)] {
+            for (counter, figure) in counters.measured.named + counters.overhead.named.map({ ($0.0 + "_overhead", $0.1) }) {
+                let key = "\(name)_\(counter)"
+                #expect(written[key].flatMap(Double.init) == figure, "\(key): \(written[key] ?? "missing") for \(figure)")
+            }
+        }
+    }
+
     /// Splits RFC 4180 text into rows of unquoted fields.
     static func parse(_ text: String) -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], field = "", quoted = false

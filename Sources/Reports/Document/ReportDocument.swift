@@ -114,6 +114,15 @@ public enum ReportFormat {
         return abs(value) >= 100 ? String(format: "%.1f", value) : String(format: "%.2f", value)
     }
 
+    /// A figure for machines (CSV): reading it back as a Double gives `value` exactly. Whole numbers
+    /// are written without decimals, as `number` writes them; others in Swift's shortest
+    /// round-trip form ("22.625", "0.3333333333333333", "1e-05"); NaN and infinities as "nan",
+    /// "inf", "-inf", which Swift's `Double(_:)`, Python's `float` and pandas read back.
+    public static func exact(_ value: Double) -> String {
+        if value == value.rounded() && abs(value) < 0x1p53 { return String(Int64(value)) }
+        return value.description
+    }
+
     /// A signed difference: "+12", "−3.5".
     public static func signed(_ value: Double) -> String {
         let text = number(abs(value))

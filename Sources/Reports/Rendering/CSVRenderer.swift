@@ -3,7 +3,8 @@ import Harness
 /// Renders results as tidy CSV: one row per measured value, ready for a spreadsheet pivot or pandas.
 ///
 /// Columns: `kind,id,mechanism,handler,workload,cpu,metric,value`. Scenario metrics have kind
-/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value).
+/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value). Values
+/// are written in full (`ReportFormat.exact`): each reads back as the Double in `results.json`.
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
 
@@ -11,7 +12,7 @@ public enum CSVRenderer {
         var lines = [header]
         func row(_ kind: String, _ id: String, _ mechanism: String, _ handler: String, _ workload: String,
                  _ cpu: String, _ metric: String, _ value: Double) {
-            lines.append([kind, id, mechanism, handler, workload, cpu, metric, ReportFormat.number(value)]
+            lines.append([kind, id, mechanism, handler, workload, cpu, metric, ReportFormat.exact(value)]
                 .map(escape).joined(separator: ","))
         }
         for scenario in results.scenarios {
@@ -45,7 +46,7 @@ public enum CSVRenderer {
         for curve in results.scaling {
             for point in curve.points {
                 row("scaling", curve.id, curve.mechanism, curve.handler, curve.workload, curve.cpu,
-                    "\(curve.quantity) at \(curve.parameter.rawValue)=\(ReportFormat.number(point.x))", point.y)
+                    "\(curve.quantity) at \(curve.parameter.rawValue)=\(ReportFormat.exact(point.x))", point.y)
             }
         }
         for cost in results.fetchCosts {
