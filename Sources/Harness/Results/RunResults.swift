@@ -168,20 +168,28 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
-/// The measured cost of one scenario, per call, with the `none` baseline it is relative to.
+/// The measured cost of one scenario (its windows per call), with the `none` baseline it is relative to.
 public struct ScenarioMetrics: Codable, Sendable, Equatable {
-    /// From the caller's branch-and-link to the first instruction of the traced function's body.
+    /// From the driver's call instruction to the second instruction of the traced function's body.
+    /// (Not the first: BRK kprobes probe the first body instruction, so only the second is reached
+    /// after every mechanism has finished its entry work.)
     public var entry: WindowComparison
-    /// From the traced function's return to the caller's next instruction.
+    /// From the traced function's last RET to the driver's next instruction. (In recursion the
+    /// outermost RET; after a tail call the tail target's.)
     public var exit: WindowComparison
-    /// Stack: lowest SP during the probed call below the caller's SP, in bytes, and the same in `none`.
+    /// Stack: the most bytes below the caller's SP that a measured call reached, and the same in `none`.
     public var stackBytes: Comparison<Double>
-    /// Stack already consumed below the caller's SP when the entry handler starts (nil without a handler).
+    /// Stack already consumed below the caller's SP when the entry handler starts, the most over the
+    /// measured calls (nil where no handler ran, as in `none`).
     public var stackAtHandlerEntry: Double?
-    /// Cycles to attach to and detach from the measured sites, cache maintenance included.
+    /// Cycles to attach to the workload's function, starting from predictors and caches reset cold,
+    /// and to detach from it after the last call; the guest's own text patching and cache
+    /// maintenance included. 0 in a `none` scenario.
     public var attachCycles: Double
     public var detachCycles: Double
-    /// Calls measured in steady state (after warm-up).
+    /// Calls the steady-state figures average over: the suite's `calls.measured`, made right after
+    /// its warm-up calls in the same guest loop. 0 in a `none` scenario (published to carry an IRQ
+    /// sweep's walks), although its steady figures are the baseline's averages over as many calls.
     public var measuredCalls: Int
     /// The steady-state entry and exit windows per call by the symbol that spent them (the
     /// scenario's own, not against `none`; nil in results written before they were recorded).
