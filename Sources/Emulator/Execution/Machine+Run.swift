@@ -45,7 +45,12 @@ extension Machine {
                 attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
                 continue
             }
-            if !hooks.isEmpty && hooks.contains(pc) {
+            // A fetchable PC's hook is a flag in its decoded page (no set lookup per block); one
+            // that cannot be fetched is looked up, so a hook there still stops before the fault.
+            let page = pc & 3 == 0 ? cache.page(containing: pc, memory: memory) : nil
+            let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
+            let hooked = if let page { page.hooked[index] } else { !hooks.isEmpty && hooks.contains(pc) }
+            if hooked {
                 if resumingFromHook == pc {
                     resumingFromHook = nil
                 } else {
@@ -56,17 +61,15 @@ extension Machine {
                 resumingFromHook = nil
             }
 
-            guard pc & 3 == 0 else {
-                takeSynchronousException(.pcAlignment, returnAddress: pc, faultAddress: pc, model: &model)
+            guard let page else {
+                if pc & 3 != 0 {
+                    takeSynchronousException(.pcAlignment, returnAddress: pc, faultAddress: pc, model: &model)
+                } else {
+                    takeSynchronousException(.instructionAbort, returnAddress: pc, faultAddress: pc, model: &model)
+                }
                 attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
                 continue
             }
-            guard let page = cache.page(containing: pc, memory: memory) else {
-                takeSynchronousException(.instructionAbort, returnAddress: pc, faultAddress: pc, model: &model)
-                attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
-                continue
-            }
-            let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
             // Instructions until the limit or the next scheduled interrupt, whichever comes first.
             var budget = endCount - counters.instructions
             if let scheduled = scheduledInterrupt {
