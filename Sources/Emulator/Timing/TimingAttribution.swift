@@ -16,7 +16,11 @@ public final class TimingAttribution {
     private var names: [String] = []
     private var indexByName: [String: Int] = [:]
     private var totals: [TimingCounters] = []
-    private var indexByBlock: [UInt64: Int] = [:]
+    /// Symbol index by block start, direct-mapped: a hashed lookup per block cost more than the
+    /// block's own timing. A miss (an empty or reused slot) looks the symbol up again.
+    private var cachedBlocks = [UInt64](repeating: .max, count: TimingAttribution.cacheSlots)
+    private var cachedIndices = [Int](repeating: 0, count: TimingAttribution.cacheSlots)
+    private static let cacheSlots = 4096
 
     /// Charges to `symbols`, and code outside every symbol to the named `regions` it lies in (code
     /// the guest writes at run time, such as trampolines), else to `unknownSymbol`.
@@ -27,23 +31,27 @@ public final class TimingAttribution {
 
     /// Charges `delta` to the symbol containing `blockStart`.
     func record(blockStart: UInt64, delta: TimingCounters) {
+        let slot = Int(truncatingIfNeeded: blockStart >> 2) & (Self.cacheSlots - 1)
         let index: Int
-        if let known = indexByBlock[blockStart] {
-            index = known
+        if cachedBlocks[slot] == blockStart {
+            index = cachedIndices[slot]
         } else {
-            let name = symbols.symbol(containing: blockStart)?.name
-                ?? regions.first { $0.range.contains(blockStart) }?.name ?? Self.unknownSymbol
-            if let existing = indexByName[name] {
-                index = existing
-            } else {
-                index = names.count
-                names.append(name)
-                indexByName[name] = index
-                totals.append(TimingCounters())
-            }
-            indexByBlock[blockStart] = index
+            index = symbolIndex(of: blockStart)
+            cachedBlocks[slot] = blockStart
+            cachedIndices[slot] = index
         }
         totals[index] += delta
+    }
+
+    @inline(never)
+    private func symbolIndex(of address: UInt64) -> Int {
+        let name = symbols.symbol(containing: address)?.name
+            ?? regions.first { $0.range.contains(address) }?.name ?? Self.unknownSymbol
+        if let existing = indexByName[name] { return existing }
+        names.append(name)
+        indexByName[name] = names.count - 1
+        totals.append(TimingCounters())
+        return names.count - 1
     }
 
     /// Every symbol charged so far, most cycles first.
