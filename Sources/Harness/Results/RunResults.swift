@@ -372,6 +372,16 @@ public struct ScalingCurve: Codable, Sendable, Equatable, Identifiable {
         case registeredOps = "ops"
         case attachedFunctions = "functions"
         case stackDepth = "depth"
+
+        /// What a curve of this parameter reports: one `ScalingCurve` per quantity, in this order
+        /// (the attached-functions curve measures attach cycles and the entry overhead per call).
+        public var quantities: [String] {
+            switch self {
+            case .registeredOps: return ["entry overhead cycles per call"]
+            case .attachedFunctions: return ["attach cycles", "entry overhead cycles per call"]
+            case .stackDepth: return ["overhead cycles per traced call"]
+            }
+        }
     }
 
     public var parameter: Parameter
@@ -383,7 +393,15 @@ public struct ScalingCurve: Codable, Sendable, Equatable, Identifiable {
     public var quantity: String
     public var points: [ScalingPoint]
 
-    public var id: String { "\(parameter.rawValue):\(quantity):\(mechanism)/\(handler)/\(workload)@\(cpu)" }
+    public var id: String {
+        Self.id(parameter: parameter, quantity: quantity, mechanism: mechanism, handler: handler, workload: workload, cpu: cpu)
+    }
+
+    /// `parameter:quantity:mechanism/handler/workload@cpu`: a curve's key in results and comparisons.
+    public static func id(parameter: Parameter, quantity: String, mechanism: String, handler: String, workload: String,
+                          cpu: String) -> String {
+        "\(parameter.rawValue):\(quantity):\(mechanism)/\(handler)/\(workload)@\(cpu)"
+    }
 
     public init(parameter: Parameter, mechanism: String, handler: String, workload: String, cpu: String,
                 quantity: String, points: [ScalingPoint]) {

@@ -11,17 +11,20 @@ struct ScalingRunner {
         return "pb_fn_" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    /// The curves of `spec`: one per quantity its parameter measures (`ScalingCurve.Parameter.quantities`).
     func measure(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingCurve] {
+        let series: [[ScalingPoint]]
         switch spec.parameter {
-        case .registeredOps: return [try registeredOps(spec, plan: plan)]
-        case .attachedFunctions: return try attachedFunctions(spec, plan: plan)
-        case .stackDepth: return [try stackDepth(spec, plan: plan)]
+        case .registeredOps: series = [try registeredOps(spec, plan: plan)]
+        case .attachedFunctions: series = try attachedFunctions(spec, plan: plan)
+        case .stackDepth: series = [try stackDepth(spec, plan: plan)]
         }
-    }
-
-    private func curve(_ spec: CurveSpec, quantity: String, _ points: [ScalingPoint]) -> ScalingCurve {
-        ScalingCurve(parameter: spec.parameter, mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
-                     workload: spec.workload.rawValue, cpu: spec.cpu, quantity: quantity, points: points)
+        let quantities = spec.parameter.quantities
+        precondition(series.count == quantities.count, "\(spec.parameter.rawValue) measured \(series.count) series for \(quantities)")
+        return zip(quantities, series).map { quantity, points in
+            ScalingCurve(parameter: spec.parameter, mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
+                         workload: spec.workload.rawValue, cpu: spec.cpu, quantity: quantity, points: points)
+        }
     }
 
     /// Runs `plan` calls of `workload` with whatever is attached and returns the steady traces.
@@ -46,7 +49,7 @@ struct ScalingRunner {
     }
 
     /// Entry overhead per call against the number of ops in the list (0 ops: nothing attached).
-    private func registeredOps(_ spec: CurveSpec, plan: CallPlan) throws -> ScalingCurve {
+    private func registeredOps(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingPoint] {
         let argument = ScenarioRunner.argument(for: spec.workload)
         let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), mechanism: .none, workload: spec.workload,
                                         argument: argument, plan: plan)
@@ -61,11 +64,12 @@ struct ScalingRunner {
                                           plan: plan)
             points.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
-        return curve(spec, quantity: "entry overhead cycles per call", points)
+        return points
     }
 
-    /// Attach cycles for n functions, and the entry overhead of one of them while n are attached.
-    private func attachedFunctions(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingCurve] {
+    /// Attach cycles for n functions, and the entry overhead of one of them while n are attached
+    /// (in the order of `ScalingCurve.Parameter.attachedFunctions.quantities`).
+    private func attachedFunctions(_ spec: CurveSpec, plan: CallPlan) throws -> [[ScalingPoint]] {
         var attachPoints: [ScalingPoint] = []
         var callPoints: [ScalingPoint] = []
         let argument = ScenarioRunner.argument(for: spec.workload)
@@ -82,15 +86,14 @@ struct ScalingRunner {
                                           plan: plan)
             callPoints.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
-        return [curve(spec, quantity: "attach cycles", attachPoints),
-                curve(spec, quantity: "entry overhead cycles per call", callPoints)]
+        return [attachPoints, callPoints]
     }
 
     /// Overhead per traced call of a recursive call tree, against its depth.
     ///
     /// A point is published only if every one of the depth + 1 calls was traced in full: a return
     /// the guest could not hook (its pool full) or a call tree deeper than the task stack fails it.
-    private func stackDepth(_ spec: CurveSpec, plan: CallPlan) throws -> ScalingCurve {
+    private func stackDepth(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingPoint] {
         var points: [ScalingPoint] = []
         for depth in spec.values {
             let argument = Int64(depth)
@@ -111,7 +114,7 @@ struct ScalingRunner {
             points.append(ScalingPoint(x: Double(depth),
                                        y: (traces.averageWhole.cycles - baseline.averageWhole.cycles) / invocations))
         }
-        return curve(spec, quantity: "overhead cycles per traced call", points)
+        return points
     }
 
     /// Throws if a call went below the guest's task stack (into whatever lies under it).

@@ -66,9 +66,10 @@ public struct SuiteRunner: Sendable {
     public func run(_ suite: Suite) -> Output {
         let runsBefore = HostRunTime.processTotals()
         let plan = CallPlan(warmup: suite.warmupCalls, measured: suite.measuredCalls)
+        // A baseline for every scenario the run reports (the `none` ones are published from theirs).
+        let reported = suite.reportedScenarios
         var baselineKeys: [(Workload, String)] = []
-        for key in suite.scenarios.map({ ($0.workload, $0.cpu) }) + suite.sweeps.filter({ $0.mechanism == .none }).map({ ($0.workload, $0.cpu) })
-        where !baselineKeys.contains(where: { $0 == key }) {
+        for key in reported.map({ ($0.workload, $0.cpu) }) where !baselineKeys.contains(where: { $0 == key }) {
             baselineKeys.append(key)
         }
         let total = baselineKeys.count + suite.scenarios.count + suite.sweeps.count + suite.curves.count + suite.fetchCosts.count
@@ -104,15 +105,15 @@ public struct SuiteRunner: Sendable {
             default: break
             }
         }
-        // IRQ sweep walks join the scenario they swept (a `none` sweep gets a scenario of its own);
-        // walks with no scenario to join are reported as a failure, never dropped unseen.
+        // IRQ sweep walks join the scenario they swept; the reported scenarios the suite does not
+        // measure (a `none` sweep's, see `Suite.reportedScenarios`) are published from their baselines.
+        // Walks with no scenario to join are reported as a failure, never dropped unseen.
+        let fromBaselines = Set(reported).subtracting(suite.scenarios)
         for (spec, walks) in sweeps {
-            if let index = scenarios.firstIndex(where: {
-                $0.mechanism == spec.mechanism.rawValue && $0.handler == spec.handler.rawValue
-                    && $0.workload == spec.workload.rawValue && $0.cpu == spec.cpu
-            }) {
+            let home = spec.scenario
+            if let index = scenarios.firstIndex(where: { $0.id == home.id }) {
                 scenarios[index].walks += walks
-            } else if spec.mechanism == .none, let baseline = baselines["\(spec.workload.rawValue)@\(spec.cpu)"] {
+            } else if fromBaselines.contains(home), let baseline = baselines["\(spec.workload.rawValue)@\(spec.cpu)"] {
                 scenarios.append(Self.noneScenario(spec: spec, baseline: baseline, walks: walks))
             } else {
                 let scenario = spec.mechanism == .none ? "its baseline (none on \(spec.workload.rawValue))"

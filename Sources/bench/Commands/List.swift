@@ -8,7 +8,13 @@ import Harness
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List suites, mechanisms, handler kinds, workloads and CPU profiles.",
-        discussion: "With --cpus, print every parameter of each CPU profile with its source.")
+        discussion: """
+        Each suite's counts are what a run of it reports in results.json: \
+        scenarios (a none IRQ sweep adds none on its workload, published from its baseline to carry the walks), \
+        curves (an attached-functions curve gives two: attach cycles and entry overhead) and fetch costs, \
+        each once however often the suite names it; IRQ sweeps publish their walks in their scenarios. \
+        With --cpus, print every parameter of each CPU profile with its source.
+        """)
 
     @Flag(help: "Print each CPU profile's parameters and where each number comes from.")
     var cpus = false
@@ -33,7 +39,7 @@ struct List: ParsableCommand {
         for name in Suite.availableSuites(in: folder) {
             let description = (try? Suite.load(named: name, folder: folder, knownCPUs: HarnessProfiles.names,
                                                defaultCPU: HarnessProfiles.defaultName))
-                .map { "\($0.description) (\($0.scenarios.count) scenarios, \($0.sweeps.count) IRQ sweeps, \($0.curves.count) curves)" }
+                .map { "\($0.description) (a run reports \($0.reportedCounts))" }
                 ?? "cannot be loaded: run `bench run --suite \(name)` for the error"
             print("  \(pad(name, 10)) \(description)")
         }
@@ -74,5 +80,15 @@ struct List: ParsableCommand {
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+extension Suite {
+    /// What a run of the suite reports, counted from the runner's own expansion
+    /// (`Suite.reportedScenarios`, `Suite.reportedCurveIDs`): `bench list` and `bench run` print it.
+    var reportedCounts: String {
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        return "\(count(reportedScenarios.count, "scenario")), \(count(reportedCurveIDs.count, "curve")) and "
+            + "\(count(fetchCosts.count, "fetch cost")); the walks of its \(count(sweeps.count, "IRQ sweep")) are in those scenarios"
     }
 }

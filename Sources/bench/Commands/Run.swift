@@ -85,8 +85,8 @@ struct Run: ParsableCommand {
             throw ExitCode.failure
         }
         let display = ProgressDisplay(enabled: !quiet)
-        display.note("suite \(definition.name): \(definition.scenarios.count) scenarios, \(definition.sweeps.count) IRQ sweeps, "
-                     + "\(definition.curves.count) curves on \(definition.cpus.joined(separator: ", ")), \(jobs) workers")
+        display.note("suite \(definition.name) on \(definition.cpus.joined(separator: ", ")) with \(jobs) workers: "
+                     + definition.reportedCounts)
         let runner = SuiteRunner(environment: environment, jobs: jobs) { display.update($0) }
         let output = runner.run(definition)
         display.finish()
