@@ -25,8 +25,8 @@ import TestSupport
         return fallback
     }
 
-    static func bench(_ arguments: [String], timeout: TimeInterval = 300) throws -> SubprocessResult {
-        try Subprocess.run(try benchExecutable(), arguments, timeout: timeout)
+    static func bench(_ arguments: [String], timeout: TimeInterval = 300, environment: [String: String] = [:]) throws -> SubprocessResult {
+        try Subprocess.run(try benchExecutable(), arguments, timeout: timeout, environment: environment)
     }
 
     /// The shared quick run: its results folder.

@@ -1,3 +1,4 @@
+import DebugInfo
 import Testing
 @testable import Harness
 
@@ -53,6 +54,46 @@ struct FetchCostTests {
         }
         #expect(error.code == .costNeedsFunctionEntry)
         #expect(error.span == DefinitionSpan(start: 13, length: 3))
+    }
+}
+
+/// Without libdw a definition that needs the guest's DWARF types is unavailable, not wrong; anything
+/// else that stops a fetch cost is still an error (runs only need the guest image: the DWARF is injected).
+@Suite struct FetchCostDebugInfoTests {
+    static let plan = FetchCostMeasurement.Plan(warmup: 1, measured: 2)
+    static let noLibDW: Result<DWARFProgram, Error> = .failure(DebugInfoError.libdwUnavailable(reason: "cannot load test"))
+
+    @Test func aTypedDefinitionWithoutLibDWIsUnavailable() throws {
+        let error = try #require(throws: FetchCostUnavailable.self) {
+            try FetchCostMeasurement.measure(definitions: ["f pb_wl_typed obj->balance"], cpu: "cortex-a72", plan: Self.plan,
+                                             environment: try MeasurementEnvironment(), debugInfo: Self.noLibDW)
+        }
+        #expect(error.definition == "f pb_wl_typed obj->balance")
+        #expect(error.reason == "the parameter name 'obj' needs the guest's DWARF, which is unavailable: libdw is unavailable: cannot load test")
+    }
+
+    @Test func otherProblemsStayErrorsWithoutLibDW() throws {
+        let environment = try MeasurementEnvironment()
+        // DWARF missing for another reason than libdw: a failure.
+        let noDWARF = try #require(throws: ProbeDefinitionError.self) {
+            try FetchCostMeasurement.measure(definitions: ["f pb_wl_typed obj->balance"], cpu: "cortex-a72", plan: Self.plan,
+                                             environment: environment,
+                                             debugInfo: .failure(DebugInfoError.noDebugInfo(path: "guest.elf")))
+        }
+        #expect(noDWARF.code == .debugInfoUnavailable)
+        // A definition whose cost cannot be measured, and one naming no function: failures, libdw or not.
+        for (definition, code) in [("p pb_wl_typed+12 %x0", ProbeDefinitionError.Code.costNeedsFunctionEntry),
+                                   ("p pb_no_such_function obj->balance", .unknownFunction)] {
+            let error = try #require(throws: ProbeDefinitionError.self) {
+                try FetchCostMeasurement.measure(definitions: [definition], cpu: "cortex-a72", plan: Self.plan,
+                                                 environment: environment, debugInfo: Self.noLibDW)
+            }
+            #expect(error.code == code, "\(definition): \(error)")
+        }
+        // Untyped arguments need no DWARF: measured.
+        let untyped = try FetchCostMeasurement.measure(definitions: ["p pb_wl_typed %x0 %x1"], cpu: "cortex-a72", plan: Self.plan,
+                                                       environment: environment, debugInfo: Self.noLibDW)
+        #expect(untyped.first?.arguments == 2)
     }
 }
 

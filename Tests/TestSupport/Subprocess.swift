@@ -35,11 +35,17 @@ public struct SubprocessError: Error, CustomStringConvertible {
 /// Runs programs with captured output and a timeout.
 public enum Subprocess {
     /// Runs `executable` with `arguments`, collecting standard output and error, killing it after `timeout` seconds.
-    public static func run(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 60) throws -> SubprocessResult {
-        let commandLine = ([executable.path] + arguments).joined(separator: " ")
+    /// `environment` adds to (or overrides) this process's environment for the child.
+    public static func run(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 60,
+                           environment: [String: String] = [:]) throws -> SubprocessResult {
+        let commandLine = (environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [executable.path] + arguments)
+            .joined(separator: " ")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

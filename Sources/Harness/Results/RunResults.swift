@@ -19,10 +19,14 @@ public struct RunResults: Codable, Sendable, Equatable {
     /// The cost of fetching typed probe arguments, per definition and CPU (added within schema 1:
     /// absent in older files, read as empty).
     public var fetchCosts: [FetchCost]
+    /// Fetch costs this host could not measure (libdw, which reads the guest's DWARF types, is
+    /// unavailable), with the reason: not figures, and not failures (added within schema 1: absent
+    /// in older files, read as empty).
+    public var unavailableFetchCosts: [UnavailableFetchCost]
 
     public init(run: RunInfo, environment: EnvironmentInfo, scenarios: [ScenarioResult],
                 scaling: [ScalingCurve], host: HostPerformance, failures: [MeasurementFailure] = [],
-                fetchCosts: [FetchCost] = []) {
+                fetchCosts: [FetchCost] = [], unavailableFetchCosts: [UnavailableFetchCost] = []) {
         schemaVersion = Self.currentSchemaVersion
         self.run = run
         self.environment = environment
@@ -31,10 +35,11 @@ public struct RunResults: Codable, Sendable, Equatable {
         self.host = host
         self.failures = failures
         self.fetchCosts = fetchCosts
+        self.unavailableFetchCosts = unavailableFetchCosts
     }
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, run, environment, scenarios, scaling, host, failures, fetchCosts
+        case schemaVersion, run, environment, scenarios, scaling, host, failures, fetchCosts, unavailableFetchCosts
     }
 
     public init(from decoder: Decoder) throws {
@@ -47,6 +52,21 @@ public struct RunResults: Codable, Sendable, Equatable {
         host = try container.decode(HostPerformance.self, forKey: .host)
         failures = try container.decode([MeasurementFailure].self, forKey: .failures)
         fetchCosts = try container.decodeIfPresent([FetchCost].self, forKey: .fetchCosts) ?? []
+        unavailableFetchCosts = try container.decodeIfPresent([UnavailableFetchCost].self, forKey: .unavailableFetchCosts) ?? []
+    }
+}
+
+/// A fetch cost (definition on a CPU) the run could not measure, and why.
+public struct UnavailableFetchCost: Codable, Sendable, Equatable {
+    /// The definition as given.
+    public var definition: String
+    public var cpu: String
+    public var reason: String
+
+    public init(definition: String, cpu: String, reason: String) {
+        self.definition = definition
+        self.cpu = cpu
+        self.reason = reason
     }
 }
 

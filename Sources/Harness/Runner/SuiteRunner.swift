@@ -33,6 +33,8 @@ public struct SuiteRunner: Sendable {
         public var scaling: [ScalingCurve]
         public var failures: [MeasurementFailure]
         public var fetchCosts: [FetchCost]
+        /// Fetch costs that could not be measured on this host (libdw unavailable): not failures.
+        public var unavailableFetchCosts: [UnavailableFetchCost]
         /// The emulator's runs for the suite, per timing mode.
         public var runs: [String: SuiteRunTime]
     }
@@ -61,6 +63,7 @@ public struct SuiteRunner: Sendable {
         case sweep([WalkVerification])
         case curve([ScalingCurve])
         case fetchCost(FetchCost)
+        case fetchCostUnavailable(UnavailableFetchCost)
     }
 
     public func run(_ suite: Suite) -> Output {
@@ -95,12 +98,14 @@ public struct SuiteRunner: Sendable {
         var sweeps: [(SweepSpec, [WalkVerification])] = []
         var curves: [ScalingCurve] = []
         var fetchCosts: [FetchCost] = []
+        var unavailableFetchCosts: [UnavailableFetchCost] = []
         for (task, result) in results {
             switch result {
             case .success(.scenario(let scenario)): scenarios.append(scenario)
             case .success(.sweep(let walks)): if case .sweep(let spec) = task { sweeps.append((spec, walks)) }
             case .success(.curve(let produced)): curves.append(contentsOf: produced)
             case .success(.fetchCost(let cost)): fetchCosts.append(cost)
+            case .success(.fetchCostUnavailable(let unavailable)): unavailableFetchCosts.append(unavailable)
             case .failure(let error): failures.append(MeasurementFailure(id: task.label, reason: "\(error)"))
             default: break
             }
@@ -129,7 +134,8 @@ public struct SuiteRunner: Sendable {
         let runs = HostRunTime.difference(HostRunTime.processTotals(), runsBefore).mapValues {
             SuiteRunTime(instructions: $0.instructions, seconds: Double($0.nanoseconds) * 1e-9)
         }
-        return Output(scenarios: scenarios, scaling: curves, failures: failures, fetchCosts: fetchCosts, runs: runs)
+        return Output(scenarios: scenarios, scaling: curves, failures: failures, fetchCosts: fetchCosts,
+                      unavailableFetchCosts: unavailableFetchCosts, runs: runs)
     }
 
     /// `none` reported as a scenario (its overhead is zero by definition) to carry its walk results.
@@ -178,9 +184,16 @@ public struct SuiteRunner: Sendable {
         case .curve(let spec):
             return .curve(try ScalingRunner(environment: environment).measure(spec, plan: plan))
         case .fetchCost(let spec):
-            let costs = try FetchCostMeasurement.measure(
-                definitions: [spec.definition], cpu: spec.cpu,
-                plan: FetchCostMeasurement.Plan(warmup: plan.warmup, measured: plan.measured), environment: environment)
+            let costs: [FetchCost]
+            do {
+                costs = try FetchCostMeasurement.measure(
+                    definitions: [spec.definition], cpu: spec.cpu,
+                    plan: FetchCostMeasurement.Plan(warmup: plan.warmup, measured: plan.measured), environment: environment)
+            } catch let unavailable as FetchCostUnavailable {
+                // libdw is missing on this host: recorded as unavailable, as libdw's walks are, not failed.
+                return .fetchCostUnavailable(UnavailableFetchCost(definition: spec.definition, cpu: spec.cpu,
+                                                                  reason: unavailable.reason))
+            }
             guard let cost = costs.first else {
                 throw MeasurementError.scenarioFailed(id: spec.definition, reason: "no fetch cost was measured")
             }

@@ -8,8 +8,9 @@ extension DesignReport {
 
     static func fetchCosts(_ index: ResultsIndex) -> ReportSection? {
         let costs = index.results.fetchCosts
+        let unavailable = index.results.unavailableFetchCosts
         let title = "What does fetching a typed argument cost, from pt_regs versus ftrace_regs?"
-        guard !costs.isEmpty else { return missing(title, "fetch costs of typed probe arguments") }
+        guard !costs.isEmpty || !unavailable.isEmpty else { return missing(title, "fetch costs of typed probe arguments") }
         let rows = costs.map { cost in
             [cost.cpu, cost.definition, cost.registers, cost.window, String(cost.arguments),
              cycles(cost.cyclesPerArgument), cycles(cost.marginalCyclesPerArgument), cycles(cost.recordCycles),
@@ -17,11 +18,19 @@ extension DesignReport {
         }
         var blocks: [ReportBlock] = [
             .paragraph("A probe written in the kernel's dynamic-event syntax is resolved against the guest's DWARF, compiled into a fetch program and run by the guest's handler on each hit. Its cost is the call window with the `fetch` handler minus the same window with the `count` handler on the same path, shared out over the arguments; an empty program gives the fixed cost of writing a record."),
-            .table(ReportTable(caption: "Fetch cost per call", headers: ["cpu", "definition", "registers", "window", "arguments",
-                                                                           "cycles per argument", "marginal per argument",
-                                                                           "record", "cycles per call"],
-                               rows: rows, numericColumns: Set(4...8))),
         ]
+        if !costs.isEmpty {
+            blocks.append(.table(ReportTable(caption: "Fetch cost per call", headers: ["cpu", "definition", "registers", "window", "arguments",
+                                                                                     "cycles per argument", "marginal per argument",
+                                                                                     "record", "cycles per call"],
+                                             rows: rows, numericColumns: Set(4...8))))
+        }
+        if !unavailable.isEmpty {
+            // libdw could not be loaded here: no figure, and no failure either (as libdw's walks).
+            blocks.append(.table(ReportTable(caption: "Fetch costs unavailable on this host (not measured)",
+                                             headers: ["cpu", "definition", "unavailable because"],
+                                             rows: unavailable.map { [$0.cpu, $0.definition, $0.reason] })))
+        }
         var verdicts: [String] = []
         for cpu in index.cpus {
             let here = costs.filter { $0.cpu == cpu }
@@ -53,9 +62,14 @@ extension DesignReport {
                 verdicts.append(sentence)
             }
         }
-        blocks.append(.verdict(verdicts.isEmpty
-            ? "Not answered by this run: no definition was measured on both a pt_regs and an ftrace_regs path."
-            : verdicts.joined(separator: " ")))
+        if verdicts.isEmpty, let first = unavailable.first {
+            blocks.append(.verdict("Not answered by this run: \(unavailable.count) of its \(costs.count + unavailable.count) fetch "
+                                   + "costs are unavailable on this host, not measured (\(first.reason))."))
+        } else {
+            blocks.append(.verdict(verdicts.isEmpty
+                ? "Not answered by this run: no definition was measured on both a pt_regs and an ftrace_regs path."
+                : verdicts.joined(separator: " ")))
+        }
         return ReportSection(title: title, blocks: blocks)
     }
 }

@@ -87,8 +87,10 @@ extension Suite {
     /// What a run of the suite reports, counted from the runner's own expansion
     /// (`Suite.reportedScenarios`, `Suite.reportedCurveIDs`): `bench list` and `bench run` print it.
     var reportedCounts: String {
-        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
-        return "\(count(reportedScenarios.count, "scenario")), \(count(reportedCurveIDs.count, "curve")) and "
-            + "\(count(fetchCosts.count, "fetch cost")); the walks of its \(count(sweeps.count, "IRQ sweep")) are in those scenarios"
+        "\(counted(reportedScenarios.count, "scenario")), \(counted(reportedCurveIDs.count, "curve")) and "
+            + "\(counted(fetchCosts.count, "fetch cost")); the walks of its \(counted(sweeps.count, "IRQ sweep")) are in those scenarios"
     }
 }
+
+/// `number` and `noun`, plural unless the number is 1.
+func counted(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }

@@ -11,7 +11,8 @@ struct Run: ParsableCommand {
         discussion: """
         Results go to <out>/runs/<timestamp>-<commit>/, and <out>/latest points at the newest run. \
         A run is published in one step at the end, so an interrupted run leaves earlier runs untouched. \
-        Exit status: 0 when every scenario was measured, 1 when any failed (they are listed in the report).
+        Exit status: 0 when every scenario was measured, 1 when any failed (they are listed in the report); \
+        a fetch cost this host cannot measure (libdw unavailable) is listed as unavailable, not failed.
         """)
 
     @Option(help: "The suite: a name under Benchmarks/Suites (default, quick, full) or a path to a suite file.")
@@ -111,7 +112,7 @@ struct Run: ParsableCommand {
             scenarios: output.scenarios, scaling: output.scaling,
             host: HostPerformance(instructionsPerSecond: throughput, peakResidentBytes: RunContext.peakResidentBytes,
                                   suiteRuns: noHostThroughput ? nil : output.runs),
-            failures: output.failures, fetchCosts: output.fetchCosts)
+            failures: output.failures, fetchCosts: output.fetchCosts, unavailableFetchCosts: output.unavailableFetchCosts)
         let folder: URL
         do {
             folder = try store.publishRun(named: "\(RunContext.timestamp(started))-\(commit)") { identifier in
@@ -123,8 +124,15 @@ struct Run: ParsableCommand {
             throw ExitCode.failure
         }
 
-        print("\(results.scenarios.count) scenarios, \(results.scaling.count) curves in \(String(format: "%.1f", wallSeconds)) s "
-              + "(peak memory \(results.host.peakResidentBytes / 1_048_576) MB)")
+        let unavailable = results.unavailableFetchCosts
+        let fetchCosts = counted(results.fetchCosts.count, "fetch cost") + (unavailable.isEmpty ? "" : " (\(unavailable.count) more unavailable)")
+        print("\(counted(results.scenarios.count, "scenario")), \(counted(results.scaling.count, "curve")), \(fetchCosts) in "
+              + "\(String(format: "%.1f", wallSeconds)) s (peak memory \(results.host.peakResidentBytes / 1_048_576) MB)")
+        if !unavailable.isEmpty {
+            // Not measurable on this host, as libdw's walks are not: reported, and not a failure of the run.
+            print("\(unavailable.count) fetch cost(s) unavailable, not measured:")
+            for cost in unavailable { print("  '\(cost.definition)'@\(cost.cpu): \(cost.reason)") }
+        }
         let runSpeeds = output.runs.sorted(by: { $0.key < $1.key }).map { mode, runs in
             "\(mode) \(String(format: "%.1f", Double(runs.instructions) / 1e6))M at "
                 + "\(String(format: "%.0f", runs.instructionsPerSecond / 1e6))M/s"

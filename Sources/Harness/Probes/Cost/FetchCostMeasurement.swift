@@ -47,19 +47,32 @@ public enum FetchCostMeasurement {
     /// Measures every definition on `cpu`.
     ///
     /// - Parameter workload: what to run; by default the workload that calls the probed function.
-    /// - Throws: ``ProbeDefinitionError`` for a definition that does not resolve (or probes past the
+    /// - Parameter debugInfo: the guest's DWARF; by default read from the environment's image with libdw.
+    /// - Throws: ``FetchCostUnavailable`` for a definition that needs the guest's DWARF types while
+    ///   libdw cannot be loaded (the figure is unavailable on this host, not wrong);
+    ///   ``ProbeDefinitionError`` for a definition that does not resolve (or probes past the
     ///   function entry, where the entry window cannot see the handler), `MeasurementError` when
     ///   a window is missing or the probe did not fire, guest errors as they come.
     public static func measure(definitions: [String], cpu: String, workload: ProbeWorkload? = nil, plan: Plan = Plan(),
-                               environment: MeasurementEnvironment) throws -> [FetchCost] {
+                               environment: MeasurementEnvironment,
+                               debugInfo: Result<DWARFProgram, Error>? = nil) throws -> [FetchCost] {
         guard CPUProfile.named(cpu) != nil else {
             throw MeasurementError.scenarioFailed(id: "fetch cost", reason: "unknown CPU profile '\(cpu)' (known: \(MachineTiming.profileNames.joined(separator: ", ")))")
         }
         let reference = try environment.makeKernel()
-        let image = ProbeTargetImage(kernel: reference, debugInfo: Result { try DWARFProgram(elfPath: environment.imageURL.path) })
-        let resolver = ProbeResolver(image: image)
+        let debugInfo = debugInfo ?? Result { try DWARFProgram(elfPath: environment.imageURL.path) }
+        var libdwUnavailable = false
+        if case .failure(DebugInfoError.libdwUnavailable) = debugInfo { libdwUnavailable = true }
+        let resolver = ProbeResolver(image: ProbeTargetImage(kernel: reference, debugInfo: debugInfo))
         return try definitions.map { definition in
-            let compiled = try FetchProgramCompiler.compile(try resolver.resolve(definition))
+            let resolved: ResolvedProbe
+            do {
+                resolved = try resolver.resolve(definition)
+            } catch let error as ProbeDefinitionError where libdwUnavailable && error.code == .debugInfoUnavailable {
+                // Only libdw's absence: the definition may well be right, and a host with libdw measures it.
+                throw FetchCostUnavailable(definition: definition, reason: error.message)
+            }
+            let compiled = try FetchProgramCompiler.compile(resolved)
             return try measure(compiled, cpu: cpu, workload: workload, plan: plan, environment: environment)
         }
     }
@@ -165,4 +178,21 @@ public enum FetchCostMeasurement {
         try session.detach()
         return probe.isReturn ? traces.averageExit : traces.averageEntry
     }
+}
+
+/// A fetch cost that cannot be measured on this host: its definition needs the guest's DWARF types
+/// (a parameter name, `->`/`.` members) and libdw, which reads them, cannot be loaded. Runs record
+/// it as unavailable with `reason`, never as a figure and never as a failure.
+public struct FetchCostUnavailable: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The definition as given.
+    public var definition: String
+    /// What needed the DWARF and why libdw is unavailable.
+    public var reason: String
+
+    public init(definition: String, reason: String) {
+        self.definition = definition
+        self.reason = reason
+    }
+
+    public var description: String { "the fetch cost of '\(definition)' is unavailable: \(reason)" }
 }
