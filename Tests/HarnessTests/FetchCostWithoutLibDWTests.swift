@@ -8,8 +8,8 @@ import TestSupport
 /// names a library that does not exist (libdw is loaded once per process, so `bench` runs in a child).
 ///
 /// A fetch cost whose definition needs the guest's DWARF types is unavailable there, as libdw's walks
-/// are: recorded with the reason, never a figure, never a failure of the run. The default suite's
-/// fetch costs used to fail the whole run (exit 1).
+/// are: recorded with the reason, never a figure, never a failure of the run; `bench compare` does
+/// not judge its metrics. The default suite's fetch costs used to fail the whole run (exit 1).
 @Suite(.serialized) struct FetchCostWithoutLibDWTests {
     static let suites = BenchEndToEndTests.packageRoot.appending(path: "Benchmarks/Suites")
     static let missingLibrary = "libdw-does-not-exist.so.42"
@@ -54,6 +54,20 @@ import TestSupport
             #expect(section.contains("**Verdict:** Not answered by this run: 2 of its 2 fetch costs are unavailable on this host"),
                     "\(section)")
             #expect(!report.contains("task(s) could not be measured"), "nothing failed")
+
+            // Against a run that measured them: their metrics are not judged, not lost. (The shared
+            // quick run measured none if this whole test process runs without libdw.)
+            let measured = try BenchEndToEndTests.quickRun.get().appending(path: "results.json")
+            let baseline = try RunResults.load(from: measured)
+            let fetchKeys = baseline.namedMetrics.map(\.key).filter { $0.hasPrefix("fetch ") }
+            #expect(fetchKeys.count == 3 * baseline.fetchCosts.count)
+            let compare = try BenchEndToEndTests.bench(["compare", "--no-host", "--baseline", measured.path, folder.path])
+            let table = String(decoding: compare.standardOutput, as: UTF8.self)
+            #expect(compare.status == 0, "\(compare.summary)\n\(table)")
+            for key in fetchKeys {
+                #expect(table.contains("| not judged | \(key) |"), "\(key)")
+            }
+            #expect(fetchKeys.isEmpty || table.contains("fetch cost unavailable in this run: "))
         }
     }
 
@@ -89,5 +103,28 @@ import TestSupport
         let results = try RunResults.load(from: committed)
         #expect(results.unavailableFetchCosts.isEmpty)
         #expect(!results.fetchCosts.isEmpty)
+    }
+
+    @Test func compareDoesNotJudgeTheMetricsOfAnUnavailableFetchCost() {
+        let cost = FetchCost(definition: "f pb_wl_typed obj->balance", canonicalDefinition: "f:fprobes/pb_wl_typed__entry pb_wl_typed",
+                             mechanism: "fprobe", registers: "ftrace_regs", window: "entry", cpu: "cortex-a72", workload: "typed",
+                             arguments: 1, fetchOps: 3, measuredCalls: 4, withFetch: WindowCounters(cycles: 1200),
+                             withEmptyRecord: WindowCounters(cycles: 1100), withCount: WindowCounters(cycles: 1000))
+        var baseline = ResultsFixtures.run("base", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 40)])
+        baseline.fetchCosts = [cost]
+        var current = baseline
+        current.fetchCosts = []
+        // Simply missing: coverage was lost.
+        #expect(ResultsComparison(baseline: baseline, current: current).exitStatus == 2)
+        // Unavailable on this host: not judged.
+        current.unavailableFetchCosts = [UnavailableFetchCost(definition: cost.definition, cpu: cost.cpu, reason: "libdw is unavailable: test")]
+        let comparison = ResultsComparison(baseline: baseline, current: current)
+        #expect(comparison.exitStatus == 0)
+        let fetchChanges = comparison.changes.filter { $0.key.hasPrefix("fetch ") }
+        #expect(fetchChanges.count == 3)
+        #expect(fetchChanges.allSatisfy { $0.verdict == .skipped && $0.note == "fetch cost unavailable in this run: libdw is unavailable: test" })
+        // The same definition on another CPU is not covered by it.
+        current.unavailableFetchCosts[0].cpu = "cortex-a53"
+        #expect(ResultsComparison(baseline: baseline, current: current).exitStatus == 2)
     }
 }

@@ -28,15 +28,20 @@ public struct NamedMetric: Sendable, Equatable {
 }
 
 extension RunResults {
-    /// Key prefixes of walk metrics this run could not produce because the walker was unavailable
-    /// (e.g. libdw could not be loaded), with the reason: comparisons skip them rather than call them lost.
-    public var unavailableMetricPrefixes: [(prefix: String, reason: String)] {
-        scenarios.flatMap { scenario in
+    /// Key prefixes of metrics this run could not produce because something they need was unavailable
+    /// (e.g. libdw could not be loaded: its walks, and fetch costs that need the guest's DWARF types),
+    /// with what was unavailable and why: comparisons skip them rather than call them lost.
+    public var unavailableMetricPrefixes: [(prefix: String, what: String, reason: String)] {
+        let walks = scenarios.flatMap { scenario in
             scenario.walks.compactMap { walk in
-                walk.unavailable.map { ("\(scenario.id) · \(walk.point.rawValue) walks by \(walk.walker.rawValue)", $0) }
+                walk.unavailable.map { ("\(scenario.id) · \(walk.point.rawValue) walks by \(walk.walker.rawValue)", "walker", $0) }
             }
         }
+        return walks + unavailableFetchCosts.map { ("\(Self.fetchCostPrefix($0.definition, cpu: $0.cpu)) · ", "fetch cost", $0.reason) }
     }
+
+    /// The start of a fetch cost's metric keys.
+    static func fetchCostPrefix(_ definition: String, cpu: String) -> String { "fetch '\(definition)'@\(cpu)" }
 
     /// Every metric of the run, flattened to named values with their direction.
     public var namedMetrics: [NamedMetric] {
@@ -75,7 +80,7 @@ extension RunResults {
             }
         }
         for cost in fetchCosts {
-            let prefix = "fetch '\(cost.definition)'@\(cost.cpu)"
+            let prefix = Self.fetchCostPrefix(cost.definition, cpu: cost.cpu)
             add("\(prefix) · cycles per argument", cost.cyclesPerArgument)
             add("\(prefix) · cycles per call", cost.fetchCycles)
             add("\(prefix) · record cycles", cost.recordCycles)

@@ -96,7 +96,7 @@ public struct ResultsComparison: Sendable {
             case let (before?, nil):
                 if let unavailable = unavailable.first(where: { key.hasPrefix($0.prefix) }) {
                     changes.append(MetricChange(key: key, baseline: before.value, current: nil, verdict: .skipped,
-                                                note: "walker unavailable in this run: \(unavailable.reason)"))
+                                                note: "\(unavailable.what) unavailable in this run: \(unavailable.reason)"))
                     continue
                 }
                 let verdict: MetricChange.Verdict = before.kind == .statistical ? .skipped : .removed
