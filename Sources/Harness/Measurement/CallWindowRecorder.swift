@@ -60,6 +60,8 @@ final class CallWindowRecorder {
     }
 
     private var current: OpenCall?
+    /// What to do at the call instruction of the call with this index (e.g. start attributing timing).
+    private var atCall: (index: Int, action: () -> Void)?
 
     static let returnWord: UInt32 = 0xD65F_03C0
 
@@ -98,6 +100,10 @@ final class CallWindowRecorder {
         self.addresses = addresses
         machine = driver.machine
         driver.on(addresses.callSite) { [unowned self] _ in
+            if let pending = atCall, pending.index == traces.count {
+                atCall = nil
+                pending.action()
+            }
             current = OpenCall(start: Moment(machine), callerSP: machine.sp)
             machine.resetStackLowWater()
         }
@@ -147,9 +153,13 @@ final class CallWindowRecorder {
     /// share it because every host call enters the guest's driver from outside, and the first call
     /// after that entry pays for predictor state the host call's set-up left behind (ftrace-args on
     /// `args` paid 10 cycles more): split in two host calls, the measured average depended on how
-    /// many calls were measured. Returns nil if a call did not pass every measurement point.
-    func steadyTraces(warmup: Int, measured: Int, run: (_ count: Int, _ phase: String) throws -> Void) throws -> [CallTrace]? {
+    /// many calls were measured. `beforeMeasuredCalls` runs at the first measured call's call
+    /// instruction. Returns nil if a call did not pass every measurement point.
+    func steadyTraces(warmup: Int, measured: Int, beforeMeasuredCalls: (() -> Void)? = nil,
+                      run: (_ count: Int, _ phase: String) throws -> Void) throws -> [CallTrace]? {
         traces.removeAll()
+        atCall = beforeMeasuredCalls.map { (warmup, $0) }
+        defer { atCall = nil }
         try run(warmup + measured, warmup > 0 ? "calls.warmup and calls.measured" : "calls.measured")
         let all = takeTraces()
         guard all.count == warmup + measured else { return nil }
