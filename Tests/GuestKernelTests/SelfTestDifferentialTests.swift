@@ -18,6 +18,13 @@ import TestSupport
     static func runSelfTest() throws -> (output: String, status: Int64) {
         let image = try ELFImage(contentsOf: try GuestKernel.imageURL(.selfTest))
         let machine = Machine(image: image)
+        // The self-test patches code on every path: hold it to the cache maintenance rules.
+        let symbols = SymbolTable(image: image)
+        let code = try [(GuestABI.Symbol.textStart, GuestABI.Symbol.textEnd), ("pb_near_area_start", "pb_near_area_end")]
+            .map { start, end in
+                try #require(symbols.address(of: start))..<(try #require(symbols.address(of: end)))
+            }
+        machine.requireCodeMaintenance(in: code + [GuestABI.moduleAreaBase..<(GuestABI.moduleAreaBase + GuestABI.moduleAreaSize)])
         var output: [UInt8] = []
         machine.consoleOutput = { output.append($0) }
         let stop = machine.run(instructionLimit: 2_000_000_000)

@@ -157,6 +157,7 @@ extension Machine {
         selectStackPointer(exceptionStack: true)
         exclusiveMonitor = nil
         counters.exceptions &+= 1
+        trackContextSynchronization()
         lastVectorEntry = VectorEntry(vector: vector, instructions: counters.instructions)
         model.exceptionTaken(from: returnAddress, to: vector)
         controlFlowObserver?.exceptionTaken(at: returnAddress, to: vector, stackPointer: sp)
@@ -196,6 +197,7 @@ extension Machine {
             pstate.singleStep = restored.singleStep && softwareStepActive
         }
         exclusiveMonitor = nil
+        trackContextSynchronization()
         let target = system.elr
         controlFlowObserver?.exceptionReturned(from: site, to: target, stackPointer: sp)
         pc = target

@@ -396,8 +396,13 @@ extension Machine {
                 pendingStop = .halted(immediate: UInt16(inst.imm), pc: address)
             }
             return .exited
-        case .hint, .waitForInterrupt, .waitForEvent, .dataSynchronizationBarrier, .dataMemoryBarrier,
-             .instructionSynchronizationBarrier:
+        case .dataSynchronizationBarrier:
+            trackDataSynchronizationBarrier(option: inst.option)
+            endsBlock = inst.operation.endsBlock
+        case .instructionSynchronizationBarrier:
+            trackContextSynchronization()
+            endsBlock = inst.operation.endsBlock
+        case .hint, .waitForInterrupt, .waitForEvent, .dataMemoryBarrier:
             endsBlock = inst.operation.endsBlock
         case .clearExclusive:
             exclusiveMonitor = nil
@@ -425,6 +430,7 @@ extension Machine {
             // With the MMU off there is no translation to fault, and maintenance by address
             // makes no access that could abort: an address with nothing behind it is fine.
             if operation.takesAddress { dataAddress = x[rn] }
+            trackCacheMaintenance(operation, address: x[rn])
         case .zeroCacheBlock:
             let target = x[rn] & ~(CoreIdentification.zeroBlockSize - 1)
             currentStorePC = address

@@ -47,10 +47,12 @@ extension Machine {
             }
             // A fetchable PC's hook is a flag in its decoded page (no set lookup per block); one
             // that cannot be fetched is looked up, so a hook there still stops before the fault.
+            // The flag also marks code lines whose fetch must be checked for maintenance first.
             let page = pc & 3 == 0 ? cache.page(containing: pc, memory: memory) : nil
             let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
-            let hooked = if let page { page.hooked[index] } else { !hooks.isEmpty && hooks.contains(pc) }
-            if hooked {
+            let flagged = if let page { page.hooked[index] } else { !hooks.isEmpty && hooks.contains(pc) }
+            if flagged && page != nil && coherence.isEnforced && stopIfIncoherentFetch(at: pc) { continue }
+            if flagged && (page == nil || hooks.contains(pc)) {
                 if resumingFromHook == pc {
                     resumingFromHook = nil
                 } else {

@@ -47,6 +47,8 @@ public final class Machine {
     public var watchedWriteHandler: ((UInt64, UInt64, Int) -> Void)?
     /// The ranges `watchWrites(to:)` covers (memory watches whole pages; writes are filtered here).
     var watchedRanges: [Range<UInt64>] = []
+    /// Code lines the guest wrote and must maintain before fetching (`requireCodeMaintenance(in:)`).
+    var coherence = CodeCoherenceTracker()
 
     /// The lowest stack pointer value seen since `resetStackLowWater()`.
     public internal(set) var stackLowWater: UInt64 = .max
@@ -98,6 +100,7 @@ public final class Machine {
             if watchedRanges.contains(where: { $0.overlaps(written) }) {
                 watchedWriteHandler?(currentStorePC, address, count)
             }
+            if coherence.isEnforced { trackCodeWrite(address, count: count) }
         }
         memory.deviceAccessHandler = { [unowned self] in
             irqLine = interruptController.irqAsserted
@@ -112,8 +115,8 @@ public final class Machine {
     /// template must have no hooks, watches, observer or cycle model (what a boot leaves).
     public convenience init(copying template: Machine) {
         precondition(template.hooks.isEmpty && template.watchedRanges.isEmpty && template.controlFlowObserver == nil
-                     && template.timing == .functional && template.timingState.isEmpty,
-                     "a machine to copy must have no hooks, watches, observer or cycle model")
+                     && template.timing == .functional && template.timingState.isEmpty && !template.coherence.isEnforced,
+                     "a machine to copy must have no hooks, watches, enforced code maintenance, observer or cycle model")
         self.init()
         memory.copyContents(of: template.memory)
         registers.update(from: template.registers, count: RegisterSlot.count)
@@ -252,8 +255,8 @@ public final class Machine {
     public func stopWatchingWrites(to range: Range<UInt64>) {
         watchedRanges.removeAll { $0 == range }
         memory.setWatched(range, false)
-        // Pages another watched range still covers stay watched.
-        for other in watchedRanges { memory.setWatched(other, true) }
+        // Pages another watched range (or an enforced code range) still covers stay watched.
+        rewatchPages()
     }
 
     // MARK: Host calls into the guest

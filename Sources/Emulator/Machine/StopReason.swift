@@ -28,6 +28,9 @@ public struct MachineFault: Error, Sendable, Equatable, CustomStringConvertible 
         case unsupportedSemihostingCall(UInt64)
         /// A guest operation outside what the machine models (e.g. enabling the MMU, returning to EL0).
         case unsupportedOperation(String)
+        /// An instruction fetched from a code line the guest wrote without the cache maintenance and
+        /// context synchronization the architecture requires (only with `requireCodeMaintenance(in:)`).
+        case incoherentInstructionFetch(line: UInt64)
     }
 
     public var kind: Kind

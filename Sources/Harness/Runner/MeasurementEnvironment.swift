@@ -49,7 +49,12 @@ public final class MeasurementEnvironment: Sendable {
     /// A freshly booted guest on its own machine: a copy of the one booted kernel, which is what
     /// booting again would give (booting each took a fifth of a default-suite run's host time).
     func makeKernel() throws -> GuestKernel {
-        GuestKernel(copying: booted)
+        let kernel = GuestKernel(copying: booted)
+        // Every path's patching is held to the architecture's cache maintenance rules: a fetch
+        // of code the guest wrote without them stops the scenario instead of running either copy.
+        let text = try kernel.address(of: GuestABI.Symbol.textStart)..<(try kernel.address(of: GuestABI.Symbol.textEnd))
+        kernel.machine.requireCodeMaintenance(in: [text] + Self.trampolineRegions(of: kernel).map(\.range))
+        return kernel
     }
 
     /// libdw's unwinder for this image, lent for as long as the references are held (one per

@@ -1,0 +1,156 @@
+import A64
+
+/// Instruction fetch of code the guest modifies, held to the architecture's rules.
+///
+/// By default a guest write to code takes effect at the next fetch, as if its cache maintenance
+/// were free and complete. With `Machine.requireCodeMaintenance(in:)`, a 64-byte line the guest
+/// wrote in those ranges may be fetched from again only after the sequence the Arm ARM requires
+/// for modified instructions on a core that advertises neither CTR_EL0.IDC nor DIC (Cortex-A53 and
+/// -A72): DC CVAU of the line, a DSB, IC IVAU of the line (or IC IALLU), a DSB, and a context
+/// synchronization event (ISB, exception entry or exception return). Fetching it earlier could
+/// execute the old instruction or the new one, so the machine stops with a fault naming the step
+/// the guest left out. Host writes (loading, the harness's requests) are not tracked.
+struct CodeCoherenceTracker {
+    /// How far a written line has got through the required sequence.
+    enum Step: Int, Sendable {
+        case written, cleaned, cleanCompleted, invalidated, invalidateCompleted
+
+        /// What the line still needs next, for the fault's message.
+        var missing: String {
+            switch self {
+            case .written: return "DC CVAU (clean to the point of unification)"
+            case .cleaned: return "a DSB after DC CVAU"
+            case .cleanCompleted: return "IC IVAU (invalidate the instruction cache)"
+            case .invalidated: return "a DSB after IC IVAU"
+            case .invalidateCompleted: return "an ISB (or exception entry or return) after the invalidation"
+            }
+        }
+    }
+
+    static let lineBytes: UInt64 = 64
+
+    /// Where guest writes are tracked (empty: coherence is immediate).
+    private(set) var ranges: [Range<UInt64>] = []
+    /// Written lines not yet synchronized, by line address.
+    private(set) var lines: [UInt64: Step] = [:]
+
+    var isEnforced: Bool { !ranges.isEmpty }
+
+    static func line(of address: UInt64) -> UInt64 { address & ~(lineBytes - 1) }
+
+    mutating func enforce(in ranges: [Range<UInt64>]) {
+        self.ranges = ranges
+    }
+
+    /// A guest write of `count` bytes at `address`: returns the lines newly unsynchronized.
+    mutating func written(_ address: UInt64, count: Int) -> [UInt64] {
+        let written = address..<(address &+ UInt64(count))
+        guard ranges.contains(where: { $0.overlaps(written) }) else { return [] }
+        var newlyMarked: [UInt64] = []
+        var line = Self.line(of: address)
+        while line < written.upperBound {
+            if lines.updateValue(.written, forKey: line) == nil { newlyMarked.append(line) }
+            line &+= Self.lineBytes
+        }
+        return newlyMarked
+    }
+
+    /// Cache maintenance by the guest.
+    mutating func maintained(_ operation: CacheOperation, address: UInt64) {
+        guard !lines.isEmpty else { return }
+        switch operation {
+        case .dcCvaU, .dcCvaC, .dcCivaC:
+            advance(Self.line(of: address), from: .written, to: .cleaned)
+        case .icIvaU:
+            advance(Self.line(of: address), from: .cleanCompleted, to: .invalidated)
+        case .icIallU, .icIallUIS:
+            for (line, step) in lines where step == .cleanCompleted { lines[line] = .invalidated }
+        case .dcIvaC, .dcIsw, .dcCsw, .dcCisw:
+            break
+        }
+    }
+
+    /// A DSB completed: maintenance issued before it is complete.
+    mutating func dataBarrier() {
+        for (line, step) in lines {
+            if step == .cleaned { lines[line] = .cleanCompleted } else if step == .invalidated { lines[line] = .invalidateCompleted }
+        }
+    }
+
+    /// A context synchronization event: returns the lines now coherent again.
+    mutating func contextSynchronized() -> [UInt64] {
+        let synchronized = lines.filter { $0.value == .invalidateCompleted }.map(\.key)
+        for line in synchronized { lines[line] = nil }
+        return synchronized
+    }
+
+    /// The step a fetch at `address` still lacks, if its line is not synchronized.
+    func missingStep(at address: UInt64) -> Step? {
+        lines.isEmpty ? nil : lines[Self.line(of: address)]
+    }
+
+    private mutating func advance(_ line: UInt64, from: Step, to: Step) {
+        if lines[line] == from { lines[line] = to }
+    }
+}
+
+extension Machine {
+    /// Holds fetches of code the guest writes in `ranges` to the architecture's maintenance rules
+    /// (`CodeCoherenceTracker`): a line fetched before its write was cleaned, invalidated and
+    /// synchronized stops the machine with an `incoherentInstructionFetch` fault. Writes are
+    /// tracked from now on; an empty list turns the check off again.
+    public func requireCodeMaintenance(in ranges: [Range<UInt64>]) {
+        for line in coherence.lines.keys { cache.setCoherenceMark(line: line, false, memory: memory) }
+        coherence = CodeCoherenceTracker()
+        coherence.enforce(in: ranges)
+        rewatchPages()
+    }
+
+    /// Lines the guest wrote in the enforced ranges and has not yet made fetchable, lowest first.
+    public var unsynchronizedCodeLines: [UInt64] { coherence.lines.keys.sorted() }
+
+    /// A guest write to a watched page: tracks it if it falls in an enforced range.
+    func trackCodeWrite(_ address: UInt64, count: Int) {
+        for line in coherence.written(address, count: count) {
+            cache.setCoherenceMark(line: line, true, memory: memory)
+            blockBreakRequested = true
+        }
+    }
+
+    /// DC/IC maintenance by address (or IC IALLU) the guest executed.
+    @inline(__always)
+    func trackCacheMaintenance(_ operation: CacheOperation, address: UInt64) {
+        if !coherence.lines.isEmpty { coherence.maintained(operation, address: address) }
+    }
+
+    /// A DSB the guest executed (not SSBB or PSSBB).
+    @inline(__always)
+    func trackDataSynchronizationBarrier(option: UInt8) {
+        guard !coherence.lines.isEmpty, option != BarrierOption.speculativeStoreBypass,
+              option != BarrierOption.physicalSpeculativeStoreBypass else { return }
+        coherence.dataBarrier()
+    }
+
+    /// An ISB, exception entry or exception return: lines whose maintenance completed become fetchable.
+    @inline(__always)
+    func trackContextSynchronization() {
+        guard !coherence.lines.isEmpty else { return }
+        for line in coherence.contextSynchronized() { cache.setCoherenceMark(line: line, false, memory: memory) }
+    }
+
+    /// Stops with a fault if the instruction at `address` lies in a line not yet synchronized.
+    /// Returns whether it stopped.
+    func stopIfIncoherentFetch(at address: UInt64) -> Bool {
+        guard let step = coherence.missingStep(at: address) else { return false }
+        let line = CodeCoherenceTracker.line(of: address)
+        stopWithFault(.incoherentInstructionFetch(line: line), at: address,
+                      message: "instruction fetched from line 0x\(String(line, radix: 16)), which the guest wrote without "
+                        + "\(step.missing) afterwards (code maintenance is required here)")
+        return true
+    }
+
+    /// Marks the pages of every watched and every enforced range watched (after one is dropped).
+    func rewatchPages() {
+        for range in watchedRanges + coherence.ranges { memory.setWatched(range, true) }
+    }
+}
