@@ -30,6 +30,40 @@ struct BenchExecTests {
                 "the message must say what, where and the syndrome: \(result.standardError)")
     }
 
+    /// A program that patches an instruction it then runs, with DC CVAU but no IC IVAU.
+    static let selfPatching = """
+        _start:
+            adr     x1, patched
+            ldr     w2, =0xD2800000             // mov x0, #0
+            str     w2, [x1]
+            dc      cvau, x1
+            dsb     ish
+            isb
+        patched:
+            mov     x0, #3
+            mov     x1, x0
+            mov     x0, #0x18
+            ldr     x2, =0x20026
+            adr     x3, exit_block
+            str     x2, [x3]
+            str     x1, [x3, #8]
+            mov     x1, x3
+            hlt     #0xF000
+            .ltorg
+            .p2align 3
+        exit_block:
+            .quad   0, 0
+        """
+
+    @Test func requiredCodeMaintenanceStopsAPatchWithoutInstructionCacheInvalidation() throws {
+        let lenient = try exec(Self.selfPatching, name: "selfPatchingLenient")
+        #expect(lenient.status == 0, "without the flag the write is seen at once: \(lenient.summary)\n\(lenient.standardError)")
+        let strict = try exec(Self.selfPatching, ["--require-code-maintenance"], name: "selfPatchingStrict")
+        #expect(strict.status == 70, "\(strict.summary)\n\(strict.standardError)")
+        #expect(strict.standardError.contains("without IC IVAU") && strict.standardError.contains("in patched"),
+                "the message must name the step and the place: \(strict.standardError)")
+    }
+
     @Test("the guest's status is bench exec's; one outside 0–255 exits 1 with a note giving it",
           arguments: [(Int64(0), Int32(0)), (3, 3), (255, 255), (256, 1), (512, 1), (-1, 1), (0x1_0000_0000, 1)])
     func guestExitStatus(guest: Int64, expected: Int32) throws {

@@ -22,7 +22,7 @@ final class CodePage {
     /// Block length starting at each slot; 0 = not yet computed.
     let blockLengths: UnsafeMutablePointer<UInt16>
     let decoded: UnsafeMutablePointer<Bool>
-    /// Slots that carry a PC hook or lie in a code line whose fetch is checked for maintenance
+    /// Slots that carry a PC hook or an instruction whose fetch is checked for maintenance
     /// (`CodeCoherenceTracker`): blocks end before them so the run loop sees them at a block start.
     let hooked: UnsafeMutablePointer<Bool>
 
@@ -119,11 +119,6 @@ final class CodePage {
         blockLengths.update(repeating: 0, count: Self.slotCount)
     }
 
-    /// Sets the check flag of the code line's slots from `first` (a line is 64 bytes, 16 slots).
-    func flagLine(at first: Int, _ flagged: Bool) {
-        let count = Int(CodeCoherenceTracker.lineBytes) / 4
-        for index in first..<min(first + count, Self.slotCount) { hooked[index] = flagged }
-    }
 }
 
 /// The code pages of a machine, with a direct-mapped table of recently executed pages in front of
@@ -137,9 +132,9 @@ final class DecodeCache {
     private let recentPages: UnsafeMutablePointer<Unmanaged<CodePage>?>
     /// Every hooked address, so a page created after its hooks were set still ends blocks before them.
     private var hookedAddresses: Set<UInt64> = []
-    /// Code lines whose fetch must be checked first (`CodeCoherenceTracker`): their slots are
+    /// Instructions whose fetch must be checked first (`CodeCoherenceTracker`): their slots are
     /// flagged as hooked slots are, so the run loop looks at them before executing them.
-    private var markedLines: Set<UInt64> = []
+    private var markedWords: Set<UInt64> = []
     /// Pages decoded since creation, for statistics.
     private(set) var pagesDecoded = 0
     /// The cache of the machine this one's was copied from: new pages take its decoded slots. Only
@@ -189,8 +184,8 @@ final class DecodeCache {
             for address in hookedAddresses where address >> PhysicalMemory.pageShift == number {
                 page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = true
             }
-            for line in markedLines where line >> PhysicalMemory.pageShift == number {
-                page.flagLine(at: Int(line & PhysicalMemory.pageOffsetMask) / 4, true)
+            for address in markedWords where address >> PhysicalMemory.pageShift == number {
+                page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = true
             }
             pages[number] = page
             pagesDecoded += 1
@@ -237,23 +232,16 @@ final class DecodeCache {
     func setHooked(_ address: UInt64, _ hooked: Bool, memory: PhysicalMemory) {
         if hooked { hookedAddresses.insert(address) } else { hookedAddresses.remove(address) }
         guard let page = page(containing: address, memory: memory) else { return }
-        page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] =
-            hooked || markedLines.contains(CodeCoherenceTracker.line(of: address))
+        page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = hooked || markedWords.contains(address)
         page.resetBlockLengths()
     }
 
-    /// Flags or unflags every slot of the code line at `line` for a check before it runs (a slot
-    /// with a PC hook stays flagged).
-    func setCoherenceMark(line: UInt64, _ marked: Bool, memory: PhysicalMemory) {
-        if marked { markedLines.insert(line) } else { markedLines.remove(line) }
-        guard let page = existingPage(containing: line) else { return }
-        let first = Int(line & PhysicalMemory.pageOffsetMask) / 4
-        page.flagLine(at: first, marked)
-        if !marked {
-            for address in hookedAddresses where CodeCoherenceTracker.line(of: address) == line {
-                page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = true
-            }
-        }
+    /// Flags or unflags the instruction at `address` for a check before it runs (a slot with a PC
+    /// hook stays flagged).
+    func setCoherenceMark(_ address: UInt64, _ marked: Bool, memory: PhysicalMemory) {
+        if marked { markedWords.insert(address) } else { markedWords.remove(address) }
+        guard let page = existingPage(containing: address) else { return }
+        page.hooked[Int(address & PhysicalMemory.pageOffsetMask) / 4] = marked || hookedAddresses.contains(address)
         page.resetBlockLengths()
     }
 

@@ -3,13 +3,14 @@ import A64
 /// Instruction fetch of code the guest modifies, held to the architecture's rules.
 ///
 /// By default a guest write to code takes effect at the next fetch, as if its cache maintenance
-/// were free and complete. With `Machine.requireCodeMaintenance(in:)`, a 64-byte line the guest
-/// wrote in those ranges may be fetched from again only after the sequence the Arm ARM requires
-/// for modified instructions on a core that advertises neither CTR_EL0.IDC nor DIC (Cortex-A53 and
-/// -A72): DC CVAU of the line, a DSB, IC IVAU of the line (or IC IALLU), a DSB, and a context
+/// were free and complete. With `Machine.requireCodeMaintenance(in:)`, an instruction the guest
+/// wrote in those ranges may be fetched again only after the sequence the Arm ARM requires for
+/// modified instructions on a core that advertises neither CTR_EL0.IDC nor DIC (Cortex-A53 and
+/// -A72), done on its 64-byte line: DC CVAU, a DSB, IC IVAU (or IC IALLU), a DSB, and a context
 /// synchronization event (ISB, exception entry or exception return). Fetching it earlier could
 /// execute the old instruction or the new one, so the machine stops with a fault naming the step
-/// the guest left out. Host writes (loading, the harness's requests) are not tracked.
+/// the guest left out. The line's other instructions are the same in either copy and run freely.
+/// Host writes (loading, the harness's requests) are not tracked.
 struct CodeCoherenceTracker {
     /// How far a written line has got through the required sequence.
     enum Step: Int, Sendable {
@@ -33,6 +34,8 @@ struct CodeCoherenceTracker {
     private(set) var ranges: [Range<UInt64>] = []
     /// Written lines not yet synchronized, by line address.
     private(set) var lines: [UInt64: Step] = [:]
+    /// The instructions (word addresses) written in those lines.
+    private(set) var words: Set<UInt64> = []
 
     var isEnforced: Bool { !ranges.isEmpty }
 
@@ -42,15 +45,17 @@ struct CodeCoherenceTracker {
         self.ranges = ranges
     }
 
-    /// A guest write of `count` bytes at `address`: returns the lines newly unsynchronized.
+    /// A guest write of `count` bytes at `address`: returns the instructions (word addresses) newly
+    /// unsynchronized.
     mutating func written(_ address: UInt64, count: Int) -> [UInt64] {
         let written = address..<(address &+ UInt64(count))
         guard ranges.contains(where: { $0.overlaps(written) }) else { return [] }
         var newlyMarked: [UInt64] = []
-        var line = Self.line(of: address)
-        while line < written.upperBound {
-            if lines.updateValue(.written, forKey: line) == nil { newlyMarked.append(line) }
-            line &+= Self.lineBytes
+        var word = address & ~3
+        while word < written.upperBound {
+            lines[Self.line(of: word)] = .written
+            if words.insert(word).inserted { newlyMarked.append(word) }
+            word &+= 4
         }
         return newlyMarked
     }
@@ -77,16 +82,21 @@ struct CodeCoherenceTracker {
         }
     }
 
-    /// A context synchronization event: returns the lines now coherent again.
+    /// A context synchronization event: returns the instructions now fetchable again.
     mutating func contextSynchronized() -> [UInt64] {
-        let synchronized = lines.filter { $0.value == .invalidateCompleted }.map(\.key)
+        let synchronized = Set(lines.filter { $0.value == .invalidateCompleted }.map(\.key))
+        guard !synchronized.isEmpty else { return [] }
         for line in synchronized { lines[line] = nil }
-        return synchronized
+        let released = words.filter { synchronized.contains(Self.line(of: $0)) }
+        words.subtract(released)
+        return Array(released)
     }
 
-    /// The step a fetch at `address` still lacks, if its line is not synchronized.
+    /// The step a fetch of the instruction at `address` still lacks, if the guest wrote it and its
+    /// line is not synchronized.
     func missingStep(at address: UInt64) -> Step? {
-        lines.isEmpty ? nil : lines[Self.line(of: address)]
+        guard !words.isEmpty, words.contains(address) else { return nil }
+        return lines[Self.line(of: address)]
     }
 
     private mutating func advance(_ line: UInt64, from: Step, to: Step) {
@@ -100,7 +110,7 @@ extension Machine {
     /// synchronized stops the machine with an `incoherentInstructionFetch` fault. Writes are
     /// tracked from now on; an empty list turns the check off again.
     public func requireCodeMaintenance(in ranges: [Range<UInt64>]) {
-        for line in coherence.lines.keys { cache.setCoherenceMark(line: line, false, memory: memory) }
+        for word in coherence.words { cache.setCoherenceMark(word, false, memory: memory) }
         coherence = CodeCoherenceTracker()
         coherence.enforce(in: ranges)
         rewatchPages()
@@ -111,8 +121,8 @@ extension Machine {
 
     /// A guest write to a watched page: tracks it if it falls in an enforced range.
     func trackCodeWrite(_ address: UInt64, count: Int) {
-        for line in coherence.written(address, count: count) {
-            cache.setCoherenceMark(line: line, true, memory: memory)
+        for word in coherence.written(address, count: count) {
+            cache.setCoherenceMark(word, true, memory: memory)
             blockBreakRequested = true
         }
     }
@@ -135,16 +145,16 @@ extension Machine {
     @inline(__always)
     func trackContextSynchronization() {
         guard !coherence.lines.isEmpty else { return }
-        for line in coherence.contextSynchronized() { cache.setCoherenceMark(line: line, false, memory: memory) }
+        for word in coherence.contextSynchronized() { cache.setCoherenceMark(word, false, memory: memory) }
     }
 
-    /// Stops with a fault if the instruction at `address` lies in a line not yet synchronized.
+    /// Stops with a fault if the guest wrote the instruction at `address` and its line is not yet synchronized.
     /// Returns whether it stopped.
     func stopIfIncoherentFetch(at address: UInt64) -> Bool {
         guard let step = coherence.missingStep(at: address) else { return false }
         let line = CodeCoherenceTracker.line(of: address)
         stopWithFault(.incoherentInstructionFetch(line: line), at: address,
-                      message: "instruction fetched from line 0x\(String(line, radix: 16)), which the guest wrote without "
+                      message: "instruction fetched that the guest wrote (line 0x\(String(line, radix: 16))) without "
                         + "\(step.missing) afterwards (code maintenance is required here)")
         return true
     }

@@ -29,6 +29,11 @@ struct Exec: ParsableCommand {
     @Option(name: .long, help: "Time with this CPU profile's cycle model (cortex-a53, cortex-a72, neoverse-n1); default: one cycle per instruction.")
     var cpu: String?
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Stop with an error when the guest runs code it wrote in an executable segment without cleaning, invalidating and synchronizing it.",
+        discussion: "After a store to code the architecture requires DC CVAU, DSB, IC IVAU, DSB and an ISB (or exception entry or return) before the line is fetched again; without the flag a write is seen at the next fetch."))
+    var requireCodeMaintenance = false
+
     /// Exit status for a guest that did not exit through semihosting.
     static let abnormalStop: Int32 = 70
     /// Exit status for a guest status outside 0...255, which the shell would truncate (256 to 0, a success).
@@ -49,6 +54,9 @@ struct Exec: ParsableCommand {
                 throw ExitCode(Self.abnormalStop)
             }
             machine.timing = .profile(profile)
+        }
+        if requireCodeMaintenance {
+            machine.requireCodeMaintenance(in: elf.segments.filter(\.isExecutable).map(\.range))
         }
         let symbols = SymbolTable(image: elf)
         let console = ConsoleBuffer()
