@@ -94,6 +94,33 @@ import Testing
             .hasPrefix("Not answered by this run") == true)
     }
 
+    /// A `none` scenario (published for a `none` IRQ sweep) has its baseline's cycles by symbol: its
+    /// row is the untraced call the paths are measured against, not a path the verdict ranks.
+    @Test func theNoneRowOfTheCycleAttributionIsTheReferenceNotAPath() throws {
+        func attributed(_ mechanism: String, _ costs: [(String, Double)]) -> ScenarioResult {
+            var scenario = Self.scenario(mechanism, entryCycles: costs.reduce(0) { $0 + $1.1 })
+            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, cycles: $0.1, instructions: 1, exceptions: 0) }
+            scenario.metrics.exitBySymbol = []
+            return scenario
+        }
+        let title = "Where does each path spend its cycles?"
+        let none = attributed("none", [("pb_drive", 1)])
+        let results = ResultsFixtures.run("r", scenarios: [none, attributed("ftrace-args", [("ftrace_caller", 15), ("handler", 5)])])
+        let section = try #require(Self.section(title, results))
+        #expect(Self.tables(section).first?.rows.map(\.first) == ["none", "ftrace-args"])
+        let verdict = try #require(Self.verdicts(section).first)
+        #expect(verdict == "On leaf (cortex-a72) the largest single share of the entry window is ftrace_caller on ftrace-args (75% of the entry window).")
+        let paragraphs = section.blocks.compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+        #expect(paragraphs.contains { $0.contains("The none row is the untraced call") }, "\(paragraphs)")
+        let onlyNone = ResultsFixtures.run("r", scenarios: [none])
+        #expect(Self.verdicts(Self.section(title, onlyNone)) == [
+            "Only the untraced call (none) has cycles by symbol on leaf (cortex-a72): no tracing path was measured there."])
+        let withoutNone = ResultsFixtures.run("r", scenarios: [attributed("ftrace-args", [("ftrace_caller", 15)])])
+        #expect(try #require(Self.section(title, withoutNone)).blocks
+            .compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+            .allSatisfy { !$0.contains("none row") })
+    }
+
     @Test func questionsTheRunDidNotMeasureSaySo() throws {
         let results = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
         for title in ["How do costs scale?", "What does fetching a typed argument cost", "What does copying ftrace_regs",

@@ -16,4 +16,35 @@ import Testing
         #expect(output.failures.first?.reason.contains("its scenario ftrace-args/count/leaf@\(cpu) was not measured") == true,
                 "\(output.failures)")
     }
+
+    /// A `none` IRQ sweep is published as a scenario of its own from its baseline: its figures are
+    /// that baseline's measurement, not zeros (it once claimed 0 measured calls and 0 attach and
+    /// detach cycles, and left out the cycles by symbol its baseline had recorded).
+    @Test func aNoneSweepsScenarioReportsItsBaselinesMeasurement() throws {
+        let cpu = HarnessProfiles.defaultName
+        let environment = try MeasurementEnvironment()
+        let suite = Suite(name: "t", description: "d", cpus: [cpu], warmupCalls: 1, measuredCalls: 3, scenarios: [],
+                          sweeps: [SweepSpec(mechanism: .none, handler: .count, workload: .leaf, cpu: cpu)], curves: [])
+        let output = SuiteRunner(environment: environment, jobs: 1) { _ in }.run(suite)
+        #expect(output.failures.isEmpty, "\(output.failures)")
+        #expect(output.scenarios.map(\.id) == ["none/count/leaf@\(cpu)"])
+        let none = try #require(output.scenarios.first)
+        #expect(!none.walks.isEmpty)
+        // The same measurement taken on its own (the emulator is deterministic).
+        let baseline = try ScenarioRunner(environment: environment)
+            .measureBaseline(workload: .leaf, cpu: cpu, plan: CallPlan(warmup: 1, measured: 3))
+        let m = none.metrics
+        #expect(m.measuredCalls == 3)
+        #expect(baseline.attachCycles > 0 && baseline.detachCycles > 0)
+        #expect(m.attachCycles == baseline.attachCycles && m.detachCycles == baseline.detachCycles)
+        #expect(m.entry.steady.measured == baseline.steadyEntry && m.exit.steady.measured == baseline.steadyExit)
+        #expect(m.stackBytes.measured == baseline.stackBytes)
+        // Against itself: every overhead is zero by definition.
+        #expect(m.entry.steady.overhead == WindowCounters() && m.exit.firstHit.overhead == WindowCounters())
+        // Cycles by symbol add up to the windows, as in every other scenario.
+        let entry = try #require(m.entryBySymbol), exit = try #require(m.exitBySymbol)
+        #expect(!entry.isEmpty && entry == baseline.entryBySymbol && exit == baseline.exitBySymbol)
+        #expect(entry.reduce(0) { $0 + $1.cycles } == m.entry.steady.measured.cycles)
+        #expect(exit.reduce(0) { $0 + $1.instructions } == m.exit.steady.measured.instructions)
+    }
 }

@@ -204,12 +204,13 @@ public struct ScenarioMetrics: Codable, Sendable, Equatable {
     public var stackAtHandlerEntry: Double?
     /// Cycles to attach to the workload's function, starting from predictors and caches reset cold,
     /// and to detach from it after the last call; the guest's own text patching and cache
-    /// maintenance included. 0 in a `none` scenario.
+    /// maintenance included. In a `none` scenario, the guest's attach and detach of `none`, which
+    /// validate and record the request and patch nothing.
     public var attachCycles: Double
     public var detachCycles: Double
     /// Calls the steady-state figures average over: the suite's `calls.measured`, made right after
-    /// its warm-up calls in the same guest loop. 0 in a `none` scenario (published to carry an IRQ
-    /// sweep's walks), although its steady figures are the baseline's averages over as many calls.
+    /// its warm-up calls in the same guest loop. A `none` scenario (published to carry an IRQ sweep's
+    /// walks) reports its baseline's figures, measured over as many calls.
     public var measuredCalls: Int
     /// The steady-state entry and exit windows per call by the symbol that spent them (the
     /// scenario's own, not against `none`; nil in results written before they were recorded).

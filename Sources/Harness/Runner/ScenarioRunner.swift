@@ -1,12 +1,20 @@
 import Emulator
 import GuestKernel
 
-/// `none` on one workload and CPU: what every scenario's overhead is measured against.
+/// `none` on one workload and CPU: what every scenario's overhead is measured against, and what a
+/// `none` scenario (published to carry an IRQ sweep's walks) reports as its own figures.
 struct BaselineMeasurement: Sendable {
     var firstHit: CallTrace
     var steadyEntry: WindowCounters
     var steadyExit: WindowCounters
     var stackBytes: Double
+    /// The guest's attach and detach of `none`: it validates and records the request, patching nothing.
+    var attachCycles: Double
+    var detachCycles: Double
+    /// Calls the steady figures average over.
+    var measuredCalls: Int
+    var entryBySymbol: [SymbolCost]
+    var exitBySymbol: [SymbolCost]
 }
 
 /// How many calls warm up and how many are measured.
@@ -31,7 +39,11 @@ struct ScenarioRunner {
         let outcome = try measureCalls(mechanism: .none, handler: .count, workload: workload, cpu: cpu, plan: plan,
                                        verifyWalks: false)
         return BaselineMeasurement(firstHit: outcome.firstHit, steadyEntry: outcome.steady.averageEntry,
-                                   steadyExit: outcome.steady.averageExit, stackBytes: outcome.steady.maximumStackBytes)
+                                   steadyExit: outcome.steady.averageExit, stackBytes: outcome.steady.maximumStackBytes,
+                                   attachCycles: outcome.attach.cycles, detachCycles: outcome.detach.cycles,
+                                   measuredCalls: outcome.steady.count,
+                                   entryBySymbol: SymbolCost.mean(of: outcome.steady.map(\.entryBySymbol)),
+                                   exitBySymbol: SymbolCost.mean(of: outcome.steady.map(\.exitBySymbol)))
     }
 
     /// Measures a scenario against its baseline.

@@ -138,7 +138,10 @@ public struct SuiteRunner: Sendable {
                       unavailableFetchCosts: unavailableFetchCosts, runs: runs)
     }
 
-    /// `none` reported as a scenario (its overhead is zero by definition) to carry its walk results.
+    /// `none` reported as a scenario to carry its walk results. Its figures are its baseline's, measured
+    /// like any scenario's: windows, stack, attach and detach (the guest validates and records a `none`
+    /// attach, patching nothing), the measured calls and cycles by symbol. Its overheads are against
+    /// that same measurement, so zero by definition.
     static func noneScenario(spec: SweepSpec, baseline: BaselineMeasurement, walks: [WalkVerification]) -> ScenarioResult {
         let entry = WindowComparison(steady: Comparison(measured: baseline.steadyEntry, baseline: baseline.steadyEntry),
                                      firstHit: Comparison(measured: baseline.firstHit.entry.windowCounters,
@@ -148,7 +151,9 @@ public struct SuiteRunner: Sendable {
                                                          baseline: baseline.firstHit.exit.windowCounters))
         let metrics = ScenarioMetrics(entry: entry, exit: exit,
                                       stackBytes: Comparison(measured: baseline.stackBytes, baseline: baseline.stackBytes),
-                                      stackAtHandlerEntry: nil, attachCycles: 0, detachCycles: 0, measuredCalls: 0)
+                                      stackAtHandlerEntry: nil, attachCycles: baseline.attachCycles,
+                                      detachCycles: baseline.detachCycles, measuredCalls: baseline.measuredCalls,
+                                      entryBySymbol: baseline.entryBySymbol, exitBySymbol: baseline.exitBySymbol)
         return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: walks)
     }

@@ -28,9 +28,10 @@ extension DesignReport {
                     cycles(m.exit.steady.measured.cycles), symbolList(m.exitBySymbol ?? [])]
         }
 
-        // Paths grouped by the symbol that spends the most of their entry window.
+        // Paths grouped by the symbol that spends the most of their entry window; `none`, whose row is
+        // the untraced call every path's overhead is measured against, is not a path.
         var groups: [(symbol: String, shares: [(mechanism: String, share: Double)])] = []
-        for scenario in scenarios {
+        for scenario in scenarios where scenario.mechanism != "none" {
             guard let top = scenario.metrics.entryBySymbol?.max(by: { $0.cycles < $1.cycles }), top.cycles > 0 else { continue }
             let share = top.cycles / scenario.metrics.entry.steady.measured.cycles
             if let at = groups.firstIndex(where: { $0.symbol == top.symbol }) {
@@ -46,11 +47,14 @@ extension DesignReport {
             let range = low == high ? "\(low)%" : "\(low)–\(high)%"
             return "\(group.symbol) on \(group.shares.map(\.mechanism).joined(separator: ", ")) (\(range) of the entry window)"
         }
-        let verdict = clauses.isEmpty
-            ? "No symbol spent cycles in the entry windows on \(workload) (\(cpu))."
+        let verdict = !scenarios.contains(where: { $0.mechanism != "none" })
+            ? "Only the untraced call (none) has cycles by symbol on \(workload) (\(cpu)): no tracing path was measured there."
+            : clauses.isEmpty ? "No symbol spent cycles in the tracing paths' entry windows on \(workload) (\(cpu))."
             : "On \(workload) (\(cpu)) the largest single share of the entry window is " + clauses.joined(separator: "; ") + "."
+        let reference = scenarios.contains { $0.mechanism == "none" }
+            ? " The none row is the untraced call (the patch site left as NOPs) the overheads are measured against." : ""
         return ReportSection(title: title, blocks: [
-            .paragraph("Each steady-state window's cycles per call, charged to the symbol whose instructions spent them (an exception's entry to the instruction that raised it; code the guest allocates at run time, such as trampolines and out-of-line slots, to its area). These are each path's own windows, the driver's call and the traced function's patch site included, not the overhead against none."),
+            .paragraph("Each steady-state window's cycles per call, charged to the symbol whose instructions spent them (an exception's entry to the instruction that raised it; code the guest allocates at run time, such as trampolines and out-of-line slots, to its area). These are each path's own windows, the driver's call and the traced function's patch site included, not the overhead against none.\(reference)"),
             .table(ReportTable(caption: "Cycles per call by symbol on \(workload) (\(cpu))",
                                headers: ["mechanism", "entry cycles", "entry by symbol", "exit cycles", "exit by symbol"],
                                rows: rows, numericColumns: [1, 3])),
