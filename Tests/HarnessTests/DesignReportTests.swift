@@ -222,6 +222,13 @@ import Testing
         #expect(kprobes.contains("on leaf (cortex-a72), kprobe-sim, costs 240 cycles on entry"), "\(kprobes)")
         let overview = DesignReport.build(full).sections[0].blocks.compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
         #expect(overview.contains { $0.contains("answered on cortex-a72 (the default profile)") }, "\(overview)")
+        // One model per profile, counted in the sentence that names them.
+        #expect(overview.first?.hasPrefix("Every figure is a deterministic cycle count from the emulator's "
+                                          + "cortex-a53, cortex-a72, neoverse-n1 models: ") == true, "\(overview)")
+        let single = DesignReport.build(run([HarnessProfiles.defaultName])).sections[0].blocks
+            .compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+        #expect(single.first?.hasPrefix("Every figure is a deterministic cycle count from the emulator's cortex-a72 model: ") == true,
+                "\(single)")
         let sensitivity = try #require(Self.verdicts(Self.section("Do the answers change across CPU profiles?", full)).first)
         #expect(sensitivity.hasPrefix("The ranking of all 2 paths by total overhead is the same on every profile (cortex-a53, cortex-a72, neoverse-n1)."),
                 "\(sensitivity)")

@@ -75,8 +75,10 @@ public enum DesignReport {
 
     static func overview(_ index: ResultsIndex) -> ReportSection {
         let results = index.results
+        let profiles = results.run.cpuProfiles
+        let models = "\(profiles.joined(separator: ", ")) \(profiles.count == 1 ? "model" : "models")"
         var blocks: [ReportBlock] = [
-            .paragraph("Every figure is a deterministic cycle count from the emulator's \(results.run.cpuProfiles.joined(separator: ", ")) model: the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
+            .paragraph("Every figure is a deterministic cycle count from the emulator's \(models): the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
             .table(ReportTable(caption: "Run", headers: ["", "value"], rows: [
                 ["suite", results.run.suite], ["commit", results.run.commit], ["started", results.run.startedAt],
                 ["scenarios", String(results.scenarios.count)], ["scaling curves", String(results.scaling.count)],
