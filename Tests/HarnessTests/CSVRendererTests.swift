@@ -67,6 +67,28 @@ import Testing
         }
     }
 
+    /// A fetch cost this host could not measure (libdw missing) is in the CSV, one row per metric a
+    /// fetch cost has, with no value: not left out, and not a made-up figure such as 0 or nan.
+    @Test func unavailableFetchCostsHaveRowsWithoutAValue() throws {
+        var results = ResultsFixtures.run("r", scenarios: [])
+        let definition = "p:fetchcost/kprobe pb_wl_typed obj->balance obj->label:string"
+        results.unavailableFetchCosts = [UnavailableFetchCost(definition: definition, cpu: "cortex-a72",
+                                                              reason: "libdw is unavailable: libdw.so.1: cannot open")]
+        let rows = Self.parse(CSVRenderer.render(results)).dropFirst()
+        #expect(rows.map { $0[6] } == ["fetch_cycles_per_argument", "fetch_cycles", "record_cycles",
+                                       "marginal_cycles_per_argument", "arguments"])
+        #expect(rows.allSatisfy { $0 == ["fetch_unavailable", definition, "", "fetch", "", "cortex-a72", $0[6], ""] }, "\(rows)")
+    }
+
+    /// An IRQ sweep's walks carry the instructions at which the IRQ was masked; other walks have no such row.
+    @Test func interruptWalksCarryTheirMaskedCount() {
+        var scenario = ResultsFixtures.scenario("kprobe-xol", entryCycles: 90)
+        scenario.walks = [WalkVerification(point: .interrupt, walker: .guest, total: 12, correct: 12, masked: 7),
+                          WalkVerification(point: .entryHandler, walker: .guest, total: 4, correct: 4)]
+        let rows = Self.parse(CSVRenderer.render(ResultsFixtures.run("r", scenarios: [scenario])))
+        #expect(rows.filter { $0[0] == "walk" && $0[6].hasSuffix("_masked") }.map { [$0[6], $0[7]] } == [["irq_guest_masked", "7"]])
+    }
+
     /// Splits RFC 4180 text into rows of unquoted fields.
     static func parse(_ text: String) -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], field = "", quoted = false

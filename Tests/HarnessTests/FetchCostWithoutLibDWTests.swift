@@ -54,6 +54,12 @@ import TestSupport
             #expect(section.contains("**Verdict:** Not answered by this run: 2 of its 2 fetch costs are unavailable on this host"),
                     "\(section)")
             #expect(!report.contains("task(s) could not be measured"), "nothing failed")
+            // The CSV says which figures are missing, without a value.
+            let csv = CSVRendererTests.parse(try String(contentsOf: folder.appending(path: "results.csv"), encoding: .utf8))
+            let unavailableRows = csv.filter { $0[0] == "fetch_unavailable" }
+            #expect(unavailableRows.count == 5 * results.unavailableFetchCosts.count)
+            #expect(Set(unavailableRows.map(\.[1])) == Set(results.unavailableFetchCosts.map(\.definition)))
+            #expect(unavailableRows.allSatisfy { $0[7].isEmpty } && !csv.contains { $0[0] == "fetch" })
 
             // Against a run that measured them: their metrics are not judged, not lost. (The shared
             // quick run measured none if this whole test process runs without libdw.)

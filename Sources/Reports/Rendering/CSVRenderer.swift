@@ -3,16 +3,26 @@ import Harness
 /// Renders results as tidy CSV: one row per measured value, ready for a spreadsheet pivot or pandas.
 ///
 /// Columns: `kind,id,mechanism,handler,workload,cpu,metric,value`. Scenario metrics have kind
-/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value). Values
-/// are written in full (`ReportFormat.exact`): each reads back as the Double in `results.json`.
+/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value), fetch
+/// costs `fetch`. Values are written in full (`ReportFormat.exact`): each reads back as the Double
+/// in `results.json`. A fetch cost the run could not measure (`unavailableFetchCosts`) has kind
+/// `fetch_unavailable`: a row per metric a fetch cost has, with an empty value, since there is no
+/// figure (its mechanism and workload, known only once the definition is resolved, are empty too;
+/// the reason is in `results.json` and the report).
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
+
+    /// A fetch cost's metrics, in their column order.
+    static let fetchMetrics: [(name: String, value: @Sendable (FetchCost) -> Double)] = [
+        ("fetch_cycles_per_argument", \.cyclesPerArgument), ("fetch_cycles", \.fetchCycles), ("record_cycles", \.recordCycles),
+        ("marginal_cycles_per_argument", \.marginalCyclesPerArgument), ("arguments", { Double($0.arguments) }),
+    ]
 
     public static func render(_ results: RunResults) -> String {
         var lines = [header]
         func row(_ kind: String, _ id: String, _ mechanism: String, _ handler: String, _ workload: String,
-                 _ cpu: String, _ metric: String, _ value: Double) {
-            lines.append([kind, id, mechanism, handler, workload, cpu, metric, ReportFormat.exact(value)]
+                 _ cpu: String, _ metric: String, _ value: Double?) {
+            lines.append([kind, id, mechanism, handler, workload, cpu, metric, value.map(ReportFormat.exact) ?? ""]
                 .map(escape).joined(separator: ","))
         }
         for scenario in results.scenarios {
@@ -50,11 +60,13 @@ public enum CSVRenderer {
             }
         }
         for cost in results.fetchCosts {
-            for (metric, value) in [("fetch_cycles_per_argument", cost.cyclesPerArgument), ("fetch_cycles", cost.fetchCycles),
-                                    ("record_cycles", cost.recordCycles),
-                                    ("marginal_cycles_per_argument", cost.marginalCyclesPerArgument),
-                                    ("arguments", Double(cost.arguments))] {
-                row("fetch", cost.definition, cost.mechanism, "fetch", cost.workload, cost.cpu, metric, value)
+            for metric in fetchMetrics {
+                row("fetch", cost.definition, cost.mechanism, "fetch", cost.workload, cost.cpu, metric.name, metric.value(cost))
+            }
+        }
+        for unavailable in results.unavailableFetchCosts {
+            for metric in fetchMetrics {
+                row("fetch_unavailable", unavailable.definition, "", "fetch", "", unavailable.cpu, metric.name, nil)
             }
         }
         return lines.joined(separator: "\n") + "\n"
