@@ -104,9 +104,17 @@ import TestSupport
 
     /// Results written before `unavailableFetchCosts` existed read as having none.
     @Test func resultsWithoutTheFieldStillRead() throws {
+        // The committed baseline with the field taken out, as a file written before it existed.
         let committed = BenchEndToEndTests.packageRoot.appending(path: "Results/baseline.json")
-        #expect(!String(decoding: try Data(contentsOf: committed), as: UTF8.self).contains("unavailableFetchCosts"))
-        let results = try RunResults.load(from: committed)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: committed)) as? [String: Any])
+        object["unavailableFetchCosts"] = nil
+        let folder = FileManager.default.temporaryDirectory.appending(path: "probebench-older-results-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let older = folder.appending(path: "results.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: older)
+        #expect(!String(decoding: try Data(contentsOf: older), as: UTF8.self).contains("unavailableFetchCosts"))
+        let results = try RunResults.load(from: older)
         #expect(results.unavailableFetchCosts.isEmpty)
         #expect(!results.fetchCosts.isEmpty)
     }
