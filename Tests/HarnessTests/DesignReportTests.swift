@@ -74,7 +74,7 @@ import Testing
         func attributed(_ mechanism: String, _ costs: [(String, Double)]) -> ScenarioResult {
             var scenario = Self.scenario(mechanism, entryCycles: costs.reduce(0) { $0 + $1.1 })
             scenario.metrics.entry.steady.measured.cycles = costs.reduce(0) { $0 + $1.1 }
-            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, cycles: $0.1, instructions: 1, exceptions: 0) }
+            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, counters: WindowCounters(cycles: $0.1, instructions: 1)) }
             scenario.metrics.exitBySymbol = []
             return scenario
         }
@@ -99,7 +99,7 @@ import Testing
     @Test func theNoneRowOfTheCycleAttributionIsTheReferenceNotAPath() throws {
         func attributed(_ mechanism: String, _ costs: [(String, Double)]) -> ScenarioResult {
             var scenario = Self.scenario(mechanism, entryCycles: costs.reduce(0) { $0 + $1.1 })
-            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, cycles: $0.1, instructions: 1, exceptions: 0) }
+            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, counters: WindowCounters(cycles: $0.1, instructions: 1)) }
             scenario.metrics.exitBySymbol = []
             return scenario
         }

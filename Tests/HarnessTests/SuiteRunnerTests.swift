@@ -45,6 +45,6 @@ import Testing
         let entry = try #require(m.entryBySymbol), exit = try #require(m.exitBySymbol)
         #expect(!entry.isEmpty && entry == baseline.entryBySymbol && exit == baseline.exitBySymbol)
         #expect(entry.reduce(0) { $0 + $1.cycles } == m.entry.steady.measured.cycles)
-        #expect(exit.reduce(0) { $0 + $1.instructions } == m.exit.steady.measured.instructions)
+        #expect(exit.reduce(0) { $0 + $1.counters.instructions } == m.exit.steady.measured.instructions)
     }
 }

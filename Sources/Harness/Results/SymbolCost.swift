@@ -4,26 +4,23 @@ import Emulator
 public struct SymbolCost: Codable, Sendable, Equatable {
     /// The function (or trampoline, vector, …) whose instructions spent it; `<unknown>` outside every symbol.
     public var symbol: String
-    public var cycles: Double
-    public var instructions: Double
-    public var exceptions: Double
+    /// Cycles, instructions, exceptions, mispredicts and cache misses per call.
+    public var counters: WindowCounters
 
-    public init(symbol: String, cycles: Double, instructions: Double, exceptions: Double) {
+    public init(symbol: String, counters: WindowCounters) {
         self.symbol = symbol
-        self.cycles = cycles
-        self.instructions = instructions
-        self.exceptions = exceptions
+        self.counters = counters
     }
+
+    public var cycles: Double { counters.cycles }
 
     /// The mean per call of per-call attributions, most cycles first (ties by name).
     static func mean(of calls: [[TimingAttribution.Entry]]) -> [SymbolCost] {
         guard !calls.isEmpty else { return [] }
         var totals: [String: TimingCounters] = [:]
         for entry in calls.joined() { totals[entry.symbol, default: TimingCounters()] += entry.counters }
-        let count = Double(calls.count)
         return totals.map { symbol, counters in
-            SymbolCost(symbol: symbol, cycles: Double(counters.cycles) / count,
-                       instructions: Double(counters.instructions) / count, exceptions: Double(counters.exceptions) / count)
+            SymbolCost(symbol: symbol, counters: CounterSnapshot(counters).windowCounters.divided(by: Double(calls.count)))
         }
         .sorted { ($0.cycles, $1.symbol) > ($1.cycles, $0.symbol) }
     }
