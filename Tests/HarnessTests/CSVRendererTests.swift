@@ -80,6 +80,18 @@ import Testing
         #expect(rows.allSatisfy { $0 == ["fetch_unavailable", definition, "", "fetch", "", "cortex-a72", $0[6], ""] }, "\(rows)")
     }
 
+    /// A walker that could not run has its counts as rows without values, not left out and not zeros.
+    @Test func unavailableWalksHaveRowsWithoutAValue() {
+        var scenario = ResultsFixtures.scenario("ftrace-args", entryCycles: 40)
+        scenario.walks = [WalkVerification(point: .entryHandler, walker: .libdw, unavailable: "libdw.so.1: cannot open"),
+                          WalkVerification(point: .entryHandler, walker: .guest, total: 4, correct: 4)]
+        let rows = Self.parse(CSVRenderer.render(ResultsFixtures.run("r", scenarios: [scenario])))
+        let unavailable = rows.filter { $0[0] == "walk_unavailable" }
+        #expect(unavailable.map { $0[6] }.first == "entry_libdw_total" && unavailable.count == 8, "\(unavailable)")
+        #expect(unavailable.allSatisfy { $0[7].isEmpty && $0[1] == scenario.id })
+        #expect(rows.filter { $0[0] == "walk" }.allSatisfy { $0[6].hasPrefix("entry_guest_") })
+    }
+
     /// An IRQ sweep's walks carry the instructions at which the IRQ was masked; other walks have no such row.
     @Test func interruptWalksCarryTheirMaskedCount() {
         var scenario = ResultsFixtures.scenario("kprobe-xol", entryCycles: 90)

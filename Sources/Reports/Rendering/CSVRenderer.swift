@@ -8,7 +8,8 @@ import Harness
 /// in `results.json`. A fetch cost the run could not measure (`unavailableFetchCosts`) has kind
 /// `fetch_unavailable`: a row per metric a fetch cost has, with an empty value, since there is no
 /// figure (its mechanism and workload, known only once the definition is resolved, are empty too;
-/// the reason is in `results.json` and the report).
+/// the reason is in `results.json` and the report). A walker that could not run has its counts as
+/// `walk_unavailable` rows with empty values in the same way.
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
 
@@ -41,15 +42,18 @@ public enum CSVRenderer {
             if let used = m.stackAtHandlerEntry { add("stack_at_handler_entry", used) }
             add("attach_cycles", m.attachCycles)
             add("detach_cycles", m.detachCycles)
-            for walk in scenario.walks where walk.unavailable == nil {
+            for walk in scenario.walks {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
                 let counts = [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),
                               ("extra_frame", walk.extraFrame), ("unrecovered_trampoline", walk.unrecoveredTrampoline),
                               ("truncated", walk.truncated), ("refused", walk.refused),
                               ("wrong_but_claimed_reliable", walk.wrongButClaimedReliable)]
+                // A walker that could not run (libdw missing) has rows without values, as an
+                // unavailable fetch cost has: no count is invented.
+                let available = walk.unavailable == nil
                 for (name, value) in counts + (walk.masked.map { [("masked", $0)] } ?? []) {
-                    row("walk", scenario.id, scenario.mechanism, scenario.handler, scenario.workload, scenario.cpu,
-                        "\(prefix)_\(name)", Double(value))
+                    row(available ? "walk" : "walk_unavailable", scenario.id, scenario.mechanism, scenario.handler,
+                        scenario.workload, scenario.cpu, "\(prefix)_\(name)", available ? Double(value) : nil)
                 }
             }
         }
