@@ -69,6 +69,24 @@ struct MachineInterruptTimingTests {
         #expect(machine.counters.interrupts == 1)
     }
 
+    @Test("a step at a due interrupt takes only the interrupt: the instruction there and the vector's first wait")
+    func stepTakesTheInterruptAlone() throws {
+        let (machine, program) = try TestProgram.machine(Self.program(masked: false))
+        let body = try program.require("body"), vectors = try program.require("vectors")
+        #expect(machine.run(instructionLimit: 1_000) == .halted(immediate: 1, pc: body - 4))
+        machine.scheduleInterrupt(Self.interruptID, afterInstructions: 2)
+        _ = machine.step(cycles: { 0 })
+        _ = machine.step(cycles: { 0 })
+        let instructions = machine.counters.instructions
+        let entry = machine.step(cycles: { 0 })
+        #expect(entry.exceptionBeforeFetch && entry.address == body + 8)
+        #expect(machine.pc == vectors + 0x280 && machine.counters.instructions == instructions)
+        #expect(entry.formatted(symbolize: { _ in nil }).contains("(exception taken before this instruction)"))
+        let first = machine.step(cycles: { 0 })
+        #expect(!first.exceptionBeforeFetch && first.address == vectors + 0x280)
+        #expect(machine.counters.instructions == instructions + 1)
+    }
+
     @Test("a masked interrupt stays pending until the guest unmasks IRQs, then is taken at once")
     func maskedInterruptWaitsForUnmask() throws {
         let (machine, program) = try TestProgram.machine(Self.program(masked: true))

@@ -43,6 +43,7 @@ extension Machine {
             let stepping = softwareStepActive
             if takeExceptionBeforeFetch(stepping: stepping, model: &model) {
                 attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
+                if stopsAfterExceptionBeforeFetch { return .instructionLimit }
                 continue
             }
             // A fetchable PC's hook is a flag in its decoded page (no set lookup per block); one
@@ -70,6 +71,7 @@ extension Machine {
                     takeSynchronousException(.instructionAbort, returnAddress: pc, faultAddress: pc, model: &model)
                 }
                 attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
+                if stopsAfterExceptionBeforeFetch { return .instructionLimit }
                 continue
             }
             // Instructions until the limit or the next scheduled interrupt, whichever comes first.

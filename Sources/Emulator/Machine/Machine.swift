@@ -78,6 +78,9 @@ public final class Machine {
     /// The vector last entered and the instruction count then, to recognise an exception that
     /// re-enters its own vector with nothing retired in between (it would repeat forever).
     var lastVectorEntry: VectorEntry?
+    /// Set by `step`: an exception taken before a fetch (an IRQ, a software step) ends the run, so
+    /// that it is a step of its own rather than part of the vector's first instruction's.
+    var stopsAfterExceptionBeforeFetch = false
 
     /// The semihosting immediate of `HLT` (A64).
     public static let semihostingImmediate: UInt64 = 0xF000

@@ -9,6 +9,19 @@ public struct TracedInstruction: Sendable {
 
     public var step: TraceStep
     public var window: Window
+
+    /// The cycles of `window` in `instructions` by the symbol (or allocated-code area) of each
+    /// step's address, most first: what a run's attribution charges, instruction by instruction.
+    public static func cyclesBySymbol(_ instructions: [TracedInstruction], in window: Window,
+                                      describe: (UInt64) -> String) -> [(symbol: String, cycles: UInt64)] {
+        var totals: [String: UInt64] = [:]
+        for traced in instructions where traced.window == window {
+            let described = describe(traced.step.address)
+            let symbol = described.range(of: "+0x", options: .backwards).map { String(described[..<$0.lowerBound]) } ?? described
+            totals[symbol, default: 0] += traced.step.cycles
+        }
+        return totals.filter { $0.value > 0 }.map { ($0.key, $0.value) }.sorted { ($0.cycles, $1.symbol) > ($1.cycles, $0.symbol) }
+    }
 }
 
 /// Re-runs one call of a scenario instruction by instruction under its CPU profile, marking the

@@ -12,7 +12,8 @@ struct Trace: ParsableCommand {
         SCENARIO is mechanism/handler/workload[@cpu], as in results.json (e.g. ftrace-args/count/leaf@cortex-a72). \
         Each line shows the window (entry, body, exit), the cycles the instruction cost under the CPU profile, \
         the address with its symbol, the instruction and the registers it wrote. Window totals are that \
-        call's cycles: `bench run` reports the mean over its measured calls, the same where every call costs the same.
+        call's cycles, then its cycles by symbol: `bench run` reports the mean over its measured calls, the same \
+        where every call costs the same.
         """)
 
     @Argument(help: "mechanism/handler/workload[@cpu]")
@@ -44,9 +45,12 @@ struct Trace: ParsableCommand {
         print("")
         for window in [TracedInstruction.Window.entry, .body, .exit] {
             let total = totals[window] ?? (0, 0)
-            print("\(window.rawValue): \(total.instructions) instructions, \(total.cycles) cycles")
+            let symbols = TracedInstruction.cyclesBySymbol(instructions, in: window, describe: describe)
+            let breakdown = symbols.isEmpty ? "" : ": " + symbols.map { "\($0.symbol) \($0.cycles)" }.joined(separator: " · ")
+            print("\(window.rawValue): \(total.instructions) instructions, \(total.cycles) cycles\(breakdown)")
         }
     }
+
 
     static func parse(_ text: String) throws -> ScenarioSpec {
         // Empty pieces are kept, so "", "@" and "a/b/c@" are errors rather than a crash or the default CPU.
