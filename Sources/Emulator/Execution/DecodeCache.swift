@@ -118,7 +118,6 @@ final class CodePage {
     func resetBlockLengths() {
         blockLengths.update(repeating: 0, count: Self.slotCount)
     }
-
 }
 
 /// The code pages of a machine, with a direct-mapped table of recently executed pages in front of

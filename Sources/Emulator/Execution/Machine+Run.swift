@@ -52,7 +52,7 @@ extension Machine {
             let page = pc & 3 == 0 ? cache.page(containing: pc, memory: memory) : nil
             let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
             let flagged = if let page { page.hooked[index] } else { !hooks.isEmpty && hooks.contains(pc) }
-            if flagged && page != nil && coherence.isEnforced && stopIfIncoherentFetch(at: pc) { continue }
+            if flagged && coherence.isEnforced && stopIfIncoherentFetch(at: pc) { continue }
             if flagged && (page == nil || hooks.contains(pc)) {
                 if resumingFromHook == pc {
                     resumingFromHook = nil

@@ -111,6 +111,8 @@ extension Machine {
     /// tracked from now on; an empty list turns the check off again.
     public func requireCodeMaintenance(in ranges: [Range<UInt64>]) {
         for word in coherence.words { cache.setCoherenceMark(word, false, memory: memory) }
+        // Pages only the previous ranges watched go back to the fast write path.
+        for range in coherence.ranges { memory.setWatched(range, false) }
         coherence = CodeCoherenceTracker()
         coherence.enforce(in: ranges)
         rewatchPages()

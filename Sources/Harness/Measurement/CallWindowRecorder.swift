@@ -180,4 +180,8 @@ extension Array where Element == CallTrace {
 
     /// The deepest stack any call reached.
     var maximumStackBytes: Double { map(\.stackBytes).max() ?? 0 }
+
+    /// Per-call means of the entry and exit windows by symbol (empty without attribution).
+    var meanEntryBySymbol: [SymbolCost] { SymbolCost.mean(of: map(\.entryBySymbol)) }
+    var meanExitBySymbol: [SymbolCost] { SymbolCost.mean(of: map(\.exitBySymbol)) }
 }

@@ -42,8 +42,8 @@ struct ScenarioRunner {
                                    steadyExit: outcome.steady.averageExit, stackBytes: outcome.steady.maximumStackBytes,
                                    attachCycles: outcome.attach.cycles, detachCycles: outcome.detach.cycles,
                                    measuredCalls: outcome.steady.count,
-                                   entryBySymbol: SymbolCost.mean(of: outcome.steady.map(\.entryBySymbol)),
-                                   exitBySymbol: SymbolCost.mean(of: outcome.steady.map(\.exitBySymbol)))
+                                   entryBySymbol: outcome.steady.meanEntryBySymbol,
+                                   exitBySymbol: outcome.steady.meanExitBySymbol)
     }
 
     /// Measures a scenario against its baseline.
@@ -64,8 +64,8 @@ struct ScenarioRunner {
             stackAtHandlerEntry: outcome.steady.compactMap(\.stackAtHandlerEntry).max(),
             attachCycles: outcome.attach.cycles, detachCycles: outcome.detach.cycles,
             measuredCalls: outcome.steady.count,
-            entryBySymbol: SymbolCost.mean(of: outcome.steady.map(\.entryBySymbol)),
-            exitBySymbol: SymbolCost.mean(of: outcome.steady.map(\.exitBySymbol)))
+            entryBySymbol: outcome.steady.meanEntryBySymbol,
+            exitBySymbol: outcome.steady.meanExitBySymbol)
         return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks)
     }
