@@ -33,6 +33,10 @@ public enum GuestABI {
     /// The traced functions `pb_fn_0000` … `pb_fn_1023` (`workloads/many.c`) the attached-functions
     /// curve attaches to besides the workload.
     public static let manyFunctionCount = 1024
+    /// `PB_MODIFY_ARGUMENT_DELTA`: what a `modify` entry handler adds to the first argument.
+    public static let modifyArgumentDelta: Int64 = 1000
+    /// `PB_MODIFY_RETURN_DELTA`: what a `modify` exit handler adds to the return value.
+    public static let modifyReturnDelta: Int64 = 1_000_000
 
     /// Symbols the harness relies on.
     public enum Symbol {
@@ -182,6 +186,10 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
 /// What a probe handler does when it runs.
 public enum HandlerKind: String, CaseIterable, Sendable, Codable {
     case count, args, walk, fetch
+    /// Changes x0 where the path saved it: the entry handler adds `GuestABI.modifyArgumentDelta` to
+    /// the first argument, the exit handler `GuestABI.modifyReturnDelta` to the return value. The
+    /// call's result shows which changes the path carries into the function and back to the caller.
+    case modify
 
     public var guestID: UInt64 { UInt64(Self.allCases.firstIndex(of: self)!) }
 }

@@ -79,9 +79,13 @@ import TestSupport
             #expect(try macro(macros[mechanism]!) == mechanism.guestID, "\(mechanism)")
         }
         #expect(try macro("PB_MECH_COUNT") == UInt64(Mechanism.allCases.count))
-        for (kind, name) in [(HandlerKind.count, "PB_HANDLER_COUNT"), (.args, "PB_HANDLER_ARGS"), (.walk, "PB_HANDLER_WALK"), (.fetch, "PB_HANDLER_FETCH")] {
+        for (kind, name) in [(HandlerKind.count, "PB_HANDLER_COUNT"), (.args, "PB_HANDLER_ARGS"), (.walk, "PB_HANDLER_WALK"), (.fetch, "PB_HANDLER_FETCH"),
+                                (.modify, "PB_HANDLER_MODIFY")] {
             #expect(try macro(name) == kind.guestID, "\(kind)")
         }
+        #expect(try macro("PB_HANDLER_KIND_COUNT") == UInt64(HandlerKind.allCases.count))
+        #expect(try macro("PB_MODIFY_ARGUMENT_DELTA") == UInt64(GuestABI.modifyArgumentDelta))
+        #expect(try macro("PB_MODIFY_RETURN_DELTA") == UInt64(GuestABI.modifyReturnDelta))
         #expect(try macro("PB_HOST_SAMPLE_INTID") == UInt64(GuestABI.hostSampleInterrupt))
     }
 

@@ -199,4 +199,23 @@ extension SuiteValidationTests {
                 "\(problem ?? "accepted")")
         #expect(try Self.problem(Self.curve("ops", [0, 1, 2], ["ftrace-list"], workload: "leaf")) == nil)
     }
+
+    /// modify's entry change would be the recursive workload's depth: named together, the pair is
+    /// an error; through "all", recursive is left out of modify's scenarios (and kept for the rest).
+    @Test func modifyIsNotPairedWithTheRecursiveWorkload() throws {
+        let named = try #require(try Self.problem(["scenarios": [["mechanisms": ["ftrace-args"], "handlers": ["count", "modify"],
+                                                                   "workloads": ["leaf", "recursive"]]]]))
+        #expect(named.contains("scenarios[0] pairs handler 'modify' with workload 'recursive'"), "\(named)")
+        let suite = try Self.resolve(["scenarios": [["mechanisms": ["ftrace-args"], "handlers": ["count", "modify"],
+                                                     "workloads": ["all"]]]])
+        #expect(!suite.scenarios.contains { $0.handler == .modify && $0.workload == .recursive })
+        #expect(suite.scenarios.contains { $0.handler == .count && $0.workload == .recursive })
+        #expect(suite.scenarios.contains { $0.handler == .modify && $0.workload == .leaf })
+        let sweep = try #require(try Self.problem(["interruptSweeps": [["mechanisms": ["ftrace-args"], "workload": "recursive",
+                                                                        "handler": "modify"]]]))
+        #expect(sweep.contains("interruptSweeps[0]: modify on recursive"), "\(sweep)")
+        let curve = try #require(try Self.problem(["scaling": [["parameter": "depth", "values": [1], "mechanisms": ["fgraph"],
+                                                                "handler": "modify", "workload": "recursive"]]]))
+        #expect(curve.contains("scaling[0]: modify on recursive"), "\(curve)")
+    }
 }

@@ -73,6 +73,14 @@ extension RunResults {
             if let masked = scenario.walks.first(where: { $0.point == .interrupt && $0.masked != nil })?.masked {
                 add("\(id) · irq masked instructions", Double(masked), kind: .exactCount)
             }
+            // 1 where the handler's change reached the function (or the caller), 0 where the path lost it.
+            if let change = scenario.handlerChange {
+                add("\(id) · argument change reaches the function", change.argumentReachesFunction ? 1 : 0, .higherIsBetter,
+                    kind: .exactCount)
+                if let returned = change.returnValueReachesCaller {
+                    add("\(id) · return value change reaches the caller", returned ? 1 : 0, .higherIsBetter, kind: .exactCount)
+                }
+            }
         }
         for curve in scaling {
             for point in curve.points {

@@ -173,18 +173,22 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     public var cpu: String
     public var metrics: ScenarioMetrics
     public var walks: [WalkVerification]
+    /// For the `modify` handler: which of its changes reached the function and the caller (added
+    /// within schema 1: absent for other handlers and in older files).
+    public var handlerChange: HandlerChange?
 
     /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
     public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
 
     public init(mechanism: String, handler: String, workload: String, cpu: String,
-                metrics: ScenarioMetrics, walks: [WalkVerification]) {
+                metrics: ScenarioMetrics, walks: [WalkVerification], handlerChange: HandlerChange? = nil) {
         self.mechanism = mechanism
         self.handler = handler
         self.workload = workload
         self.cpu = cpu
         self.metrics = metrics
         self.walks = walks
+        self.handlerChange = handlerChange
     }
 }
 

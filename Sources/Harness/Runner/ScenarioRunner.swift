@@ -48,6 +48,9 @@ struct ScenarioRunner {
 
     /// Measures a scenario against its baseline.
     func measure(_ spec: ScenarioSpec, baseline: BaselineMeasurement, plan: CallPlan) throws -> ScenarioResult {
+        if let reason = spec.handler.unmeasurableReason(on: spec.workload) {
+            throw MeasurementError.scenarioFailed(id: spec.id, reason: reason)
+        }
         let verifyWalks = spec.handler == .walk || spec.workload == .sample
         let outcome = try measureCalls(mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload,
                                        cpu: spec.cpu, plan: plan, verifyWalks: verifyWalks)
@@ -67,7 +70,32 @@ struct ScenarioRunner {
             entryBySymbol: outcome.steady.meanEntryBySymbol,
             exitBySymbol: outcome.steady.meanExitBySymbol)
         return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
-                              workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks)
+                              workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks,
+                              handlerChange: spec.handler == .modify ? try judgeChange(spec, outcome: outcome, plan: plan) : nil)
+    }
+
+    /// Which of a `modify` handler's changes reached the function and the caller: the first call's
+    /// result against the untraced function's, with the driver's argument and with the changed one
+    /// (measured on a kernel of their own), and every later call's result the same as the first's.
+    private func judgeChange(_ spec: ScenarioSpec, outcome: Outcome, plan: CallPlan) throws -> HandlerChange {
+        let argument = Self.argument(for: spec.workload)
+        let untraced = HookedCall(kernel: try environment.makeKernel())
+        let plain = try untraced.run(spec.workload, count: 1, argument: argument, phase: "the untraced call")
+        let changed = try untraced.run(spec.workload, count: 1, argument: argument &+ GuestABI.modifyArgumentDelta,
+                                       phase: "the untraced call with the changed argument")
+        let laterCalls = plan.warmup + plan.measured
+        let expected = HandlerChange.driverAccumulation(of: outcome.firstResult, calls: laterCalls)
+        guard outcome.steadyResult == expected else {
+            throw MeasurementError.scenarioFailed(
+                id: spec.id, reason: "the first call returned \(outcome.firstResult), but the \(laterCalls) calls after it "
+                    + "did not all return the same (the driver accumulated \(outcome.steadyResult), not \(expected))")
+        }
+        do {
+            return try HandlerChange.judge(argument: argument, untracedResult: plain, untracedResultWithChangedArgument: changed,
+                                           tracedResult: outcome.firstResult, exitHandlerRan: outcome.exitHits > 0)
+        } catch {
+            throw MeasurementError.scenarioFailed(id: spec.id, reason: error.description)
+        }
     }
 
     struct Outcome {
@@ -76,6 +104,10 @@ struct ScenarioRunner {
         var firstHit: CallTrace
         var steady: [CallTrace]
         var walks: [WalkVerification]
+        /// What the first call returned, and what the driver accumulated over the warm-up and measured calls.
+        var firstResult: Int64
+        var steadyResult: Int64
+        var exitHits: UInt64
     }
 
     private func measureCalls(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String,
@@ -103,17 +135,18 @@ struct ScenarioRunner {
                                             references: environment.makeReferences(for: kernel))
         }
         let argument = Self.argument(for: workload)
-        try driver.run(workload, count: 1, argument: argument, phase: "the first call")
+        let firstResult = try driver.run(workload, count: 1, argument: argument, phase: "the first call")
         guard let firstHit = windows.takeTraces().first else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
         }
         // Per-symbol counts for the measured calls only: attribution changes no guest count, but it
         // runs every block on its own (about half the host speed).
         let regions = MeasurementEnvironment.trampolineRegions(of: kernel)
+        var steadyResult: Int64 = 0
         guard let steady = try windows.steadyTraces(
             warmup: plan.warmup, measured: plan.measured,
             beforeMeasuredCalls: { machine.attributeTiming(to: kernel.symbols, regions: regions) },
-            run: { count, phase in try driver.run(workload, count: count, argument: argument, phase: phase) }) else {
+            run: { count, phase in steadyResult = try driver.run(workload, count: count, argument: argument, phase: phase) }) else {
             throw MeasurementError.noWindow(mechanism: mechanism.rawValue, workload: workload.rawValue)
         }
         machine.stopAttributingTiming()
@@ -126,6 +159,7 @@ struct ScenarioRunner {
             }
         }
         machine.controlFlowObserver = nil
+        let exitHits = kernel.control.exitHits
 
         let detachStart = MachineTiming.snapshot(machine)
         try kernel.detach(from: workload)
@@ -133,7 +167,8 @@ struct ScenarioRunner {
         try textGuard.check("\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)",
                             describe: environment.describer(for: kernel))
         return Outcome(attach: attach, detach: detach, firstHit: firstHit, steady: steady,
-                       walks: walkRecorder?.verifications ?? [])
+                       walks: walkRecorder?.verifications ?? [], firstResult: firstResult, steadyResult: steadyResult,
+                       exitHits: exitHits)
     }
 }
 

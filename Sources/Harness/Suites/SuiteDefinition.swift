@@ -198,10 +198,21 @@ extension Suite {
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let handlers: [HandlerKind] = try expand(group.handlers, HandlerKind.allCases, field: "\(field).handlers")
             let workloads: [Workload] = try expand(group.workloads, Workload.allCases, field: "\(field).workloads")
+            // A pair that cannot be measured is an error when the group names both, and left out
+            // when it comes from "all" (every pair that can be measured).
+            if group.handlers != ["all"] && group.workloads != ["all"] {
+                for handler in handlers {
+                    for workload in workloads {
+                        if let reason = handler.unmeasurableReason(on: workload) {
+                            throw fail("\(field) pairs handler '\(handler.rawValue)' with workload '\(workload.rawValue)': \(reason)")
+                        }
+                    }
+                }
+            }
             for cpu in cpus {
                 for mechanism in mechanisms where mechanism != .none {
                     for handler in handlers {
-                        for workload in workloads {
+                        for workload in workloads where handler.unmeasurableReason(on: workload) == nil {
                             scenarios.append(ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu))
                         }
                     }
@@ -214,6 +225,7 @@ extension Suite {
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let workload: Workload = try one(group.workload, field: "\(field).workload")
             let handler: HandlerKind = try one(group.handler, field: "\(field).handler")
+            if let reason = handler.unmeasurableReason(on: workload) { throw fail("\(field): \(reason)") }
             for cpu in cpus {
                 for mechanism in mechanisms {
                     sweeps.append(SweepSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu))
@@ -233,6 +245,7 @@ extension Suite {
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let handler: HandlerKind = try one(group.handler, field: "\(field).handler")
             let workload: Workload = try one(group.workload, field: "\(field).workload")
+            if let reason = handler.unmeasurableReason(on: workload) { throw fail("\(field): \(reason)") }
             if parameter == .stackDepth && workload != .recursive {
                 throw fail("\(field).workload is '\(workload.rawValue)': a depth curve needs 'recursive' (depth is its recursion depth)")
             }

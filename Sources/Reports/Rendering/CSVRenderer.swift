@@ -9,7 +9,9 @@ import Harness
 /// `fetch_unavailable`: a row per metric a fetch cost has, with an empty value, since there is no
 /// figure (its mechanism and workload, known only once the definition is resolved, are empty too;
 /// the reason is in `results.json` and the report). A walker that could not run has its counts as
-/// `walk_unavailable` rows with empty values in the same way.
+/// `walk_unavailable` rows with empty values in the same way. A `modify` scenario has
+/// `argument_change_reaches_function` (and, where an exit handler ran, `return_change_reaches_caller`):
+/// 1 or 0 (the results it was judged from are in `results.json`).
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
 
@@ -42,6 +44,10 @@ public enum CSVRenderer {
             if let used = m.stackAtHandlerEntry { add("stack_at_handler_entry", used) }
             add("attach_cycles", m.attachCycles)
             add("detach_cycles", m.detachCycles)
+            if let change = scenario.handlerChange {
+                add("argument_change_reaches_function", change.argumentReachesFunction ? 1 : 0)
+                if let returned = change.returnValueReachesCaller { add("return_change_reaches_caller", returned ? 1 : 0) }
+            }
             for walk in scenario.walks {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
                 let counts = [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),

@@ -68,6 +68,7 @@ struct Trace: ParsableCommand {
         guard let workload = Workload(rawValue: String(names[2])) else {
             throw ValidationError("unknown workload '\(names[2])' (known: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        if let reason = handler.unmeasurableReason(on: workload) { throw ValidationError(reason) }
         let cpu = parts.count > 1 ? String(parts[1]) : HarnessProfiles.defaultName
         guard HarnessProfiles.names.contains(cpu) else {
             throw ValidationError("unknown CPU profile '\(cpu)' (known: \(HarnessProfiles.names.joined(separator: ", ")))")

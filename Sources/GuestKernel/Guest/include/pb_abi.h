@@ -159,7 +159,14 @@
 #define PB_HANDLER_ARGS  1  /* count + record arguments / return value */
 #define PB_HANDLER_WALK  2  /* count + plain and reliable stack walk */
 #define PB_HANDLER_FETCH 3  /* count + run the fetch programs, append a record to the ring */
-#define PB_HANDLER_KIND_COUNT 4
+#define PB_HANDLER_MODIFY 4 /* count + change x0 in the registers the path hands over:
+                               the entry handler adds PB_MODIFY_ARGUMENT_DELTA to the first
+                               argument, the exit handler PB_MODIFY_RETURN_DELTA to the return
+                               value (whether the path carries each change is what it shows) */
+#define PB_HANDLER_KIND_COUNT 5
+
+#define PB_MODIFY_ARGUMENT_DELTA 1000
+#define PB_MODIFY_RETURN_DELTA 1000000
 
 /* ---------------------------------------------------------------------
  * pb_attach `param`

@@ -5,6 +5,10 @@
  *   args   - also record the arguments (entry) or the return value (exit)
  *   walk   - also take the plain and the reliable stack walk
  *   fetch  - also run the host's fetch program and append a ring record
+ *   modify - also change x0 where the mechanism saved it: the first argument
+ *            on entry, the return value on exit (a livepatch-like or
+ *            error-injecting user); the path decides whether the change
+ *            reaches the function or the caller, or is lost with a copy
  */
 #include "pb/probe.h"
 #include "pb/task.h"
@@ -58,6 +62,9 @@ void pb_probe_entry(const struct pb_probe_ctx *ctx, const struct pb_probe_event 
     case PB_HANDLER_FETCH:
         pb_fetch_run(&pb_control.fetch_entry, ev, PB_REC_ENTRY);
         break;
+    case PB_HANDLER_MODIFY:
+        ev->args[0] += PB_MODIFY_ARGUMENT_DELTA;
+        break;
     default:
         break;
     }
@@ -76,6 +83,9 @@ void pb_probe_exit(const struct pb_probe_ctx *ctx, const struct pb_probe_event *
         break;
     case PB_HANDLER_FETCH:
         pb_fetch_run(&pb_control.fetch_exit, ev, PB_REC_EXIT);
+        break;
+    case PB_HANDLER_MODIFY:
+        ev->args[0] += PB_MODIFY_RETURN_DELTA;
         break;
     default:
         break;

@@ -20,7 +20,7 @@ static struct pb_ftrace_ops list_dummy_ops[MAX_LIST_OPS - 1];
 static long list_dummies_registered;
 static unsigned int list_users;
 
-static void event_from_fregs(struct pb_probe_event *ev, u64 func, const struct ftrace_regs *fregs)
+static void event_from_fregs(struct pb_probe_event *ev, u64 func, struct ftrace_regs *fregs)
 {
     ev->func = func;
     ev->args = fregs->regs;
@@ -30,7 +30,7 @@ static void event_from_fregs(struct pb_probe_event *ev, u64 func, const struct f
     ev->regs_kind = PB_REGS_FTRACE;
 }
 
-static void event_from_ptregs(struct pb_probe_event *ev, u64 func, const struct pt_regs *regs)
+static void event_from_ptregs(struct pb_probe_event *ev, u64 func, struct pt_regs *regs)
 {
     ev->func = func;
     ev->args = regs->regs;
@@ -58,7 +58,7 @@ static void ftrace_regs_func(u64 ip, u64 parent_ip, struct pb_ftrace_ops *op,
     struct pb_probe_event ev;
 
     (void)parent_ip;
-    event_from_ptregs(&ev, pb_ftrace_func_of_ip(ip), (const struct pt_regs *)fregs);
+    event_from_ptregs(&ev, pb_ftrace_func_of_ip(ip), (struct pt_regs *)fregs);
     pb_probe_entry(op->private, &ev);
 }
 

@@ -15,7 +15,7 @@
 static struct pb_kretprobe kretprobe_pool[MAX_KRETPROBES];
 static bool kretprobe_used[MAX_KRETPROBES];
 
-static void event_from_regs(struct pb_probe_event *ev, u64 func, const struct pt_regs *regs)
+static void event_from_regs(struct pb_probe_event *ev, u64 func, struct pt_regs *regs)
 {
     ev->func = func;
     ev->args = regs->regs;

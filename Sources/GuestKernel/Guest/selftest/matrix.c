@@ -13,12 +13,12 @@
 #include "util.h"
 
 struct st_workload st_workloads[] = {
-    { "leaf", (unsigned long)pb_wl_leaf, 11, 1, 0, 0, 0 },
-    { "nonleaf", (unsigned long)pb_wl_nonleaf, 12, 1, 0, 0, 0 },
-    { "args", (unsigned long)pb_wl_args, 13, 1, 3, 0, 0 },
-    { "recursive", (unsigned long)pb_wl_recursive, ST_DEPTH, ST_DEPTH + 1, 0, 0, 0 },
-    { "sample", (unsigned long)pb_wl_sample, 15, 1, 0, 0, 0 },
-    { "tailcall", (unsigned long)pb_wl_tailcall, 16, 1, 0, 0, 0 },
+    { "leaf", (unsigned long)pb_wl_leaf, 11, 1, 0, 0, 0, 0 },
+    { "nonleaf", (unsigned long)pb_wl_nonleaf, 12, 1, 0, 0, 0, 0 },
+    { "args", (unsigned long)pb_wl_args, 13, 1, 3, 0, 0, 0 },
+    { "recursive", (unsigned long)pb_wl_recursive, ST_DEPTH, ST_DEPTH + 1, 0, 0, 0, 0 },
+    { "sample", (unsigned long)pb_wl_sample, 15, 1, 0, 0, 0, 0 },
+    { "tailcall", (unsigned long)pb_wl_tailcall, 16, 1, 0, 0, 0, 0 },
 };
 const int st_nr_workloads = ARRAY_SIZE(st_workloads);
 
@@ -40,7 +40,7 @@ bool st_mech_regs_are_pt(int mech)
 
 const char *st_kind_name(int kind)
 {
-    static const char *const names[] = { "count", "args", "walk", "fetch" };
+    static const char *const names[] = { "count", "args", "walk", "fetch", "modify" };
     return names[kind];
 }
 
@@ -78,6 +78,29 @@ static u64 expected_code(int mech)
     }
 }
 
+/* Whether a modify handler's change reaches the function (entry) and the
+ * caller (exit): every path restores x0 from the registers it handed over,
+ * except fprobe-ptregs, whose handlers get a copy (ftrace_partial_regs). */
+static bool modify_entry_carried(int mech)
+{
+    return mech != PB_MECH_NONE && mech != PB_MECH_FPROBE_PTREGS;
+}
+
+static bool modify_exit_carried(int mech)
+{
+    return st_mech_has_exit(mech) && mech != PB_MECH_FPROBE_PTREGS;
+}
+
+/* pb_run's accumulation of n calls that each return r. */
+static long acc_of(long r, int n)
+{
+    long acc = 0;
+
+    for (int i = 0; i < n; i++)
+        acc = acc * 31 + r;
+    return acc;
+}
+
 static bool code_map_matches(int mech, u64 fn)
 {
     u64 seen = 0;
@@ -101,7 +124,17 @@ static void scenario(int mech, int kind, struct st_workload *w)
     u64 expected_entries = mech == PB_MECH_NONE ? 0 : ST_CALLS * w->entries_per_call;
     u64 expected_exits = st_mech_has_exit(mech) ? expected_entries : 0;
     u64 param = mech == PB_MECH_FENTRY_FEXIT ? w->fentry_slots : 0;
+    long expected_acc = w->acc_none;
 
+    if (kind == PB_HANDLER_MODIFY) {
+        /* Each level's entry would deepen the recursion by the delta. */
+        if (w->fn == (unsigned long)pb_wl_recursive)
+            return;
+        long r = modify_entry_carried(mech) ? w->ret_arg_changed : w->ret_none;
+        if (modify_exit_carried(mech))
+            r += PB_MODIFY_RETURN_DELTA;
+        expected_acc = acc_of(r, ST_CALLS);
+    }
     st_set_context(pb_mechanism_get(mech)->name, st_kind_name(kind), w->name);
     st_snapshot_site(w->fn, &site);
     pb_reset();
@@ -115,7 +148,7 @@ static void scenario(int mech, int kind, struct st_workload *w)
     CHECK(code_map_matches(mech, w->fn));
     u64 completions_before = kprobe_completions(mech);
 
-    CHECK_EQ(st_run(w->fn, ST_CALLS, w->arg0), w->acc_none);
+    CHECK_EQ(st_run(w->fn, ST_CALLS, w->arg0), expected_acc);
     CHECK_EQ(pb_control.entry_hits, expected_entries);
     CHECK_EQ(pb_control.exit_hits, expected_exits);
     CHECK_EQ(pb_control.missed, 0);
@@ -161,6 +194,9 @@ static void take_baselines(void)
         struct st_workload *w = &st_workloads[i];
         w->acc_none = st_run(w->fn, ST_CALLS, w->arg0);
         w->ret_none = st_run(w->fn, 1, w->arg0);
+        /* Not for the recursive workload: the delta would be its depth. */
+        if (w->fn != (unsigned long)pb_wl_recursive)
+            w->ret_arg_changed = st_run(w->fn, 1, w->arg0 + PB_MODIFY_ARGUMENT_DELTA);
     }
 }
 

@@ -16,6 +16,7 @@ struct st_workload {
     u64 fentry_slots;       /* stack slots fentry-fexit must copy */
     long acc_none;          /* pb_run(fn, ST_CALLS, arg0) with nothing attached */
     long ret_none;          /* one call's result */
+    long ret_arg_changed;   /* one call's result with PB_MODIFY_ARGUMENT_DELTA added to arg0 */
 };
 
 extern struct st_workload st_workloads[];

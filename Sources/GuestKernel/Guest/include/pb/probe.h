@@ -19,7 +19,8 @@ struct pb_probe_ctx {
 /* One hit, as the mechanism saw it. */
 struct pb_probe_event {
     u64 func;           /* the traced function (symbol address) */
-    const u64 *args;    /* x0..x7 as saved by the mechanism */
+    u64 *args;          /* x0..x7 as saved by the mechanism (on exit, x0 is the return
+                           value); what the mechanism restores from, or a copy */
     u64 entry_sp;       /* SP where the stack-passed arguments are */
     u64 retval;         /* exit events */
     const void *regs;   /* struct ftrace_regs or struct pt_regs (fetch) */

@@ -1,0 +1,14 @@
+import GuestKernel
+
+extension HandlerKind {
+    /// Why this handler kind cannot be measured on `workload`, or nil when it can.
+    ///
+    /// `modify` adds `GuestABI.modifyArgumentDelta` to the first argument at every traced entry,
+    /// and the recursive workload's first argument is its depth: each level would recurse that much
+    /// deeper, past the guest's task stack.
+    public func unmeasurableReason(on workload: Workload) -> String? {
+        guard self == .modify, workload == .recursive else { return nil }
+        return "modify on recursive: the entry handler adds \(GuestABI.modifyArgumentDelta) to the first argument, "
+            + "which is the recursion depth, at every level, so the call would never return"
+    }
+}

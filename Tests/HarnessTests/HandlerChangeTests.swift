@@ -1,0 +1,118 @@
+import GuestKernel
+import Testing
+@testable import Harness
+@testable import Reports
+
+/// The `modify` handler: which of its changes each path carries, judged from the call's result.
+@Suite struct HandlerChangeTests {
+    /// One scenario on the default profile, two warm-up calls and three measured.
+    static func measure(_ mechanism: Mechanism, _ handler: HandlerKind, _ workload: Workload) throws -> ScenarioResult {
+        let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: HarnessProfiles.defaultName)
+        let plan = CallPlan(warmup: 2, measured: 3)
+        let runner = ScenarioRunner(environment: try SteadyStateTests.environment.get())
+        let baseline = try runner.measureBaseline(workload: spec.workload, cpu: spec.cpu, plan: plan)
+        return try runner.measure(spec, baseline: baseline, plan: plan)
+    }
+
+    /// Judged from the results alone: every combination is told apart, and what no combination
+    /// explains (or more than one does) is an error rather than a guess.
+    @Test func theJudgementFollowsTheResult() throws {
+        func judge(_ traced: Int64, exit: Bool = true) throws -> HandlerChange {
+            try HandlerChange.judge(argument: 3, untracedResult: 10, untracedResultWithChangedArgument: 3010,
+                                    tracedResult: traced, exitHandlerRan: exit, returnDelta: 1_000_000)
+        }
+        #expect(try judge(10).argumentReachesFunction == false)
+        #expect(try judge(10).returnValueReachesCaller == false)
+        #expect(try judge(3010).argumentReachesFunction == true)
+        #expect(try judge(1_000_010).returnValueReachesCaller == true)
+        #expect(try judge(1_003_010).argumentReachesFunction == true)
+        #expect(try judge(1_003_010).returnValueReachesCaller == true)
+        #expect(try judge(3010, exit: false).returnValueReachesCaller == nil)
+        #expect(throws: HandlerChange.Unexplained.self) { try judge(11) }
+        // Without an exit handler the return value's change cannot explain a result.
+        #expect(throws: HandlerChange.Unexplained.self) { try judge(1_000_010, exit: false) }
+        // A workload the argument's change does not change cannot tell whether it arrived.
+        #expect(throws: HandlerChange.Unexplained.self) {
+            try HandlerChange.judge(argument: 3, untracedResult: 10, untracedResultWithChangedArgument: 10, tracedResult: 10,
+                                    exitHandlerRan: false)
+        }
+    }
+
+    /// `driverAccumulation` is what the guest driver returns for calls that each return the same.
+    @Test func theDriversAccumulationIsModelled() throws {
+        let environment = try SteadyStateTests.environment.get()
+        let driver = HookedCall(kernel: try environment.makeKernel())
+        let one = try driver.run(.leaf, count: 1, argument: 3, phase: "one call")
+        let five = try driver.run(.leaf, count: 5, argument: 3, phase: "five calls")
+        #expect(five == HandlerChange.driverAccumulation(of: one, calls: 5))
+        #expect(five != one)
+    }
+
+    /// The paths' contracts as the guest implements them: every trampoline restores x0 from the
+    /// registers it handed over, so both changes arrive; fprobe-ptregs hands its handlers a copy
+    /// (arm64's ftrace_partial_regs), so neither does; a path without a return hook has no exit change.
+    @Test(arguments: [(Mechanism.ftraceArgs, true, Bool?.none), (.kprobeXOL, true, nil), (.fentryFexit, true, true),
+                      (.kretprobeTrampoline, true, true), (.fprobe, true, true), (.fprobePtRegs, false, false)])
+    func eachPathCarriesWhatItsRegistersAllow(_ mechanism: Mechanism, _ argument: Bool, _ returnValue: Bool?) throws {
+        let change = try #require(try Self.measure(mechanism, .modify, .leaf).handlerChange)
+        #expect(change.argumentReachesFunction == argument)
+        #expect(change.returnValueReachesCaller == returnValue)
+        #expect(change.untracedResultWithChangedArgument != change.untracedResult)
+    }
+
+    /// Other handler kinds change nothing and publish no judgement.
+    @Test func otherHandlersHaveNoChange() throws {
+        #expect(try Self.measure(.ftraceArgs, .count, .leaf).handlerChange == nil)
+    }
+
+    /// The recursive workload's first argument is its depth: modify there is refused, not run away.
+    @Test func modifyOnTheRecursiveWorkloadIsRefused() throws {
+        #expect {
+            try Self.measure(.ftraceArgs, .modify, .recursive)
+        } throws: { error in
+            "\(error)".contains("modify on recursive") && "\(error)".contains("recursion depth")
+        }
+    }
+
+    static func changed(_ mechanism: String, workload: String = "leaf", argument: Bool, returnValue: Bool?) -> ScenarioResult {
+        var scenario = ResultsFixtures.scenario(mechanism, entryCycles: 40)
+        scenario.handler = "modify"
+        scenario.workload = workload
+        scenario.handlerChange = HandlerChange(argument: 3, untracedResult: 10, untracedResultWithChangedArgument: 3010,
+                                               tracedResult: 0, argumentReachesFunction: argument,
+                                               returnValueReachesCaller: returnValue)
+        return scenario
+    }
+
+    /// The report's verdict counts and names the paths from the judgements, workload by workload.
+    @Test func theReportNamesThePathsThatLoseAChange() throws {
+        let results = ResultsFixtures.run("r", scenarios: [
+            Self.changed("ftrace-args", argument: true, returnValue: nil),
+            Self.changed("fprobe", argument: true, returnValue: true),
+            Self.changed("fprobe-ptregs", argument: false, returnValue: false),
+            Self.changed("fprobe", workload: "args", argument: true, returnValue: false),
+        ])
+        let section = DesignReport.build(results).sections.first { $0.title.hasPrefix("Can a handler change") }
+        let verdict = try #require(DesignReportTests.verdicts(section).first)
+        #expect(verdict.contains("2 of 3 paths carry the entry handler's change of the first argument"), "\(verdict)")
+        #expect(verdict.contains("1 of the 2 with an exit handler"), "\(verdict)")
+        #expect(verdict.contains("argument change is lost on fprobe-ptregs"), "\(verdict)")
+        #expect(verdict.contains("fprobe on args differ"), "\(verdict)")
+    }
+
+    /// `bench compare` sees a path that starts losing a change as a regression of an exact count.
+    @Test func aLostChangeIsARegression() throws {
+        let before = ResultsFixtures.run("a", scenarios: [Self.changed("fprobe", argument: true, returnValue: true)])
+        let after = ResultsFixtures.run("b", scenarios: [Self.changed("fprobe", argument: true, returnValue: false)])
+        let key = "fprobe/modify/leaf@cortex-a72 · return value change reaches the caller"
+        #expect(before.namedMetrics.first { $0.key == key }?.samples == [1])
+        #expect(after.namedMetrics.first { $0.key == key }?.kind == .exactCount)
+        #expect(after.namedMetrics.first { $0.key == key }?.samples == [0])
+        let comparison = ResultsComparison(baseline: before, current: after)
+        #expect(comparison.regressions.map(\.key) == [key])
+        #expect(comparison.exitStatus == 2)
+        let csv = CSVRenderer.render(after)
+        #expect(csv.contains(",argument_change_reaches_function,1\n"))
+        #expect(csv.contains(",return_change_reaches_caller,0\n"))
+    }
+}
