@@ -190,6 +190,10 @@ public enum HandlerKind: String, CaseIterable, Sendable, Codable {
     /// the first argument, the exit handler `GuestABI.modifyReturnDelta` to the return value. The
     /// call's result shows which changes the path carries into the function and back to the caller.
     case modify
+    /// Redirects the call as livepatch does: the entry handler sets the pc in the registers its path
+    /// hands over to the workload's replacement (`Workload.replacementSymbol`). The call's result
+    /// shows whether the replacement ran.
+    case redirect
 
     public var guestID: UInt64 { UInt64(Self.allCases.firstIndex(of: self)!) }
 }
@@ -214,6 +218,12 @@ public enum Workload: String, CaseIterable, Sendable, Codable {
         case .sample: return "pb_wl_sample"
         case .tailcall: return "pb_wl_tailcall"
         }
+    }
+
+    /// The function a `redirect` handler sends a call of this workload to (the guest's
+    /// `pb_wl_replacement_of`); nil for the recursive workload, whose every level would be redirected.
+    public var replacementSymbol: String? {
+        self == .recursive ? nil : symbol + "_replacement"
     }
 
     /// Other traced functions this workload enters (a tail-call target runs in the workload's frame).

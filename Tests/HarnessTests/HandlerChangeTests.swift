@@ -28,11 +28,11 @@ import Testing
         #expect(try judge(1_003_010).argumentReachesFunction == true)
         #expect(try judge(1_003_010).returnValueReachesCaller == true)
         #expect(try judge(3010, exit: false).returnValueReachesCaller == nil)
-        #expect(throws: HandlerChange.Unexplained.self) { try judge(11) }
+        #expect(throws: UnexplainedResult.self) { try judge(11) }
         // Without an exit handler the return value's change cannot explain a result.
-        #expect(throws: HandlerChange.Unexplained.self) { try judge(1_000_010, exit: false) }
+        #expect(throws: UnexplainedResult.self) { try judge(1_000_010, exit: false) }
         // A workload the argument's change does not change cannot tell whether it arrived.
-        #expect(throws: HandlerChange.Unexplained.self) {
+        #expect(throws: UnexplainedResult.self) {
             try HandlerChange.judge(argument: 3, untracedResult: 10, untracedResultWithChangedArgument: 10, tracedResult: 10,
                                     exitHandlerRan: false)
         }
@@ -60,9 +60,43 @@ import Testing
         #expect(change.untracedResultWithChangedArgument != change.untracedResult)
     }
 
+    /// Judged from the results alone: the replacement's result or the workload's, nothing else, and
+    /// a replacement that returns what the workload does cannot be told apart.
+    @Test func theRedirectJudgementFollowsTheResult() throws {
+        func judge(_ traced: Int64, replacement: Int64 = 20) throws -> CallRedirect {
+            try CallRedirect.judge(replacement: "r", untracedResult: 10, replacementResult: replacement, tracedResult: traced)
+        }
+        #expect(try judge(20).reachesReplacement)
+        #expect(try !judge(10).reachesReplacement)
+        #expect(throws: UnexplainedResult.self) { try judge(30) }
+        #expect(throws: UnexplainedResult.self) { try judge(10, replacement: 10) }
+    }
+
+    /// `Workload.replacementSymbol` is what the guest's redirect handler sends each workload to.
+    @Test(arguments: Workload.allCases)
+    func replacementsAreTheGuestsOwn(_ workload: Workload) throws {
+        let kernel = try SteadyStateTests.environment.get().makeKernel()
+        let mapped = try HookedCall(kernel: kernel).call(try kernel.address(of: "pb_wl_replacement_of"),
+                                                           [try kernel.address(of: workload.symbol)])
+        let expected = try workload.replacementSymbol.map { try kernel.address(of: $0) } ?? 0
+        #expect(UInt64(bitPattern: mapped) == expected)
+    }
+
+    /// A redirect arrives where the path resumes at the pc it handed over (a BRK kprobe whose
+    /// pre-handler reports the change, as the kernel's does); it is lost on kretprobes, whose
+    /// pre-handler completes the probed instruction, and on fprobe-ptregs's copy.
+    @Test(arguments: [(Mechanism.ftraceArgs, true), (.directBL, true), (.kprobeXOL, true), (.kprobeSimulate, true),
+                      (.functionGraph, true), (.fentryFexit, true), (.kretprobeBRK, false), (.fprobePtRegs, false)])
+    func eachPathRedirectsWhereItResumesAtTheHandlersPC(_ mechanism: Mechanism, _ reaches: Bool) throws {
+        let redirect = try #require(try Self.measure(mechanism, .redirect, .nonleaf).callRedirect)
+        #expect(redirect.reachesReplacement == reaches)
+        #expect(redirect.replacement == "pb_wl_nonleaf_replacement")
+    }
+
     /// Other handler kinds change nothing and publish no judgement.
     @Test func otherHandlersHaveNoChange() throws {
-        #expect(try Self.measure(.ftraceArgs, .count, .leaf).handlerChange == nil)
+        let counted = try Self.measure(.ftraceArgs, .count, .leaf)
+        #expect(counted.handlerChange == nil && counted.callRedirect == nil)
     }
 
     /// The recursive workload's first argument is its depth: modify there is refused, not run away.
@@ -84,6 +118,14 @@ import Testing
         return scenario
     }
 
+    static func redirected(_ mechanism: String, reaches: Bool) -> ScenarioResult {
+        var scenario = ResultsFixtures.scenario(mechanism, entryCycles: 40)
+        scenario.handler = "redirect"
+        scenario.callRedirect = CallRedirect(replacement: "pb_wl_leaf_replacement", untracedResult: 10, replacementResult: 20,
+                                             tracedResult: reaches ? 20 : 10, reachesReplacement: reaches)
+        return scenario
+    }
+
     /// The report's verdict counts and names the paths from the judgements, workload by workload.
     @Test func theReportNamesThePathsThatLoseAChange() throws {
         let results = ResultsFixtures.run("r", scenarios: [
@@ -91,6 +133,8 @@ import Testing
             Self.changed("fprobe", argument: true, returnValue: true),
             Self.changed("fprobe-ptregs", argument: false, returnValue: false),
             Self.changed("fprobe", workload: "args", argument: true, returnValue: false),
+            Self.redirected("ftrace-args", reaches: true),
+            Self.redirected("kretprobe-brk", reaches: false),
         ])
         let section = DesignReport.build(results).sections.first { $0.title.hasPrefix("Can a handler change") }
         let verdict = try #require(DesignReportTests.verdicts(section).first)
@@ -98,6 +142,8 @@ import Testing
         #expect(verdict.contains("1 of the 2 with an exit handler"), "\(verdict)")
         #expect(verdict.contains("argument change is lost on fprobe-ptregs"), "\(verdict)")
         #expect(verdict.contains("fprobe on args differ"), "\(verdict)")
+        #expect(verdict.contains("1 of 2 paths send the call to the replacement the entry handler set; the redirect is lost on "
+                                 + "kretprobe-brk"), "\(verdict)")
     }
 
     /// `bench compare` sees a path that starts losing a change as a regression of an exact count.
@@ -111,6 +157,10 @@ import Testing
         let comparison = ResultsComparison(baseline: before, current: after)
         #expect(comparison.regressions.map(\.key) == [key])
         #expect(comparison.exitStatus == 2)
+        let lost = ResultsFixtures.run("c", scenarios: [Self.redirected("fprobe", reaches: false)])
+        #expect(ResultsComparison(baseline: ResultsFixtures.run("d", scenarios: [Self.redirected("fprobe", reaches: true)]),
+                                  current: lost).regressions.map(\.key) == ["fprobe/redirect/leaf@cortex-a72 · redirect reaches the replacement"])
+        #expect(CSVRenderer.render(lost).contains(",redirect_reaches_replacement,0\n"))
         let csv = CSVRenderer.render(after)
         #expect(csv.contains(",argument_change_reaches_function,1\n"))
         #expect(csv.contains(",return_change_reaches_caller,0\n"))

@@ -217,5 +217,8 @@ extension SuiteValidationTests {
         let curve = try #require(try Self.problem(["scaling": [["parameter": "depth", "values": [1], "mechanisms": ["fgraph"],
                                                                 "handler": "modify", "workload": "recursive"]]]))
         #expect(curve.contains("scaling[0]: modify on recursive"), "\(curve)")
+        let redirect = try #require(try Self.problem(["scenarios": [["mechanisms": ["kprobe-xol"], "handlers": ["redirect"],
+                                                                      "workloads": ["recursive"]]]]))
+        #expect(redirect.contains("redirect on recursive: the workload has no replacement"), "\(redirect)")
     }
 }

@@ -81,6 +81,10 @@ extension RunResults {
                     add("\(id) · return value change reaches the caller", returned ? 1 : 0, .higherIsBetter, kind: .exactCount)
                 }
             }
+            if let redirect = scenario.callRedirect {
+                add("\(id) · redirect reaches the replacement", redirect.reachesReplacement ? 1 : 0, .higherIsBetter,
+                    kind: .exactCount)
+            }
         }
         for curve in scaling {
             for point in curve.points {

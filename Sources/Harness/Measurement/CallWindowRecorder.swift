@@ -30,7 +30,8 @@ struct CallTrace: Sendable, Equatable {
 final class CallWindowRecorder {
     struct Addresses {
         var callSite: UInt64
-        var bodySecondInstruction: UInt64
+        /// The traced function's, and with a `redirect` handler its replacement's too.
+        var bodySecondInstructions: Set<UInt64>
         var returns: Set<UInt64>
         var returnSite: UInt64
         var handlerEntry: UInt64?
@@ -66,8 +67,16 @@ final class CallWindowRecorder {
     static let returnWord: UInt32 = 0xD65F_03C0
 
     /// The addresses to hook for `workload` in `kernel`.
-    static func addresses(for workload: Workload, in kernel: GuestKernel) throws -> Addresses {
-        try addresses(forFunction: workload.symbol, tailCallTargets: tailCallTargets(of: workload), in: kernel)
+    /// With a `redirect` handler the call may run the workload's replacement instead, so the windows
+    /// also end at the replacement's body and start at its returns.
+    static func addresses(for workload: Workload, handler: HandlerKind, in kernel: GuestKernel) throws -> Addresses {
+        var addresses = try addresses(forFunction: workload.symbol, tailCallTargets: tailCallTargets(of: workload), in: kernel)
+        if handler == .redirect, let replacement = workload.replacementSymbol {
+            let redirected = try Self.addresses(forFunction: replacement, tailCallTargets: tailCallTargets(of: workload), in: kernel)
+            addresses.bodySecondInstructions.formUnion(redirected.bodySecondInstructions)
+            addresses.returns.formUnion(redirected.returns)
+        }
+        return addresses
     }
 
     /// The addresses to hook for calls the driver makes to the function `symbol` (which may end in
@@ -86,7 +95,7 @@ final class CallWindowRecorder {
         }
         guard !returns.isEmpty else { throw GuestError.unexpectedStop("\(symbol) has no RET to hook") }
         return Addresses(callSite: kernel.driverCallSite,
-                         bodySecondInstruction: function + GuestABI.patchSiteBytes + 4,
+                         bodySecondInstructions: [function + GuestABI.patchSiteBytes + 4],
                          returns: returns, returnSite: kernel.driverReturnSite,
                          handlerEntry: kernel.symbols.address(of: "pb_probe_entry"))
     }
@@ -107,8 +116,10 @@ final class CallWindowRecorder {
             current = OpenCall(start: Moment(machine), callerSP: machine.sp)
             machine.resetStackLowWater()
         }
-        driver.on(addresses.bodySecondInstruction) { [unowned self] _ in
-            if current != nil && current?.entry == nil { current?.entry = Moment(machine) }
+        for address in addresses.bodySecondInstructions {
+            driver.on(address) { [unowned self] _ in
+                if current != nil && current?.entry == nil { current?.entry = Moment(machine) }
+            }
         }
         for address in addresses.returns {
             driver.on(address) { [unowned self] _ in

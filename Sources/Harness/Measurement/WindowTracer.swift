@@ -43,7 +43,7 @@ public struct WindowTracer {
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
         }
         let argument = ScenarioRunner.argument(for: spec.workload)
-        let addresses = try CallWindowRecorder.addresses(for: spec.workload, in: kernel)
+        let addresses = try CallWindowRecorder.addresses(for: spec.workload, handler: spec.handler, in: kernel)
 
         // The warm-up calls and the traced one are one driver loop, as the measurement makes them:
         // run to the driver's call instruction for the last call, then step until it returns.
@@ -64,7 +64,7 @@ public struct WindowTracer {
         var lastReturnAt: Int?
         while machine.pc != addresses.returnSite {
             guard steps.count < 1_000_000 else { throw GuestError.runaway(limit: 1_000_000, pc: machine.pc, symbol: nil) }
-            if machine.pc == addresses.bodySecondInstruction && bodyReachedAt == nil { bodyReachedAt = steps.count }
+            if addresses.bodySecondInstructions.contains(machine.pc) && bodyReachedAt == nil { bodyReachedAt = steps.count }
             if addresses.returns.contains(machine.pc) && bodyReachedAt != nil { lastReturnAt = steps.count }
             let step = machine.step(cycles: { machine.timingCounters.cycles })
             steps.append(step)

@@ -176,12 +176,16 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     /// For the `modify` handler: which of its changes reached the function and the caller (added
     /// within schema 1: absent for other handlers and in older files).
     public var handlerChange: HandlerChange?
+    /// For the `redirect` handler: whether the call ran the workload's replacement (added within
+    /// schema 1: absent for other handlers and in older files).
+    public var callRedirect: CallRedirect?
 
     /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
     public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
 
     public init(mechanism: String, handler: String, workload: String, cpu: String,
-                metrics: ScenarioMetrics, walks: [WalkVerification], handlerChange: HandlerChange? = nil) {
+                metrics: ScenarioMetrics, walks: [WalkVerification], handlerChange: HandlerChange? = nil,
+                callRedirect: CallRedirect? = nil) {
         self.mechanism = mechanism
         self.handler = handler
         self.workload = workload
@@ -189,6 +193,7 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
         self.metrics = metrics
         self.walks = walks
         self.handlerChange = handlerChange
+        self.callRedirect = callRedirect
     }
 }
 

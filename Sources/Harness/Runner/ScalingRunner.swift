@@ -28,10 +28,11 @@ struct ScalingRunner {
     }
 
     /// Runs `plan` calls of `workload` with whatever is attached and returns the steady traces.
-    private func steadyTraces(_ kernel: GuestKernel, mechanism: Mechanism, workload: Workload, argument: Int64,
-                              plan: CallPlan) throws -> [CallTrace] {
+    private func steadyTraces(_ kernel: GuestKernel, mechanism: Mechanism, handler: HandlerKind = .count, workload: Workload,
+                              argument: Int64, plan: CallPlan) throws -> [CallTrace] {
         let driver = HookedCall(kernel: kernel)
-        let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, in: kernel))
+        let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, handler: handler,
+                                                                                                     in: kernel))
         let traces = try windows.steadyTraces(warmup: plan.warmup, measured: plan.measured) { count, phase in
             try driver.run(workload, count: count, argument: argument, phase: phase)
         }
@@ -60,7 +61,7 @@ struct ScalingRunner {
                 try kernel.setOpsCount(count)
                 try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
             }
-            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, workload: spec.workload, argument: argument,
+            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload, argument: argument,
                                           plan: plan)
             points.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
@@ -82,7 +83,7 @@ struct ScalingRunner {
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
             for target in targets { try kernel.attach(spec.mechanism, handler: spec.handler, to: target) }
             attachPoints.append(ScalingPoint(x: Double(count), y: (MachineTiming.snapshot(kernel.machine) - start).cycles))
-            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, workload: spec.workload, argument: argument,
+            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload, argument: argument,
                                           plan: plan)
             callPoints.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
@@ -102,7 +103,7 @@ struct ScalingRunner {
             try Self.checkStack(baseline, of: baselineKernel, mechanism: .none, depth: depth)
             let kernel = try timedKernel(cpu: spec.cpu)
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
-            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, workload: spec.workload, argument: argument,
+            let traces = try steadyTraces(kernel, mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload, argument: argument,
                                           plan: plan)
             try Self.checkStack(traces, of: kernel, mechanism: spec.mechanism, depth: depth)
             let missed = kernel.control.missedReturnHooks

@@ -71,31 +71,8 @@ struct ScenarioRunner {
             exitBySymbol: outcome.steady.meanExitBySymbol)
         return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks,
-                              handlerChange: spec.handler == .modify ? try judgeChange(spec, outcome: outcome, plan: plan) : nil)
-    }
-
-    /// Which of a `modify` handler's changes reached the function and the caller: the first call's
-    /// result against the untraced function's, with the driver's argument and with the changed one
-    /// (measured on a kernel of their own), and every later call's result the same as the first's.
-    private func judgeChange(_ spec: ScenarioSpec, outcome: Outcome, plan: CallPlan) throws -> HandlerChange {
-        let argument = Self.argument(for: spec.workload)
-        let untraced = HookedCall(kernel: try environment.makeKernel())
-        let plain = try untraced.run(spec.workload, count: 1, argument: argument, phase: "the untraced call")
-        let changed = try untraced.run(spec.workload, count: 1, argument: argument &+ GuestABI.modifyArgumentDelta,
-                                       phase: "the untraced call with the changed argument")
-        let laterCalls = plan.warmup + plan.measured
-        let expected = HandlerChange.driverAccumulation(of: outcome.firstResult, calls: laterCalls)
-        guard outcome.steadyResult == expected else {
-            throw MeasurementError.scenarioFailed(
-                id: spec.id, reason: "the first call returned \(outcome.firstResult), but the \(laterCalls) calls after it "
-                    + "did not all return the same (the driver accumulated \(outcome.steadyResult), not \(expected))")
-        }
-        do {
-            return try HandlerChange.judge(argument: argument, untracedResult: plain, untracedResultWithChangedArgument: changed,
-                                           tracedResult: outcome.firstResult, exitHandlerRan: outcome.exitHits > 0)
-        } catch {
-            throw MeasurementError.scenarioFailed(id: spec.id, reason: error.description)
-        }
+                              handlerChange: spec.handler == .modify ? try judgeChange(spec, outcome: outcome, plan: plan) : nil,
+                              callRedirect: spec.handler == .redirect ? try judgeRedirect(spec, outcome: outcome, plan: plan) : nil)
     }
 
     struct Outcome {
@@ -123,7 +100,7 @@ struct ScenarioRunner {
         let attach = MachineTiming.snapshot(machine) - attachStart
 
         let driver = HookedCall(kernel: kernel)
-        let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, in: kernel))
+        let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, handler: handler, in: kernel))
         var walkRecorder: WalkRecorder?
         if verifyWalks {
             let shadow = ShadowCallStack(functionStarts: kernel.symbols.functionStarts, rootFunction: 0,

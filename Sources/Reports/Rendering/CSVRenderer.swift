@@ -11,7 +11,8 @@ import Harness
 /// the reason is in `results.json` and the report). A walker that could not run has its counts as
 /// `walk_unavailable` rows with empty values in the same way. A `modify` scenario has
 /// `argument_change_reaches_function` (and, where an exit handler ran, `return_change_reaches_caller`):
-/// 1 or 0 (the results it was judged from are in `results.json`).
+/// 1 or 0, and a `redirect` scenario `redirect_reaches_replacement` (the results they were judged
+/// from are in `results.json`).
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
 
@@ -48,6 +49,7 @@ public enum CSVRenderer {
                 add("argument_change_reaches_function", change.argumentReachesFunction ? 1 : 0)
                 if let returned = change.returnValueReachesCaller { add("return_change_reaches_caller", returned ? 1 : 0) }
             }
+            if let redirect = scenario.callRedirect { add("redirect_reaches_replacement", redirect.reachesReplacement ? 1 : 0) }
             for walk in scenario.walks {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
                 let counts = [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),

@@ -163,7 +163,10 @@
                                the entry handler adds PB_MODIFY_ARGUMENT_DELTA to the first
                                argument, the exit handler PB_MODIFY_RETURN_DELTA to the return
                                value (whether the path carries each change is what it shows) */
-#define PB_HANDLER_KIND_COUNT 5
+#define PB_HANDLER_REDIRECT 5 /* count + redirect the call, as livepatch does: the entry handler
+                                 sets the pc in the registers the path hands over to the traced
+                                 function's replacement (pb_wl_replacement_of) */
+#define PB_HANDLER_KIND_COUNT 6
 
 #define PB_MODIFY_ARGUMENT_DELTA 1000
 #define PB_MODIFY_RETURN_DELTA 1000000

@@ -100,7 +100,10 @@ static int kprobe_brk_handler(struct pt_regs *regs, u64 esr)
     if (kcb.cur)
         pb_panic("kprobe hit while another probe's instruction is out of line", regs);
     pb_kprobe_stats.hits++;
-    p->pre_handler(p, regs);
+    if (p->pre_handler(p, regs)) {
+        pb_kprobe_stats.redirected++;
+        return 0;
+    }
 
     switch (p->mode) {
     case PB_KPROBE_SIM:

@@ -16,7 +16,9 @@ static u64 trampoline_of(const struct pb_kretprobe *rp)
                                                : (u64)pb_kretprobe_trampoline;
 }
 
-static void kretprobe_pre_handler(struct pb_kprobe *p, struct pt_regs *regs)
+/* Never redirects (as the kernel's): a pc the entry handler sets is lost
+ * when the probed instruction is completed. */
+static int kretprobe_pre_handler(struct pb_kprobe *p, struct pt_regs *regs)
 {
     struct pb_kretprobe *rp = container_of(p, struct pb_kretprobe, kp);
     struct pb_kretprobe_instance *ri = NULL;
@@ -29,7 +31,7 @@ static void kretprobe_pre_handler(struct pb_kprobe *p, struct pt_regs *regs)
     }
     if (!ri) {
         rp->nmissed++;
-        return;
+        return 0;
     }
     ri->in_use = true;
     ri->rp = rp;
@@ -41,6 +43,7 @@ static void kretprobe_pre_handler(struct pb_kprobe *p, struct pt_regs *regs)
     barrier();
     WRITE_ONCE(current->kretprobe_instances, ri);
     regs->regs[30] = trampoline_of(rp);
+    return 0;
 }
 
 int pb_register_kretprobe(struct pb_kretprobe *rp)

@@ -25,13 +25,15 @@ static void event_from_regs(struct pb_probe_event *ev, u64 func, struct pt_regs 
     ev->regs_kind = PB_REGS_PT;
 }
 
-static void kprobe_entry(struct pb_kprobe *p, struct pt_regs *regs)
+/* Redirects when the handler moved the pc off the probed instruction. */
+static int kprobe_entry(struct pb_kprobe *p, struct pt_regs *regs)
 {
     struct pb_attachment *a = container_of(p, struct pb_attachment, kp);
     struct pb_probe_event ev;
 
     event_from_regs(&ev, a->target, regs);
     pb_probe_entry(a->ctx, &ev);
+    return regs->pc != p->addr;
 }
 
 int pb_attach_kprobe(struct pb_attachment *a)

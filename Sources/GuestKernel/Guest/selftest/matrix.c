@@ -13,12 +13,12 @@
 #include "util.h"
 
 struct st_workload st_workloads[] = {
-    { "leaf", (unsigned long)pb_wl_leaf, 11, 1, 0, 0, 0, 0 },
-    { "nonleaf", (unsigned long)pb_wl_nonleaf, 12, 1, 0, 0, 0, 0 },
-    { "args", (unsigned long)pb_wl_args, 13, 1, 3, 0, 0, 0 },
-    { "recursive", (unsigned long)pb_wl_recursive, ST_DEPTH, ST_DEPTH + 1, 0, 0, 0, 0 },
-    { "sample", (unsigned long)pb_wl_sample, 15, 1, 0, 0, 0, 0 },
-    { "tailcall", (unsigned long)pb_wl_tailcall, 16, 1, 0, 0, 0, 0 },
+    { "leaf", (unsigned long)pb_wl_leaf, 11, 1, 0, 0, 0, 0, 0 },
+    { "nonleaf", (unsigned long)pb_wl_nonleaf, 12, 1, 0, 0, 0, 0, 0 },
+    { "args", (unsigned long)pb_wl_args, 13, 1, 3, 0, 0, 0, 0 },
+    { "recursive", (unsigned long)pb_wl_recursive, ST_DEPTH, ST_DEPTH + 1, 0, 0, 0, 0, 0 },
+    { "sample", (unsigned long)pb_wl_sample, 15, 1, 0, 0, 0, 0, 0 },
+    { "tailcall", (unsigned long)pb_wl_tailcall, 16, 1, 0, 0, 0, 0, 0 },
 };
 const int st_nr_workloads = ARRAY_SIZE(st_workloads);
 
@@ -40,7 +40,7 @@ bool st_mech_regs_are_pt(int mech)
 
 const char *st_kind_name(int kind)
 {
-    static const char *const names[] = { "count", "args", "walk", "fetch", "modify" };
+    static const char *const names[] = { "count", "args", "walk", "fetch", "modify", "redirect" };
     return names[kind];
 }
 
@@ -91,6 +91,16 @@ static bool modify_exit_carried(int mech)
     return st_mech_has_exit(mech) && mech != PB_MECH_FPROBE_PTREGS;
 }
 
+/* Whether a redirect handler's pc reaches the replacement: on every path that
+ * resumes at the pc it handed over, but not fprobe-ptregs (a copy) nor the
+ * kretprobes, whose pre-handler completes the probed instruction (as the
+ * kernel's does) and so loses the pc. */
+static bool redirect_carried(int mech)
+{
+    return mech != PB_MECH_NONE && mech != PB_MECH_FPROBE_PTREGS && mech != PB_MECH_KRETPROBE_BRK &&
+           mech != PB_MECH_KRETPROBE_TRAMP;
+}
+
 /* pb_run's accumulation of n calls that each return r. */
 static long acc_of(long r, int n)
 {
@@ -125,11 +135,16 @@ static void scenario(int mech, int kind, struct st_workload *w)
     u64 expected_exits = st_mech_has_exit(mech) ? expected_entries : 0;
     u64 param = mech == PB_MECH_FENTRY_FEXIT ? w->fentry_slots : 0;
     long expected_acc = w->acc_none;
+    bool redirected = kind == PB_HANDLER_REDIRECT && redirect_carried(mech);
+    u64 expected_completions = redirected ? 0 : expected_entries;
 
+    /* modify: each level's entry would deepen the recursion by the delta;
+     * redirect: the recursive workload has no replacement. */
+    if ((kind == PB_HANDLER_MODIFY || kind == PB_HANDLER_REDIRECT) && w->fn == (unsigned long)pb_wl_recursive)
+        return;
+    if (kind == PB_HANDLER_REDIRECT)
+        expected_acc = acc_of(redirected ? w->ret_replacement : w->ret_none, ST_CALLS);
     if (kind == PB_HANDLER_MODIFY) {
-        /* Each level's entry would deepen the recursion by the delta. */
-        if (w->fn == (unsigned long)pb_wl_recursive)
-            return;
         long r = modify_entry_carried(mech) ? w->ret_arg_changed : w->ret_none;
         if (modify_exit_carried(mech))
             r += PB_MODIFY_RETURN_DELTA;
@@ -147,13 +162,16 @@ static void scenario(int mech, int kind, struct st_workload *w)
     CHECK(mech == PB_MECH_NONE ? st_site_unchanged(w->fn, &site) : !st_site_unchanged(w->fn, &site));
     CHECK(code_map_matches(mech, w->fn));
     u64 completions_before = kprobe_completions(mech);
+    u64 redirects_before = pb_kprobe_stats.redirected;
 
     CHECK_EQ(st_run(w->fn, ST_CALLS, w->arg0), expected_acc);
     CHECK_EQ(pb_control.entry_hits, expected_entries);
     CHECK_EQ(pb_control.exit_hits, expected_exits);
     CHECK_EQ(pb_control.missed, 0);
-    if (st_mech_brk_entry(mech))
-        CHECK_EQ(kprobe_completions(mech) - completions_before, expected_entries);
+    if (st_mech_brk_entry(mech)) {
+        CHECK_EQ(kprobe_completions(mech) - completions_before, expected_completions);
+        CHECK_EQ(pb_kprobe_stats.redirected - redirects_before, expected_entries - expected_completions);
+    }
 
     if (mech != PB_MECH_NONE) {
         switch (kind) {
@@ -174,7 +192,8 @@ static void scenario(int mech, int kind, struct st_workload *w)
             break;
         }
     }
-    if (w->fn == (unsigned long)pb_wl_sample)
+    /* (A redirected call's callee is under the replacement, not the workload.) */
+    if (w->fn == (unsigned long)pb_wl_sample && !redirected)
         st_check_callee_walk(mech, w);
     pb_control.callee_raise_sgi = 0;
 
@@ -197,6 +216,9 @@ static void take_baselines(void)
         /* Not for the recursive workload: the delta would be its depth. */
         if (w->fn != (unsigned long)pb_wl_recursive)
             w->ret_arg_changed = st_run(w->fn, 1, w->arg0 + PB_MODIFY_ARGUMENT_DELTA);
+        unsigned long replacement = pb_wl_replacement_of(w->fn);
+        if (replacement)
+            w->ret_replacement = st_run(replacement, 1, w->arg0);
     }
 }
 

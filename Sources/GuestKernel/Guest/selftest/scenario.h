@@ -17,6 +17,7 @@ struct st_workload {
     long acc_none;          /* pb_run(fn, ST_CALLS, arg0) with nothing attached */
     long ret_none;          /* one call's result */
     long ret_arg_changed;   /* one call's result with PB_MODIFY_ARGUMENT_DELTA added to arg0 */
+    long ret_replacement;   /* one call of the workload's replacement (pb_wl_replacement_of) */
 };
 
 extern struct st_workload st_workloads[];

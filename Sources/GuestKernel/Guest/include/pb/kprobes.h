@@ -18,7 +18,10 @@ enum pb_kprobe_mode {
 };
 
 struct pb_kprobe;
-typedef void (*pb_kprobe_pre_fn)(struct pb_kprobe *p, struct pt_regs *regs);
+/* Returns nonzero when it has set regs->pc itself: the probed instruction is
+ * then not completed and the exception returns there (the kernel's kprobe
+ * pre_handler convention, which fault injection and overrides rely on). */
+typedef int (*pb_kprobe_pre_fn)(struct pb_kprobe *p, struct pt_regs *regs);
 
 struct pb_kprobe {
     u64 addr;                   /* the probed instruction */
@@ -44,6 +47,7 @@ struct pb_kprobe_stats {
     u64 xol_completions;   /* the slot's second BRK */
     u64 single_steps;      /* software-step exceptions after the slot */
     u64 simulated;
+    u64 redirected;        /* the pre-handler set the pc: nothing completed */
 };
 extern struct pb_kprobe_stats pb_kprobe_stats;
 

@@ -23,7 +23,7 @@ struct pb_probe_event {
                            value); what the mechanism restores from, or a copy */
     u64 entry_sp;       /* SP where the stack-passed arguments are */
     u64 retval;         /* exit events */
-    const void *regs;   /* struct ftrace_regs or struct pt_regs (fetch) */
+    void *regs;         /* struct ftrace_regs or struct pt_regs (fetch, redirect) */
     u32 regs_kind;      /* PB_REGS_FTRACE or PB_REGS_PT */
 };
 

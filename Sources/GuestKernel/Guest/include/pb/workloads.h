@@ -25,6 +25,18 @@ extern const unsigned long pb_wl_clones[PB_WL_NR_CLONES];
 /* Not traced: where the deep sample is taken. */
 long pb_wl_sample_callee(long a);
 
+/* Livepatch-style replacements of the workloads (replacements.c), which a
+ * redirect handler sends the call to: each computes something else with the
+ * same arguments. pb_wl_replacement_of maps a workload to its replacement, 0
+ * for one without (the recursive workload: every level would be redirected). */
+long pb_wl_leaf_replacement(long a, long b);
+long pb_wl_nonleaf_replacement(long a, long b);
+long pb_wl_args_replacement(long a0, long a1, long a2, long a3, long a4, long a5, long a6, long a7,
+                            long a8, long a9, struct pb_big_arg big);
+long pb_wl_sample_replacement(long a);
+long pb_wl_tailcall_replacement(long a);
+unsigned long pb_wl_replacement_of(unsigned long func);
+
 /* long pb_driver(fn, n, arg0, args): see pb_run in pb_abi.h */
 long pb_driver(unsigned long fn, long n, long arg0, const struct pb_call_args *args);
 extern char pb_driver_call_site[], pb_driver_return_site[];
