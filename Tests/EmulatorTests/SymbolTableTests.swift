@@ -67,4 +67,22 @@ struct SymbolTableTests {
         #expect(table.describe(0x4008_0250) == nil)
         #expect(table.describe(0x4008_0304) == "after+0x4")
     }
+
+    @Test("the next boundary bounds the addresses that are named as the one before it")
+    func nextBoundary() {
+        let table = Self.table
+        #expect(table.nextBoundary(after: 0x4008_0000) == 0x4008_0020, "f, not .Ltmp1")
+        #expect(table.nextBoundary(after: 0x4008_0024) == 0x4008_0030, "inner")
+        #expect(table.nextBoundary(after: 0x4008_0030) == 0x4008_0040, "the end of f and inner")
+        #expect(table.nextBoundary(after: 0x4008_0204) == 0x4008_1000, "the end of the code")
+        #expect(table.nextBoundary(after: 0x4008_1000) == nil)
+        let sweep = stride(from: UInt64(0x4007_FFF0), through: 0x4008_1010, by: 4)
+        for address in sweep {
+            let boundary = table.nextBoundary(after: address) ?? .max
+            let name = table.symbol(containing: address)?.name
+            #expect(boundary > address)
+            let changed = stride(from: address, to: min(boundary, 0x4008_1014), by: 4).first { table.symbol(containing: $0)?.name != name }
+            #expect(changed == nil, "0x\(String(address, radix: 16))")
+        }
+    }
 }

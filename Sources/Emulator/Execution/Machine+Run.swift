@@ -36,13 +36,14 @@ extension Machine {
                 raiseInterrupt(scheduled.id)
             }
             // Attribution charges a block's counts, or an exception's entry taken before a fetch,
-            // to the symbol of the PC it started at (as a BRK's entry is charged to the BRK's block).
+            // to the symbol of the PC it started at (as a BRK's entry is charged to the BRK's block);
+            // the block ends before the next symbol or region starts, so it is that symbol's alone.
             let attribution = timingState.attribution
             let countersBefore = attribution == nil ? TimingCounters() : model.counters
-            let blockStart = pc
+            let charge = attribution?.charge(at: pc) ?? .unattributed
             let stepping = softwareStepActive
             if takeExceptionBeforeFetch(stepping: stepping, model: &model) {
-                attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
+                attribution?.record(charge, delta: model.counters - countersBefore)
                 if stopsAfterExceptionBeforeFetch { return .instructionLimit }
                 continue
             }
@@ -70,16 +71,19 @@ extension Machine {
                 } else {
                     takeSynchronousException(.instructionAbort, returnAddress: pc, faultAddress: pc, model: &model)
                 }
-                attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
+                attribution?.record(charge, delta: model.counters - countersBefore)
                 if stopsAfterExceptionBeforeFetch { return .instructionLimit }
                 continue
             }
-            // Instructions until the limit or the next scheduled interrupt, whichever comes first.
+            // Instructions until the limit, the next scheduled interrupt or (attributing) the next
+            // symbol's start, whichever comes first. A block cut short goes on sequentially, which
+            // the cycle models time as if it had not been cut.
             var budget = endCount - counters.instructions
             if let scheduled = scheduledInterrupt {
                 let untilInterrupt = scheduled.instructionCount &- counters.instructions
                 if budget > untilInterrupt { budget = untilInterrupt }
             }
+            if budget > charge.instructions { budget = charge.instructions }
 
             // Blocks chain into each other unless stepping, or attributing each block to its symbol.
             if stepping {
@@ -97,7 +101,7 @@ extension Machine {
             } else {
                 executeBlocks(page: page, from: index, budget: budget, chain: attribution == nil, model: &model)
             }
-            attribution?.record(blockStart: blockStart, delta: model.counters - countersBefore)
+            attribution?.record(charge, delta: model.counters - countersBefore)
         }
     }
 

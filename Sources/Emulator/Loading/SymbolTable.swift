@@ -25,6 +25,10 @@ public struct SymbolTable: Sendable {
     /// The largest of `coverageEnds[0...i]`: below an index where it is at most an address, no
     /// entry covers that address, so a lookup stops there instead of scanning every entry.
     private let coverageReach: [UInt64]
+    /// Every address at which `symbol(containing:)` may change, ascending: the entries' starts and
+    /// coverage ends (between two neighbours the same entries lie at or below an address, and each
+    /// covers it or not throughout).
+    private let boundaries: [UInt64]
     private let byName: [String: Entry]
     /// Start addresses of functions (tail-branch targets that begin a new frame).
     public let functionStarts: Set<UInt64>
@@ -53,13 +57,13 @@ public struct SymbolTable: Sendable {
             let (end, overflow) = entry.address.addingReportingOverflow(entry.size)
             return overflow ? .max : end
         }
-        let boundaries = (entries.map(\.address) + sizedEnds.compactMap { $0 }).sorted()
+        let startsAndSizedEnds = (entries.map(\.address) + sizedEnds.compactMap { $0 }).sorted()
         coverageEnds = entries.indices.map { index in
             if let end = sizedEnds[index] { return end }
             let address = entries[index].address
-            let next = Self.count(atOrBelow: address, in: boundaries)
+            let next = Self.count(atOrBelow: address, in: startsAndSizedEnds)
             let codeEnd = code.first { $0.contains(address) }?.upperBound ?? address
-            return min(next < boundaries.count ? boundaries[next] : .max, codeEnd)
+            return min(next < startsAndSizedEnds.count ? startsAndSizedEnds[next] : .max, codeEnd)
         }
         var reach: UInt64 = 0
         coverageReach = coverageEnds.map { end in
@@ -67,6 +71,7 @@ public struct SymbolTable: Sendable {
             return reach
         }
         self.entries = entries
+        self.boundaries = Array(Set(entries.map(\.address) + coverageEnds)).sorted()
         functionStarts = Set(entries.filter(\.isFunction).map(\.address))
     }
 
@@ -87,6 +92,13 @@ public struct SymbolTable: Sendable {
             if address < coverageEnds[index] { return entries[index] }
         }
         return nil
+    }
+
+    /// The lowest address above `address` at which `symbol(containing:)` may name another symbol
+    /// (or none), nil if there is none: every address from `address` up to it has `address`'s answer.
+    public func nextBoundary(after address: UInt64) -> UInt64? {
+        let index = Self.count(atOrBelow: address, in: boundaries)
+        return index < boundaries.count ? boundaries[index] : nil
     }
 
     /// How many of the ascending `values` are at most `value` (a binary search).

@@ -1,11 +1,24 @@
 /// Counts per symbol: every executed block's counter deltas charged to the symbol containing the
-/// block's first instruction (blocks never span a branch, so a block lies in one function unless
-/// code falls through from one symbol into the next).
+/// block's first instruction. A block never spans a branch, and while attribution is on the run
+/// loop ends it before the next symbol or region boundary (`Charge.instructions`), so code that
+/// falls through from one symbol into the next is charged to each for its own instructions.
 public final class TimingAttribution {
     /// The counts one symbol spent.
     public struct Entry: Sendable, Equatable {
         public let symbol: String
         public let counters: TimingCounters
+    }
+
+    /// Where a block starting at an address is charged, and how far it may run.
+    struct Charge {
+        /// The symbol's index in `totals`.
+        var index: Int
+        /// Instructions from the block's start to the next address that may be charged to another
+        /// symbol or region (at least 1); `.max` when nothing is attributed.
+        var instructions: UInt64
+
+        /// What the run loop uses without attribution: no limit on the block.
+        static let unattributed = Charge(index: 0, instructions: .max)
     }
 
     /// The name blocks outside every symbol are charged to.
@@ -16,10 +29,10 @@ public final class TimingAttribution {
     private var names: [String] = []
     private var indexByName: [String: Int] = [:]
     private var totals: [TimingCounters] = []
-    /// Symbol index by block start, direct-mapped: a hashed lookup per block cost more than the
+    /// Charges by block start, direct-mapped: a hashed lookup per block cost more than the
     /// block's own timing. A miss (an empty or reused slot) looks the symbol up again.
     private var cachedBlocks = [UInt64](repeating: .max, count: TimingAttribution.cacheSlots)
-    private var cachedIndices = [Int](repeating: 0, count: TimingAttribution.cacheSlots)
+    private var cachedCharges = [Charge](repeating: .unattributed, count: TimingAttribution.cacheSlots)
     private static let cacheSlots = 4096
 
     /// Charges to `symbols`, and code outside every symbol to the named `regions` it lies in (code
@@ -29,29 +42,43 @@ public final class TimingAttribution {
         self.regions = regions
     }
 
-    /// Charges `delta` to the symbol containing `blockStart`.
-    func record(blockStart: UInt64, delta: TimingCounters) {
+    /// Where a block starting at `blockStart` (or an exception taken before fetching there) is charged.
+    @inline(__always)
+    func charge(at blockStart: UInt64) -> Charge {
         let slot = Int(truncatingIfNeeded: blockStart >> 2) & (Self.cacheSlots - 1)
-        let index: Int
-        if cachedBlocks[slot] == blockStart {
-            index = cachedIndices[slot]
-        } else {
-            index = symbolIndex(of: blockStart)
-            cachedBlocks[slot] = blockStart
-            cachedIndices[slot] = index
-        }
-        totals[index] += delta
+        if cachedBlocks[slot] == blockStart { return cachedCharges[slot] }
+        let charge = lookUpCharge(at: blockStart)
+        cachedBlocks[slot] = blockStart
+        cachedCharges[slot] = charge
+        return charge
+    }
+
+    /// Adds `delta` to what `charge`'s symbol spent.
+    @inline(__always)
+    func record(_ charge: Charge, delta: TimingCounters) {
+        totals[charge.index] += delta
     }
 
     @inline(never)
-    private func symbolIndex(of address: UInt64) -> Int {
+    private func lookUpCharge(at address: UInt64) -> Charge {
         let name = symbols.symbol(containing: address)?.name
             ?? regions.first { $0.range.contains(address) }?.name ?? Self.unknownSymbol
-        if let existing = indexByName[name] { return existing }
-        names.append(name)
-        indexByName[name] = names.count - 1
-        totals.append(TimingCounters())
-        return names.count - 1
+        let index: Int
+        if let existing = indexByName[name] {
+            index = existing
+        } else {
+            names.append(name)
+            index = names.count - 1
+            indexByName[name] = index
+            totals.append(TimingCounters())
+        }
+        // The name can change only at a symbol boundary or a region's bound.
+        let regionBounds = regions.flatMap { [$0.range.lowerBound, $0.range.upperBound] }.filter { $0 > address }
+        guard let boundary = (regionBounds + [symbols.nextBoundary(after: address)].compactMap { $0 }).min() else {
+            return Charge(index: index, instructions: .max)
+        }
+        let bytes = boundary - address
+        return Charge(index: index, instructions: (bytes >> 2) + (bytes & 3 == 0 ? 0 : 1))
     }
 
     /// Every symbol charged so far, most cycles first.
