@@ -6,10 +6,16 @@ import Testing
 @Suite struct WindowTracerTests {
     /// kprobe-ss's step exception is taken before a fetch: a step used to run it together with the
     /// vector's first instruction, so the trace charged that instruction's cycles to the slot.
-    @Test(arguments: [Mechanism.ftraceArgs, .kprobeXOL, .kprobeSingleStep, .functionGraph])
-    func theTracedWindowsCostWhatTheRunMeasures(_ mechanism: Mechanism) throws {
+    /// Every mechanism, with each handler kind the suites measure (and a workload of its own).
+    @Test(arguments: Mechanism.measurable, [HandlerKind.count, .args, .walk])
+    func theTracedWindowsCostWhatTheRunMeasures(_ mechanism: Mechanism, _ handler: HandlerKind) throws {
         let environment = try SteadyStateTests.environment.get()
-        let spec = ScenarioSpec(mechanism: mechanism, handler: .args, workload: .args, cpu: HarnessProfiles.defaultName)
+        let workload: Workload = switch handler {
+        case .walk: .sample
+        case .args: .args
+        default: .tailcall
+        }
+        let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: HarnessProfiles.defaultName)
         let plan = CallPlan(warmup: 8, measured: 4)
         let runner = ScenarioRunner(environment: environment)
         let baseline = try runner.measureBaseline(workload: spec.workload, cpu: spec.cpu, plan: plan)
@@ -20,10 +26,13 @@ import Testing
         }
         #expect(total(.entry) == metrics.entry.steady.measured.cycles)
         #expect(total(.exit) == metrics.exit.steady.measured.cycles)
-        // Symbol by symbol too: the run charges blocks, the trace single instructions.
+        // Symbol by symbol too, instructions as well as cycles: the run charges blocks, the trace
+        // single instructions (a block that ran on into the next symbol charged its instructions
+        // to the first, at times with no cycles to show it).
         for (window, attributed) in [(TracedInstruction.Window.entry, metrics.entryBySymbol), (.exit, metrics.exitBySymbol)] {
-            let run = (attributed ?? []).filter { $0.cycles > 0 }.map { "\($0.symbol) \(Int($0.cycles))" }
-            let trace = TracedInstruction.cyclesBySymbol(traced, in: window, describe: describe).map { "\($0.symbol) \($0.cycles)" }
+            let run = (attributed ?? []).map { "\($0.symbol) \(Int($0.cycles)) \(Int($0.counters.instructions))" }
+            let trace = TracedInstruction.countsBySymbol(traced, in: window, describe: describe)
+                .map { "\($0.symbol) \($0.cycles) \($0.instructions)" }
             #expect(trace == run, "\(window)")
         }
     }

@@ -11,16 +11,27 @@ public struct TracedInstruction: Sendable {
     public var window: Window
 
     /// The cycles of `window` in `instructions` by the symbol (or allocated-code area) of each
-    /// step's address, most first: what a run's attribution charges, instruction by instruction.
+    /// step's address, most first, leaving out symbols that spent none: what a run's attribution
+    /// charges, instruction by instruction.
     public static func cyclesBySymbol(_ instructions: [TracedInstruction], in window: Window,
                                       describe: (UInt64) -> String) -> [(symbol: String, cycles: UInt64)] {
-        var totals: [String: UInt64] = [:]
+        countsBySymbol(instructions, in: window, describe: describe).filter { $0.cycles > 0 }.map { ($0.symbol, $0.cycles) }
+    }
+
+    /// The cycles and instructions of `window` in `instructions` by the symbol of each step's
+    /// address, most cycles first (ties by name); a step that completed no instruction (an
+    /// exception taken before a fetch) adds its cycles only.
+    public static func countsBySymbol(_ instructions: [TracedInstruction], in window: Window,
+                                      describe: (UInt64) -> String) -> [(symbol: String, cycles: UInt64, instructions: Int)] {
+        var totals: [String: (cycles: UInt64, instructions: Int)] = [:]
         for traced in instructions where traced.window == window {
             let described = describe(traced.step.address)
             let symbol = described.range(of: "+0x", options: .backwards).map { String(described[..<$0.lowerBound]) } ?? described
-            totals[symbol, default: 0] += traced.step.cycles
+            totals[symbol, default: (0, 0)].cycles += traced.step.cycles
+            totals[symbol, default: (0, 0)].instructions += traced.step.exceptionBeforeFetch ? 0 : 1
         }
-        return totals.filter { $0.value > 0 }.map { ($0.key, $0.value) }.sorted { ($0.cycles, $1.symbol) > ($1.cycles, $0.symbol) }
+        return totals.map { ($0.key, $0.value.cycles, $0.value.instructions) }
+            .sorted { ($0.cycles, $1.symbol) > ($1.cycles, $0.symbol) }
     }
 }
 
