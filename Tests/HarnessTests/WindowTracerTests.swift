@@ -7,12 +7,14 @@ import Testing
     /// kprobe-ss's step exception is taken before a fetch: a step used to run it together with the
     /// vector's first instruction, so the trace charged that instruction's cycles to the slot.
     /// Every mechanism, with each handler kind the suites measure (and a workload of its own).
-    @Test(arguments: Mechanism.measurable, [HandlerKind.count, .args, .walk])
+    @Test(arguments: Mechanism.measurable, [HandlerKind.count, .args, .walk, .modify, .redirect])
     func theTracedWindowsCostWhatTheRunMeasures(_ mechanism: Mechanism, _ handler: HandlerKind) throws {
         let environment = try SteadyStateTests.environment.get()
         let workload: Workload = switch handler {
         case .walk: .sample
         case .args: .args
+        case .modify: .leaf
+        case .redirect: .nonleaf
         default: .tailcall
         }
         let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: HarnessProfiles.defaultName)
