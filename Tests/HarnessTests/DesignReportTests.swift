@@ -45,9 +45,55 @@ import Testing
         let caughtVerdict = try #require(Self.verdicts(Self.section("Which paths give correct", caught)).first)
         #expect(caughtVerdict.contains("did fool it"))
         // The control's walks are not counted among the real paths' reliable walks.
-        #expect(caughtVerdict.contains("of 6 reliable walks"))
+        #expect(caughtVerdict.contains("of the 6 walks it vouched for (it refused 0 of the 6 it was asked for)"))
         let missedVerdict = try #require(Self.verdicts(Self.section("Which paths give correct", missed)).first)
         #expect(missedVerdict.contains("did not fool it"))
+    }
+
+    /// The reliable walker is credited only with the walks it accepted, handler walks' failures are
+    /// named by kind and point, and the untraced call's own IRQ failures are told apart.
+    @Test func walkVerdictsSayWhatFailedAndWhatWasVouchedFor() throws {
+        let refusing = WalkVerification(point: .entryHandler, walker: .guestReliable, total: 10, correct: 4, refused: 6)
+        let entryMisses = WalkVerification(point: .entryHandler, walker: .guest, total: 10, correct: 7, missingFrame: 3)
+        let exitExact = WalkVerification(point: .exitHandler, walker: .guest, total: 10, correct: 10)
+        let irqNone = WalkVerification(point: .interrupt, walker: .guest, total: 5, correct: 3, missingFrame: 2)
+        let results = ResultsFixtures.run("r", scenarios: [
+            Self.scenario("kprobe-xol", entryCycles: 300, walks: [refusing, entryMisses, exitExact]),
+            Self.scenario("none", entryCycles: 10, walks: [irqNone]),
+        ])
+        let verdict = try #require(Self.verdicts(Self.section("Which paths give correct", results)).first)
+        #expect(verdict.contains("of the 4 walks it vouched for (it refused 6 of the 10 it was asked for)"), "\(verdict)")
+        #expect(verdict.contains("wrong on kprobe-xol (3 miss a frame; in the entry handler)"), "\(verdict)")
+        #expect(verdict.contains("2 of none's 5 are wrong too, without any tracer"), "\(verdict)")
+    }
+
+    /// Paths that tie are named together, near-ties are said to be near, and a curve that goes up
+    /// and down is said to be poorly described by its slope.
+    @Test func tiesAndUnevenCurvesAreNamed() throws {
+        func scenario(_ mechanism: String, _ cycles: Double, stack: Double) -> ScenarioResult {
+            var scenario = Self.scenario(mechanism, entryCycles: cycles)
+            scenario.metrics.stackBytes = Comparison(measured: stack, baseline: 16)
+            return scenario
+        }
+        var results = ResultsFixtures.run("r", scenarios: [
+            scenario("direct-bl", 41, stack: 192), scenario("direct-plt", 42, stack: 192), scenario("ftrace-callops", 43, stack: 208),
+            scenario("ftrace-list", 90, stack: 240),
+        ])
+        let stack = try #require(Self.verdicts(Self.section("How much stack", results)).first)
+        #expect(stack.contains("direct-bl and direct-plt the least (176 bytes)"), "\(stack)")
+        let dispatch = try #require(Self.verdicts(Self.section("Direct calls vs the ops list", results)).first)
+        #expect(dispatch.contains("direct-bl is the cheapest dispatch"), "\(dispatch)")
+        #expect(dispatch.contains("direct-plt, ftrace-callops are within 2 cycles of it"), "\(dispatch)")
+        func curve(_ mechanism: String, _ ys: [Double]) -> ScalingCurve {
+            ScalingCurve(parameter: .stackDepth, mechanism: mechanism, handler: "count", workload: "recursive", cpu: "cortex-a72",
+                         quantity: "overhead cycles per traced call",
+                         points: ys.enumerated().map { ScalingPoint(x: Double($0.offset + 1), y: $0.element) })
+        }
+        results.scaling = [curve("fgraph", [100, 110, 120]), curve("kretprobe-brk", [680, 640, 670])]
+        let scaling = try #require(Self.verdicts(Self.section("How do costs scale?", results)).first)
+        #expect(scaling.contains("Not monotonic, so a slope describes them poorly: kretprobe-brk@cortex-a72 (680, 640, 670)"),
+                "\(scaling)")
+        #expect(!scaling.contains("fgraph@cortex-a72 (100"), "\(scaling)")
     }
 
     /// Where a path masks IRQs the verdict names it with its count, summed over its sweeps; where
@@ -150,19 +196,19 @@ import Testing
         var two = one
         two.scaling.append(curve("ftrace-callops", slope: 0))
         let both = Self.verdicts(Self.section("How do costs scale?", two))
-        #expect(both.count == 1 && both[0].contains("steepest for ftrace-list@cortex-a72 (15 per ops)")
-                && both[0].contains("flattest for ftrace-callops@cortex-a72 (0 per ops;"))
-        // Steepness is by magnitude: a falling curve is not the flattest because its slope is the least.
+        #expect(both.count == 1 && both[0].contains("changes most for ftrace-list@cortex-a72 (15 per ops)")
+                && both[0].contains("least for ftrace-callops@cortex-a72 (0 per ops;"))
+        // Change is by magnitude: a falling curve is not the one that changes least because its slope is the least.
         var falling = two
         falling.scaling.append(curve("fprobe", slope: -5))
         let signed = Self.verdicts(Self.section("How do costs scale?", falling))
-        #expect(signed.count == 1 && signed[0].contains("steepest for ftrace-list@cortex-a72 (15 per ops)")
-                && signed[0].contains("flattest for ftrace-callops@cortex-a72 (0 per ops;"), "\(signed)")
+        #expect(signed.count == 1 && signed[0].contains("changes most for ftrace-list@cortex-a72 (15 per ops)")
+                && signed[0].contains("least for ftrace-callops@cortex-a72 (0 per ops;"), "\(signed)")
         falling.scaling = [curve("ftrace-list", slope: 2), curve("fprobe", slope: -5)]
         let steepFall = Self.verdicts(Self.section("How do costs scale?", falling))
-        #expect(steepFall.count == 1 && steepFall[0].contains("steepest for fprobe@cortex-a72 (-5 per ops)")
-                && steepFall[0].contains("flattest for ftrace-list@cortex-a72 (2 per ops;"), "\(steepFall)")
-        // Curves that all have one slope are not named as both steepest and flattest.
+        #expect(steepFall.count == 1 && steepFall[0].contains("changes most for fprobe@cortex-a72 (-5 per ops, falling)")
+                && steepFall[0].contains("least for ftrace-list@cortex-a72 (2 per ops;"), "\(steepFall)")
+        // Curves that all have one slope are not named as both changing most and least.
         var flat = one
         flat.scaling = [curve("ftrace-list", slope: 0), curve("ftrace-callops", slope: 0)]
         #expect(Self.verdicts(Self.section("How do costs scale?", flat))
@@ -203,7 +249,7 @@ import Testing
         }
         // The verdict's return mispredicts are the exit window's overhead too: 3 for fprobe, 0 for kretprobe-brk.
         let verdict = try #require(Self.verdicts(Self.section("Return probes", results)).first)
-        #expect(verdict.contains("costs 0–3 return mispredicts per call"), "\(verdict)")
+        #expect(verdict.contains("(kretprobe-brk, fprobe) take 0–3 more return mispredicts per call than none"), "\(verdict)")
     }
 
     /// The headline questions are answered on the default profile wherever the suite lists it (the

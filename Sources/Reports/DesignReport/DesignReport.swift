@@ -67,6 +67,35 @@ public enum DesignReport {
         ]))
     }
 
+    /// `scenario`'s mechanism and every other whose `value` prints the same ("a, b and c").
+    static func tiedWith(_ scenario: ScenarioResult, in scenarios: [ScenarioResult], _ value: (ScenarioResult) -> Double) -> String {
+        let names = scenarios.filter { cycles(value($0)) == cycles(value(scenario)) }.map(\.mechanism)
+        return names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+
+    static func uses(_ scenario: ScenarioResult, _ scenarios: [ScenarioResult]) -> String {
+        scenarios.filter { cycles($0.metrics.stackBytes.overhead) == cycles(scenario.metrics.stackBytes.overhead) }.count > 1 ? "use" : "uses"
+    }
+
+    static func cheapestVerb(_ scenario: ScenarioResult, _ scenarios: [ScenarioResult]) -> String {
+        scenarios.filter { cycles($0.entryOverhead) == cycles(scenario.entryOverhead) }.count > 1 ? "are" : "is"
+    }
+
+    /// "; a and b are within 2 cycles of it": the other paths whose `value` is at most `margin` above `best`'s.
+    static func within(_ margin: Double, of best: ScenarioResult, in scenarios: [ScenarioResult],
+                       by value: (ScenarioResult) -> Double) -> String {
+        let close = scenarios.filter { value($0) > value(best) + 0.5 && value($0) <= value(best) + margin }.map(\.mechanism)
+        guard !close.isEmpty else { return "" }
+        return "; \(close.joined(separator: ", ")) \(close.count == 1 ? "is" : "are") within \(cycles(margin)) cycles of it"
+    }
+
+    /// "3 miss a frame, 1 stop short": a tally's wrong walks by kind.
+    static func failureKinds(_ walks: WalkVerification) -> [String] {
+        [(walks.missingFrame, "miss a frame"), (walks.unrecoveredTrampoline, "show an unrecovered return trampoline"),
+         (walks.extraFrame, "have an extra frame"), (walks.truncated, "stop short")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+    }
+
     static func missing(_ title: String, _ what: String) -> ReportSection {
         ReportSection(title: title, blocks: [.verdict("Not answered by this run: \(what) were not measured.")])
     }
@@ -103,7 +132,7 @@ public enum DesignReport {
     static func regsVersusArgs(_ index: ResultsIndex) -> ReportSection? {
         let title = "What does FTRACE_WITH_REGS cost over FTRACE_WITH_ARGS?"
         let cpu = index.primaryCPU
-        let workloads = ["leaf", "nonleaf", "args"].filter {
+        let workloads = ["leaf", "nonleaf", "args", "tailcall"].filter {
             index.scenario("ftrace-args", workload: $0, cpu: cpu) != nil && index.scenario("ftrace-regs", workload: $0, cpu: cpu) != nil
         }
         guard let reference = workloads.first,
@@ -183,7 +212,8 @@ public enum DesignReport {
         ]
         var verdict = scenarios.count < 2
             ? "Only \(cheapest.mechanism) was measured on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles): nothing to compare it with."
-            : "\(cheapest.mechanism) is the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))."
+            : "\(tiedWith(cheapest, in: scenarios) { $0.entryOverhead }) \(cheapestVerb(cheapest, scenarios)) the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))"
+                + Self.within(2, of: cheapest, in: scenarios, by: { $0.entryOverhead }) + "."
         if let bl = index.scenario("direct-bl", workload: workload, cpu: cpu),
            let plt = index.scenario("direct-plt", workload: workload, cpu: cpu) {
             verdict += " The veneer of an out-of-range trampoline adds \(amount(plt.entryOverhead - bl.entryOverhead, "cycles"))."
@@ -230,7 +260,12 @@ public enum DesignReport {
         let hijackers = scenarios.filter { $0.mechanism != "fentry-fexit" }
         let mispredicts = hijackers.map { $0.metrics.exit.steady.overhead.returnMispredicts }
         if let low = mispredicts.min(), let high = mispredicts.max() {
-            verdict += ". Hijacking the return address costs \(cycles(low))–\(cycles(high)) return mispredicts per call in the exit window"
+            let range = low == high ? cycles(low) : "\(cycles(low))–\(cycles(high))"
+            verdict += ". The paths that replace the return address (\(hijackers.map(\.mechanism).joined(separator: ", "))) take "
+                + "\(range) more return mispredicts per call than none in the exit window"
+            if let fentry = scenarios.first(where: { $0.mechanism == "fentry-fexit" }) {
+                verdict += "; fentry-fexit, which calls the function instead, \(cycles(fentry.metrics.exit.steady.overhead.returnMispredicts))"
+            }
         }
         verdict += "."
         return ReportSection(title: title, blocks: [
@@ -311,11 +346,14 @@ public enum DesignReport {
             chartSeries[2].values.append(percentCorrect(libdw))
         }
         let realClaims = claimedWrong.filter { $0 != verifierControl }
-        let reliableTotal = withWalks.filter { $0.mechanism != verifierControl }.flatMap(\.walks)
+        let reliableWalks = withWalks.filter { $0.mechanism != verifierControl }.flatMap(\.walks)
             .filter { $0.walker == .guestReliable && $0.unavailable == nil }
-            .reduce(0) { $0 + $1.total }
+        let reliableTotal = reliableWalks.reduce(0) { $0 + $1.total }
+        let reliableRefused = reliableWalks.reduce(0) { $0 + $1.refused }
+        // Only the walks it accepted can be wrong but claimed reliable: a refusal claims nothing.
         var verdict = realClaims.isEmpty
-            ? "No tracing path fooled the reliable walker: of \(reliableTotal) reliable walks, none on a real path was wrong but claimed reliable."
+            ? "No tracing path fooled the reliable walker: of the \(reliableTotal - reliableRefused) walks it vouched for (it "
+                + "refused \(reliableRefused) of the \(reliableTotal) it was asked for), none on a real path was wrong."
             : "The reliable walker claimed wrong traces on \(realClaims.joined(separator: ", ")): that must never happen."
         if claimedWrong.contains(verifierControl) {
             verdict += " The deliberately broken \(verifierControl) trampoline did fool it, as it must for the check to mean anything."
@@ -324,18 +362,28 @@ public enum DesignReport {
                 + "show that the check catches a broken trampoline."
         }
         let realPlainErrors = plainHandlerErrors.filter { $0 != verifierControl }
-        verdict += realPlainErrors.isEmpty
-            ? " Walks taken from handlers are exact on every real path."
-            : " Walks taken from handlers lose or mangle frames on \(realPlainErrors.joined(separator: ", "))."
+        if realPlainErrors.isEmpty {
+            verdict += " Walks taken from handlers are exact on every real path."
+        } else {
+            // What went wrong, and where: the classification's counts and the points that had errors.
+            let failing = withWalks.filter { realPlainErrors.contains($0.mechanism) }
+            let kinds = tally(failing, .guest, handlerPoints).map(Self.failureKinds) ?? []
+            let points = [(WalkPoint.entryHandler, "entry handler"), (.exitHandler, "exit handler"),
+                          (.calleeWhileHooked, "callee while the return hook is armed")]
+                .filter { (tally(failing, .guest, [$0.0])?.wrong ?? 0) > 0 }.map(\.1)
+            verdict += " Walks taken from handlers are wrong on \(realPlainErrors.joined(separator: ", ")) ("
+                + kinds.joined(separator: ", ") + "; in the " + points.joined(separator: " and ") + ")."
+        }
         let irqPlain = tally(withWalks.filter { $0.mechanism != verifierControl }, .guest, [.interrupt])
         if let irqPlain, irqPlain.total > 0 {
             verdict += " From an interrupt, the plain walker is right \(irqPlain.correct) of \(irqPlain.total) times"
-            var causes: [String] = []
-            if irqPlain.missingFrame > 0 { causes.append("\(irqPlain.missingFrame) miss a frame") }
-            if irqPlain.unrecoveredTrampoline > 0 { causes.append("\(irqPlain.unrecoveredTrampoline) show an unrecovered return trampoline") }
-            if irqPlain.extraFrame > 0 { causes.append("\(irqPlain.extraFrame) have an extra frame") }
-            if irqPlain.truncated > 0 { causes.append("\(irqPlain.truncated) stop short") }
+            let causes = Self.failureKinds(irqPlain)
             verdict += causes.isEmpty ? "." : ": " + causes.joined(separator: ", ") + "."
+            // The untraced call's own IRQ walks fail too where a prologue or epilogue has no frame record yet.
+            if let untraced = tally(withWalks.filter { $0.mechanism == Mechanism.none.rawValue }, .guest, [.interrupt]),
+               untraced.wrong > 0 {
+                verdict += " Of those, \(untraced.wrong) of none's \(untraced.total) are wrong too, without any tracer."
+            }
             if let irqReliable = tally(withWalks.filter { $0.mechanism != verifierControl }, .guestReliable, [.interrupt]) {
                 verdict += " The reliable walker refused \(irqReliable.refused) of those \(irqReliable.total) interrupt walks."
             }
@@ -402,7 +450,9 @@ public enum DesignReport {
         }
         let verdict = scenarios.count < 2
             ? "\(most.mechanism) uses \(cycles(most.metrics.stackBytes.overhead)) bytes of extra stack on \(workload) (\(cpu)); no other path was measured there."
-            : "\(most.mechanism) uses the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(least.mechanism) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
+            : cycles(most.metrics.stackBytes.overhead) == cycles(least.metrics.stackBytes.overhead)
+            ? "All \(scenarios.count) paths use the same extra stack on \(workload) (\(cpu)): \(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's."
+            : "\(tiedWith(most, in: scenarios) { $0.metrics.stackBytes.overhead }) \(uses(most, scenarios)) the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(tiedWith(least, in: scenarios) { $0.metrics.stackBytes.overhead }) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
         return ReportSection(title: title, blocks: [
             .paragraph("Extra stack: the lowest SP reached during a probed call, below the caller's SP, minus the same in `none`. At handler entry: stack already consumed below the caller's SP when the entry handler starts."),
             .table(ReportTable(caption: "Stack per call on \(workload) (\(cpu))",
@@ -537,7 +587,21 @@ public enum DesignReport {
                 if cycles(steepest.1) == cycles(flattest.1) {
                     blocks.append(.verdict("\(subject) is \(cycles(steepest.1)) per \(unit) on all \(slopes.count) curves (least squares)."))
                 } else {
-                    blocks.append(.verdict("\(subject) is steepest for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per \(unit)) and flattest for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per \(unit); least squares over \(slopes.count) curves)."))
+                    func direction(_ slope: Double) -> String { slope < 0 ? ", falling" : "" }
+                    var verdict = "\(subject) changes most for \(steepest.0.mechanism)@\(steepest.0.cpu) (\(cycles(steepest.1)) per \(unit)"
+                        + "\(direction(steepest.1))) and least for \(flattest.0.mechanism)@\(flattest.0.cpu) (\(cycles(flattest.1)) per "
+                        + "\(unit)\(direction(flattest.1)); least squares over \(slopes.count) curves)."
+                    // A curve that goes up and down is not described by its slope.
+                    let uneven = slopes.map(\.0).filter { curve in
+                        let ys = fitted(curve).sorted { $0.x < $1.x }.map(\.y)
+                        return !(zip(ys, ys.dropFirst()).allSatisfy { $0 <= $1 } || zip(ys, ys.dropFirst()).allSatisfy { $0 >= $1 })
+                    }
+                    if !uneven.isEmpty {
+                        verdict += " Not monotonic, so a slope describes them poorly: "
+                            + uneven.map { "\($0.mechanism)@\($0.cpu) (\(fitted($0).sorted { $0.x < $1.x }.map { cycles($0.y) }.joined(separator: ", ")))" }
+                                .joined(separator: "; ") + "."
+                    }
+                    blocks.append(.verdict(verdict))
                 }
             }
         }
