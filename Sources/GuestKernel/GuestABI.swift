@@ -33,6 +33,11 @@ public enum GuestABI {
     /// The traced functions `pb_fn_0000` … `pb_fn_1023` (`workloads/many.c`) the attached-functions
     /// curve attaches to besides the workload.
     public static let manyFunctionCount = 1024
+    /// `PB_MAX_KRETPROBES` (`pb/kretprobe.h`): kretprobes registered at once, so the most functions a
+    /// kretprobe-* mechanism is attached to together.
+    public static let maxKretprobes = 16
+    /// `PB_CODE_MAP_MAX`: allocations of generated code live at once (trampolines, veneers, kprobe slots).
+    public static let codeMapMax = 2048
     /// `PB_MODIFY_ARGUMENT_DELTA`: what a `modify` entry handler adds to the first argument.
     public static let modifyArgumentDelta: Int64 = 1000
     /// `PB_MODIFY_RETURN_DELTA`: what a `modify` exit handler adds to the return value.

@@ -95,6 +95,8 @@ import TestSupport
         #expect(try Self.macro("PB_FTRACE_LIST_DEFAULT_OPS") == UInt64(GuestABI.ftraceListDefaultOps))
         #expect(try Self.macro("PB_KRETPROBE_MAXACTIVE", in: "pb/kretprobe.h") == UInt64(GuestABI.kretprobeMaxActive))
         #expect(try Self.macro("PB_RET_STACK_DEPTH", in: "pb/task.h") == UInt64(GuestABI.returnStackDepth))
+        #expect(try Self.macro("PB_MAX_KRETPROBES", in: "pb/kretprobe.h") == UInt64(GuestABI.maxKretprobes))
+        #expect(try Self.macro("PB_CODE_MAP_MAX") == UInt64(GuestABI.codeMapMax))
         let many = kernel.symbols.entries.filter { $0.isFunction && $0.name.hasPrefix("pb_fn_") }
         #expect(many.count == GuestABI.manyFunctionCount, "pb_fn_* functions in the guest")
         #expect(kernel.symbols.address(of: "pb_fn_\(GuestABI.manyFunctionCount - 1)") != nil)

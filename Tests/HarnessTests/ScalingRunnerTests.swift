@@ -12,6 +12,21 @@ import Testing
         return try ScalingRunner(environment: try Self.environment.get()).measure(spec, plan: CallPlan(warmup: 1, measured: 2))
     }
 
+    /// The attached-functions curve measures each path at the capacity suite validation allows it.
+    @Test(arguments: [Mechanism.kretprobeBRK, .kretprobeTrampoline, .directPLT])
+    func theAttachedFunctionsCapacityIsMeasurable(_ mechanism: Mechanism) throws {
+        let limit = mechanism.maximumAttachedFunctions.count
+        let spec = CurveSpec(parameter: .attachedFunctions, values: [limit], mechanism: mechanism, handler: .count,
+                             workload: .leaf, cpu: HarnessProfiles.defaultName)
+        let curves = try ScalingRunner(environment: try Self.environment.get()).measure(spec, plan: CallPlan(warmup: 1, measured: 1))
+        #expect(!curves.isEmpty && curves.allSatisfy { $0.points.count == 1 && $0.points[0].x == Double(limit) })
+        // And no more: one function beyond it the guest runs out (which suite validation spares a run).
+        let beyond = CurveSpec(parameter: .attachedFunctions, values: [limit + 1], mechanism: mechanism, handler: .count,
+                               workload: .leaf, cpu: HarnessProfiles.defaultName)
+        #expect { try ScalingRunner(environment: try Self.environment.get()).measure(beyond, plan: CallPlan(warmup: 1, measured: 1)) }
+            throws: { "\($0)".contains("ENOMEM") }
+    }
+
     /// Depth 64 on a kretprobe needs 65 instances of a pool of 64: the published figure used to
     /// average the unhooked outermost call in (682.3 where depth 63 gave 685.5).
     @Test func aKretprobeDepthBeyondItsInstancesFailsInsteadOfPublishing() throws {

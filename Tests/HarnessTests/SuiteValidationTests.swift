@@ -54,7 +54,23 @@ import TestSupport
             #expect(problem?.hasPrefix("t.json: scaling[0].values has \(value): functions on ftrace-args must be 1…1025") == true,
                     "\(value): \(problem ?? "accepted")")
         }
-        #expect(try Self.problem(Self.curve("functions", [1, GuestABI.manyFunctionCount + 1], ["all"], workload: "leaf")) == nil)
+        let every = ["ftrace-args", "ftrace-regs", "fprobe", "fgraph", "fentry-fexit", "kprobe-xol", "direct-bl"]
+        #expect(try Self.problem(Self.curve("functions", [1, GuestABI.manyFunctionCount + 1], every, workload: "leaf")) == nil)
+    }
+
+    /// kretprobes and direct-plt hold fewer functions than the guest has: the guest said ENOMEM at
+    /// the 17th kretprobe and at the 1025th direct-plt function (a trampoline and a veneer each).
+    @Test func functionValuesBeyondAPathsCapacityAreRejected() throws {
+        for (mechanism, limit, constant) in [("kretprobe-brk", GuestABI.maxKretprobes, "PB_MAX_KRETPROBES"),
+                                             ("kretprobe-tramp", GuestABI.maxKretprobes, "PB_MAX_KRETPROBES"),
+                                             ("direct-plt", GuestABI.codeMapMax / 2, "PB_CODE_MAP_MAX")] {
+            let problem = try Self.problem(Self.curve("functions", [1, limit + 1], [mechanism], workload: "leaf"))
+            #expect(problem?.contains("values has \(limit + 1): functions on \(mechanism) must be 1…\(limit)") == true
+                    && problem?.contains(constant) == true, "\(problem ?? "accepted")")
+            #expect(try Self.problem(Self.curve("functions", [1, limit], [mechanism], workload: "leaf")) == nil)
+        }
+        let all = try Self.problem(Self.curve("functions", [GuestABI.manyFunctionCount + 1], ["all"], workload: "leaf"))
+        #expect(all?.contains("functions on direct-plt must be 1…1024") == true, "\(all ?? "accepted")")
     }
 
     @Test func opsValuesBeyondTheGuestsListAreRejected() throws {

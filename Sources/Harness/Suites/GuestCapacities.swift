@@ -31,6 +31,24 @@ extension Mechanism {
     var maximumRecursionDepth: Int {
         (returnHookPool?.capacity ?? GuestABI.returnStackDepth) - 1
     }
+
+    /// The most functions this path can be attached to at once (the workload and the guest's
+    /// pb_fn_* functions), and what bounds it.
+    var maximumAttachedFunctions: (count: Int, bound: String) {
+        let every = (GuestABI.manyFunctionCount + 1,
+                     "n attaches the workload and n - 1 of the guest's \(GuestABI.manyFunctionCount) pb_fn_* functions "
+                        + "(the workload is always attached, so 0 would measure 1)")
+        switch self {
+        case .kretprobeBRK, .kretprobeTrampoline:
+            return (GuestABI.maxKretprobes, "the guest registers at most \(GuestABI.maxKretprobes) kretprobes at once (PB_MAX_KRETPROBES)")
+        case .directPLT:
+            // A trampoline in the module area and a veneer in the near area per function.
+            return (GuestABI.codeMapMax / 2, "each function takes a trampoline and a veneer, and the guest keeps at most "
+                        + "\(GuestABI.codeMapMax) pieces of generated code at once (PB_CODE_MAP_MAX)")
+        default:
+            return every
+        }
+    }
 }
 
 extension ScalingCurve.Parameter {
@@ -41,9 +59,8 @@ extension ScalingCurve.Parameter {
             return (0...GuestABI.maxOpsCount,
                     "0 attaches nothing and the guest's ftrace list takes at most \(GuestABI.maxOpsCount) ops (PB_MAX_OPS_COUNT)")
         case .attachedFunctions:
-            return (1...GuestABI.manyFunctionCount + 1,
-                    "n attaches the workload and n - 1 of the guest's \(GuestABI.manyFunctionCount) pb_fn_* functions "
-                        + "(the workload is always attached, so 0 would measure 1)")
+            let limit = mechanism.maximumAttachedFunctions
+            return (1...limit.count, limit.bound)
         case .stackDepth:
             let depth = mechanism.maximumRecursionDepth
             let bound = mechanism.returnHookPool.map {

@@ -9,11 +9,10 @@
 #include "pb/kernel.h"
 #include "pb/probe.h"
 
-#define MAX_KRETPROBES 16
 #define MAX_PROBE_OFFSET PB_KPROBE_MAX_OFFSET
 
-static struct pb_kretprobe kretprobe_pool[MAX_KRETPROBES];
-static bool kretprobe_used[MAX_KRETPROBES];
+static struct pb_kretprobe kretprobe_pool[PB_MAX_KRETPROBES];
+static bool kretprobe_used[PB_MAX_KRETPROBES];
 
 static void event_from_regs(struct pb_probe_event *ev, u64 func, struct pt_regs *regs)
 {
@@ -83,7 +82,7 @@ int pb_attach_kretprobe(struct pb_attachment *a)
 
     if (a->param)
         return PB_EINVAL;
-    for (int i = 0; i < MAX_KRETPROBES; i++) {
+    for (int i = 0; i < PB_MAX_KRETPROBES; i++) {
         if (!kretprobe_used[i]) {
             slot = i;
             break;
@@ -119,13 +118,13 @@ u64 pb_kretprobe_missed_total(void)
 {
     u64 n = 0;
 
-    for (int i = 0; i < MAX_KRETPROBES; i++)
+    for (int i = 0; i < PB_MAX_KRETPROBES; i++)
         n += kretprobe_pool[i].nmissed;
     return n;
 }
 
 void pb_kretprobe_reset_missed(void)
 {
-    for (int i = 0; i < MAX_KRETPROBES; i++)
+    for (int i = 0; i < PB_MAX_KRETPROBES; i++)
         kretprobe_pool[i].nmissed = 0;
 }

@@ -13,6 +13,9 @@
 #include "pb/kprobes.h"
 
 #define PB_KRETPROBE_MAXACTIVE 64
+/* kretprobes registered at once (probe/mech_kprobe.c's pool): the most functions a kretprobe-*
+ * mechanism can be attached to together. */
+#define PB_MAX_KRETPROBES 16
 
 struct pb_kretprobe;
 
