@@ -96,6 +96,25 @@ import Testing
         #expect(!scaling.contains("fgraph@cortex-a72 (100"), "\(scaling)")
     }
 
+    /// Fetch costs are compared between the register sets window by window: an entry kprobe is not
+    /// paired with a return fprobe that happens to fetch the same text.
+    @Test func fetchCostsArePairedWithinAWindow() throws {
+        func cost(_ mechanism: String, _ registers: String, _ window: String, _ definition: String, cycles: Double) -> FetchCost {
+            FetchCost(definition: definition, canonicalDefinition: definition, mechanism: mechanism, registers: registers,
+                      window: window, cpu: "cortex-a72", workload: "typed", arguments: 1, fetchOps: 3, measuredCalls: 4,
+                      withFetch: WindowCounters(cycles: cycles), withEmptyRecord: WindowCounters(cycles: 1100),
+                      withCount: WindowCounters(cycles: 1000))
+        }
+        var results = ResultsFixtures.run("r", scenarios: [])
+        results.fetchCosts = [cost("kprobe-xol", "pt_regs", "entry", "p:a/b f x", cycles: 1300),
+                              cost("fprobe", "ftrace_regs", "exit", "f:a/c f x", cycles: 1200)]
+        let unpaired = try #require(Self.verdicts(Self.section("What does fetching", results)).first)
+        #expect(unpaired.hasPrefix("Not answered by this run: no definition was measured on both"), "\(unpaired)")
+        results.fetchCosts.append(cost("fprobe", "ftrace_regs", "entry", "f:a/d f x", cycles: 1250))
+        let paired = try #require(Self.verdicts(Self.section("What does fetching", results)).first)
+        #expect(paired.contains("(kprobe-xol) costs 50 cycles") && paired.contains("in the entry window"), "\(paired)")
+    }
+
     /// Where a path masks IRQs the verdict names it with its count, summed over its sweeps; where
     /// none does, it says nothing about masking.
     @Test func pathsThatMaskIRQsAreNamedWithTheirMaskedInstructions() throws {

@@ -36,7 +36,8 @@ extension DesignReport {
             let here = costs.filter { $0.cpu == cpu }
             for kprobe in here where kprobe.registers == "pt_regs" {
                 guard let fprobe = here.first(where: {
-                    $0.registers == "ftrace_regs" && fetchedArguments($0.definition) == fetchedArguments(kprobe.definition)
+                    $0.registers == "ftrace_regs" && $0.window == kprobe.window
+                        && fetchedArguments($0.definition) == fetchedArguments(kprobe.definition)
                 }) else { continue }
                 blocks.append(.barChart(BarChart(
                     title: "\(kprobe.arguments) arguments from pt_regs and ftrace_regs (\(cpu))", unit: "cycles",
@@ -48,7 +49,8 @@ extension DesignReport {
                     ])))
                 var sentence = comparison("Fetching an argument through pt_regs (\(kprobe.mechanism))", kprobe.cyclesPerArgument,
                                           "through ftrace_regs (\(fprobe.mechanism))", fprobe.cyclesPerArgument,
-                                          what: "per argument") + " on \(cpu), for the same \(kprobe.arguments) arguments"
+                                          what: "per argument") + " on \(cpu), for the same \(kprobe.arguments) arguments in the "
+                    + "\(kprobe.window) window"
                 let marginalGap = kprobe.marginalCyclesPerArgument - fprobe.marginalCyclesPerArgument
                 let recordGap = kprobe.recordCycles - fprobe.recordCycles
                 if abs(kprobe.cyclesPerArgument - fprobe.cyclesPerArgument) < 0.5 {
