@@ -115,6 +115,22 @@ import Testing
         #expect(paired.contains("(kprobe-xol) costs 50 cycles") && paired.contains("in the entry window"), "\(paired)")
     }
 
+    /// The walk table splits handler walks by where they were taken, so a path that fails only at
+    /// entry (a BRK before the frame record is saved) is told from one that fails at exit.
+    @Test func walkTablesSplitHandlerWalksByPoint() throws {
+        let results = ResultsFixtures.run("r", scenarios: [Self.scenario("kprobe-xol", entryCycles: 300, walks: [
+            WalkVerification(point: .entryHandler, walker: .guest, total: 10, correct: 7, missingFrame: 3),
+            WalkVerification(point: .calleeWhileHooked, walker: .guest, total: 5, correct: 5),
+        ])])
+        let section = try #require(Self.section("Which paths give correct", results))
+        let table = try #require(section.blocks.compactMap { if case .table(let table) = $0 { table } else { nil } }.first)
+        let row = Dictionary(uniqueKeysWithValues: zip(table.headers, table.rows[0]))
+        #expect(row["entry handler walks"] == "7/10" && row["exit handler walks"] == "–"
+                && row["callee walks (return hook armed)"] == "5/5", "\(row)")
+        #expect(table.numericColumns == Set([table.headers.firstIndex(of: "instructions with IRQs masked")!,
+                                             table.headers.firstIndex(of: "wrong but claimed reliable")!]))
+    }
+
     /// Where a path masks IRQs the verdict names it with its count, summed over its sweeps; where
     /// none does, it says nothing about masking.
     @Test func pathsThatMaskIRQsAreNamedWithTheirMaskedInstructions() throws {

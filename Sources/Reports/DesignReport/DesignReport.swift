@@ -337,7 +337,9 @@ public enum DesignReport {
             let wrongClaims = (handlerReliable?.wrongButClaimedReliable ?? 0) + (irqReliable?.wrongButClaimedReliable ?? 0)
             if wrongClaims > 0 { claimedWrong.append(mechanism) }
             if let plain = handlerPlain, plain.wrong > 0 { plainHandlerErrors.append(mechanism) }
-            rows.append([mechanism, fraction(handlerPlain),
+            rows.append([mechanism] + [WalkPoint.entryHandler, .exitHandler, .calleeWhileHooked].map {
+                             fraction(tally(scenarios, .guest, [$0]))
+                         } + [
                          handlerReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
                          fraction(irqPlain), irqReliable.map { "\($0.correct) ok, \($0.refused) refused" } ?? "–",
                          irqPlain?.masked.map(String.init) ?? "–", String(wrongClaims), fraction(libdw)])
@@ -415,10 +417,11 @@ public enum DesignReport {
         var blocks: [ReportBlock] = [
             .paragraph("Ground truth is the emulator's shadow call stack. Walks are taken in entry handlers, exit handlers, a callee while the return hook is armed, and from an IRQ injected before every instruction of the probed call (where IRQs are masked it is taken at the next unmasked instruction, and that moment is walked once). A refusal by the reliable walker is safe; a wrong walk it claims reliable is the failure that matters."),
             .table(ReportTable(caption: "Walks per path (correct/total)",
-                               headers: ["mechanism", "handler walks", "handler walks, reliable", "IRQ walks",
+                               headers: ["mechanism", "entry handler walks", "exit handler walks", "callee walks (return hook armed)",
+                                         "handler walks, reliable", "IRQ walks",
                                          "IRQ walks, reliable", "instructions with IRQs masked", "wrong but claimed reliable",
                                          "libdw"],
-                               rows: rows, numericColumns: [5, 6])),
+                               rows: rows, numericColumns: [7, 8])),
             .barChart(BarChart(title: "Correct walks per path", unit: "% of walks", categories: mechanisms, series: chartSeries)),
             .verdict(verdict),
         ]
