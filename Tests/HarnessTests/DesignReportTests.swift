@@ -33,6 +33,21 @@ import Testing
         #expect(verdict.contains("ftrace-regs 0"))
     }
 
+    /// The cheapest kprobe in steady state is not called cheapest without saying where it is not.
+    @Test func theCheapestKprobesFirstHitAndStackAreWeighed() throws {
+        var sim = Self.scenario("kprobe-sim", entryCycles: 250, exceptions: 1)
+        sim.metrics.entry.firstHit = Comparison(measured: ResultsFixtures.counters(cycles: 2000), baseline: ResultsFixtures.counters(cycles: 10))
+        sim.metrics.stackBytes = Comparison(measured: 900, baseline: 16)
+        let results = ResultsFixtures.run("r", scenarios: [sim, Self.scenario("kprobe-xol", entryCycles: 300, exceptions: 2),
+                                                           Self.scenario("ftrace-regs", entryCycles: 50)])
+        let verdict = try #require(Self.verdicts(Self.section("How much slower is a BRK kprobe", results)).first)
+        #expect(verdict.contains("kprobe-sim, costs 240 cycles on entry") && verdict.contains("though it has the dearest first hit")
+                && verdict.contains("the most extra stack of them (884 bytes)"), "\(verdict)")
+        let plain = ResultsFixtures.run("r", scenarios: [Self.scenario("kprobe-sim", entryCycles: 250),
+                                                         Self.scenario("kprobe-xol", entryCycles: 300)])
+        #expect(try #require(Self.verdicts(Self.section("How much slower is a BRK kprobe", plain)).first).contains("though") == false)
+    }
+
     @Test func theVerifiersControlMustBeCaughtOrTheReportSaysSo() throws {
         let fooled = WalkVerification(point: .entryHandler, walker: .guestReliable, total: 4, correct: 0, missingFrame: 4,
                                       wrongButClaimedReliable: 4)
