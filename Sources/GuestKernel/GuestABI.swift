@@ -73,6 +73,15 @@ public enum GuestABI {
         public static let patchSitesEnd = "pb_patch_sites_end"
     }
 
+    /// Byte offsets within `struct pb_probe_event` (`pb/probe.h`), which every mechanism hands
+    /// `pb_probe_entry` and `pb_probe_exit` as their second argument.
+    public enum ProbeEvent {
+        /// The `struct ftrace_regs` or `struct pt_regs` the handler is given.
+        public static let regs: UInt64 = 32
+        /// `PB_REGS_FTRACE` (1) or `PB_REGS_PT` (2), a 32-bit field.
+        public static let regsKind: UInt64 = 40
+    }
+
     /// Byte offsets within `struct pb_control`.
     public enum Control {
         public static let magic: UInt64 = 0

@@ -53,6 +53,9 @@ import TestSupport
         #expect(UInt64(try program.member(named: "flags", in: walk).byteOffset) == GuestABI.Control.walkFlags)
         #expect(UInt64(try program.member(named: "count", in: walk).byteOffset) == GuestABI.Control.walkCount)
         #expect(UInt64(try program.member(named: "pcs", in: walk).byteOffset) == GuestABI.Control.walkPCs)
+        let event = try program.typeID(named: "struct pb_probe_event")
+        #expect(UInt64(try program.member(named: "regs", in: event).byteOffset) == GuestABI.ProbeEvent.regs)
+        #expect(UInt64(try program.member(named: "regs_kind", in: event).byteOffset) == GuestABI.ProbeEvent.regsKind)
     }
 
     /// The numeric value of `#define name …` in the guest header `Guest/include/<header>`, if any.

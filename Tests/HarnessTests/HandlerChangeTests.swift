@@ -93,6 +93,62 @@ import Testing
         #expect(redirect.replacement == "pb_wl_nonleaf_replacement")
     }
 
+    /// Field by field against the truth: a made-up PSTATE, zeroed callee-saved registers and an
+    /// unreadable field are each wrong in their own group; a register set without a group omits it.
+    @Test func registersAreComparedGroupByGroup() {
+        let truth = HandlerRegisters.Truth(x: (0...30).map { UInt64($0) + 100 }, sp: 0x8000, pc: 0x4008, pstate: 0xA000_00C5)
+        var fields: [UInt64: UInt64] = [:]
+        for index in 0...30 { fields[UInt64(index) * 8] = UInt64(index) + 100 }
+        fields[248] = 0x8000; fields[256] = 0x4008; fields[264] = 0x0000_0005
+        fields[20 * 8] = 0
+        let pt = HandlerRegisters.compare(.ptRegs, read: { fields[$0] }, truth: truth)
+        #expect(pt.group("arguments")?.isReal == true && pt.group("frame")?.isReal == true && pt.group("PSTATE mode")?.isReal == true)
+        #expect(pt.group("callee-saved")?.wrong == ["x20=0x0 (real 0x78)"])
+        #expect(pt.group("PSTATE DAIF")?.wrong == ["pstate=0x0 (real 0xc0)"])
+        #expect(pt.group("PSTATE NZCV")?.wrong == ["pstate=0x0 (real 0xa0000000)"])
+        let ftrace = HandlerRegisters.compare(.ftraceRegs, read: { $0 == 96 ? nil : (fields[$0] ?? 0) }, truth: truth)
+        #expect(ftrace.groups.map(\.name) == ["arguments", "frame"])
+        #expect(ftrace.group("frame")?.wrong.contains { $0.hasPrefix("sp=unreadable") } == true)
+    }
+
+    /// The paths as the guest builds their register sets: ftrace-regs reads NZCV and DAIF into its
+    /// synthetic PSTATE and BRK paths save the real one; fprobe-ptregs's partial copy fills in
+    /// x0–x8, fp, lr, sp, pc and a fixed PSTATE of EL1h, so its callee-saved registers, DAIF and
+    /// NZCV are not the function's.
+    @Test(arguments: [Mechanism.ftraceRegs, .kprobeXOL, .kretprobeTrampoline, .ftraceArgs, .fentryFexit, .fprobePtRegs])
+    func eachPathsRegistersAreTheFunctionsOwnOrSaidNotToBe(_ mechanism: Mechanism) throws {
+        let registers = try #require(try Self.measure(mechanism, .args, .args).handlerRegisters)
+        let wrong = Set(registers.groups.filter { !$0.isReal }.map(\.name))
+        switch mechanism {
+        case .fprobePtRegs:
+            #expect(wrong == ["callee-saved", "PSTATE DAIF", "PSTATE NZCV"], "\(registers)")
+        case .ftraceArgs, .fentryFexit:
+            #expect(registers.registers == "ftrace_regs" && registers.groups.map(\.name) == ["arguments", "frame"] && wrong.isEmpty)
+        default:
+            #expect(registers.registers == "pt_regs" && registers.groups.count == 6 && wrong.isEmpty, "\(registers)")
+        }
+    }
+
+    /// The report names each group a path gets wrong, and counts the pt_regs paths that are real throughout.
+    @Test func theReportNamesMadeUpRegisters() throws {
+        func scenario(_ mechanism: String, wrongDAIF: Bool) -> ScenarioResult {
+            var scenario = ResultsFixtures.scenario(mechanism, entryCycles: 40)
+            scenario.handler = "args"
+            scenario.handlerRegisters = HandlerRegisters(registers: "pt_regs", groups: HandlerRegisters.groupNames.map {
+                .init(name: $0, wrong: $0 == "PSTATE DAIF" && wrongDAIF ? ["pstate=0x0 (real 0xc0)"] : [])
+            })
+            return scenario
+        }
+        let results = ResultsFixtures.run("r", scenarios: [scenario("ftrace-regs", wrongDAIF: false), scenario("fprobe-ptregs", wrongDAIF: true)])
+        let section = DesignReport.build(results).sections.first { $0.title.hasPrefix("Are the registers") }
+        let verdict = try #require(DesignReportTests.verdicts(section).first)
+        #expect(verdict.contains("PSTATE DAIF on fprobe-ptregs") && verdict.contains("2 paths whose handlers get a pt_regs, 1 gives"),
+                "\(verdict)")
+        let key = "fprobe-ptregs/args/leaf@cortex-a72 · handler's PSTATE DAIF real"
+        #expect(results.namedMetrics.first { $0.key == key }?.samples == [0])
+        #expect(CSVRenderer.render(results).contains(",handler_registers_pstate_daif_real,0\n"))
+    }
+
     /// Other handler kinds change nothing and publish no judgement.
     @Test func otherHandlersHaveNoChange() throws {
         let counted = try Self.measure(.ftraceArgs, .count, .leaf)

@@ -179,13 +179,16 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     /// For the `redirect` handler: whether the call ran the workload's replacement (added within
     /// schema 1: absent for other handlers and in older files).
     public var callRedirect: CallRedirect?
+    /// For the `args` handler: whether the registers its entry handler is given are the function's
+    /// own (added within schema 1: absent for other handlers and in older files).
+    public var handlerRegisters: HandlerRegisters?
 
     /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
     public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
 
     public init(mechanism: String, handler: String, workload: String, cpu: String,
                 metrics: ScenarioMetrics, walks: [WalkVerification], handlerChange: HandlerChange? = nil,
-                callRedirect: CallRedirect? = nil) {
+                callRedirect: CallRedirect? = nil, handlerRegisters: HandlerRegisters? = nil) {
         self.mechanism = mechanism
         self.handler = handler
         self.workload = workload
@@ -194,6 +197,7 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
         self.walks = walks
         self.handlerChange = handlerChange
         self.callRedirect = callRedirect
+        self.handlerRegisters = handlerRegisters
     }
 }
 

@@ -1,3 +1,4 @@
+import Emulator
 import GuestKernel
 
 /// What `modify` and `redirect` handlers did to the traced call, judged from its results.
@@ -36,6 +37,44 @@ extension ScenarioRunner {
             try CallRedirect.judge(replacement: replacement, untracedResult: plain, replacementResult: replaced,
                                    tracedResult: outcome.firstResult)
         }
+    }
+
+    /// Whether the registers the `args` handler is given are the function's own at entry: one call on
+    /// a kernel of its own, with IRQs masked and N and C set (so that a PSTATE made up rather than
+    /// read shows), comparing the register set the first entry handler gets with the emulator's
+    /// registers when the function was entered.
+    func checkRegisters(_ spec: ScenarioSpec) throws -> HandlerRegisters {
+        let kernel = try environment.makeKernel()
+        let machine = kernel.machine
+        try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+        let driver = HookedCall(kernel: kernel)
+        let function = try kernel.address(of: spec.workload.symbol)
+        var truth: HandlerRegisters.Truth?
+        var checked: HandlerRegisters?
+        var problem: String?
+        driver.on(function) { _ in
+            guard truth == nil else { return }
+            truth = HandlerRegisters.Truth(x: machine.generalRegisters, sp: machine.sp, pc: function + GuestABI.patchSiteBytes,
+                                           pstate: machine.pstate.savedProgramStatus)
+        }
+        driver.on(try kernel.address(of: "pb_probe_entry")) { _ in
+            guard checked == nil, problem == nil, let truth else { return }
+            let event = machine[x: 1]
+            guard let regs = machine.memory.readUInt64(at: event + GuestABI.ProbeEvent.regs),
+                  let kind = machine.memory.readUInt32(at: event + GuestABI.ProbeEvent.regsKind)
+                    .flatMap({ id in RegisterSetKind.allCases.first { $0.guestID == id } }) else {
+                problem = "the entry handler's event at 0x\(String(event, radix: 16)) names no register set"
+                return
+            }
+            checked = HandlerRegisters.compare(kind, read: { machine.memory.readUInt64(at: regs &+ $0) }, truth: truth)
+        }
+        machine.pstate.daif |= ProcessorState.irqMask
+        machine.pstate.nzcv = 0xA000_0000
+        _ = try driver.run(spec.workload, count: 1, argument: Self.argument(for: spec.workload), phase: "the register check's call")
+        guard let checked else {
+            throw MeasurementError.scenarioFailed(id: spec.id, reason: problem ?? "no entry handler ran in the register check's call")
+        }
+        return checked
     }
 
     /// The warm-up and measured calls returned what the first call did: the driver's accumulation

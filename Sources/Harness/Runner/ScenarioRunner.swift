@@ -72,7 +72,8 @@ struct ScenarioRunner {
         return ScenarioResult(mechanism: spec.mechanism.rawValue, handler: spec.handler.rawValue,
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks,
                               handlerChange: spec.handler == .modify ? try judgeChange(spec, outcome: outcome, plan: plan) : nil,
-                              callRedirect: spec.handler == .redirect ? try judgeRedirect(spec, outcome: outcome, plan: plan) : nil)
+                              callRedirect: spec.handler == .redirect ? try judgeRedirect(spec, outcome: outcome, plan: plan) : nil,
+                              handlerRegisters: spec.handler == .args && spec.mechanism != .none ? try checkRegisters(spec) : nil)
     }
 
     struct Outcome {

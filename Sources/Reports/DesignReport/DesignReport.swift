@@ -9,7 +9,7 @@ public enum DesignReport {
         var sections = [overview(index)]
         sections += [
             regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index),
-            returnProbes(index), ptRegsCopy(index), handlerChanges(index), fetchCosts(index), stackWalks(index), stackUse(index), attachDetach(index),
+            returnProbes(index), ptRegsCopy(index), handlerRegisters(index), handlerChanges(index), fetchCosts(index), stackWalks(index), stackUse(index), attachDetach(index),
             cycleAttribution(index), cpuSensitivity(index),
             scalingCurves(index), allScenarios(index), method(),
         ].compactMap { $0 }

@@ -11,8 +11,9 @@ import Harness
 /// the reason is in `results.json` and the report). A walker that could not run has its counts as
 /// `walk_unavailable` rows with empty values in the same way. A `modify` scenario has
 /// `argument_change_reaches_function` (and, where an exit handler ran, `return_change_reaches_caller`):
-/// 1 or 0, and a `redirect` scenario `redirect_reaches_replacement` (the results they were judged
-/// from are in `results.json`).
+/// 1 or 0, a `redirect` scenario `redirect_reaches_replacement`, and an `args` scenario
+/// `handler_registers_<group>_real` per group of the register set its entry handler got (the
+/// values they were judged from are in `results.json`).
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
 
@@ -50,6 +51,10 @@ public enum CSVRenderer {
                 if let returned = change.returnValueReachesCaller { add("return_change_reaches_caller", returned ? 1 : 0) }
             }
             if let redirect = scenario.callRedirect { add("redirect_reaches_replacement", redirect.reachesReplacement ? 1 : 0) }
+            for group in scenario.handlerRegisters?.groups ?? [] {
+                let name = group.name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+                add("handler_registers_\(name)_real", group.isReal ? 1 : 0)
+            }
             for walk in scenario.walks {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
                 let counts = [("total", walk.total), ("correct", walk.correct), ("missing_frame", walk.missingFrame),
