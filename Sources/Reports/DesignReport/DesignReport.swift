@@ -43,17 +43,19 @@ public enum DesignReport {
     static func overheadRows(_ scenarios: [ScenarioResult]) -> [[String]] {
         scenarios.map { scenario in
             let steady = scenario.steadyOverhead
+            let firstHit = scenario.metrics.entry.firstHit.overhead + scenario.metrics.exit.firstHit.overhead
             return [scenario.mechanism, cycles(scenario.entryOverhead), cycles(scenario.exitOverhead),
                     cycles(scenario.totalOverhead), cycles(scenario.firstHitOverhead),
                     cycles(steady.instructions), cycles(steady.exceptions),
-                    cycles(steady.branchMispredicts), cycles(steady.returnMispredicts),
+                    cycles(steady.branchMispredicts), cycles(steady.returnMispredicts), cycles(firstHit.cacheMisses),
                     cycles(scenario.metrics.stackBytes.overhead)]
         }
     }
 
     static let overheadHeaders = ["mechanism", "entry overhead cycles", "exit overhead cycles", "total overhead cycles",
                                   "first hit overhead cycles", "extra instructions", "extra exceptions",
-                                  "extra branch mispredicts", "extra return mispredicts", "extra stack bytes"]
+                                  "extra branch mispredicts", "extra return mispredicts", "extra cache misses, first hit",
+                                  "extra stack bytes"]
 
     static func overheadTable(_ caption: String, _ scenarios: [ScenarioResult]) -> ReportBlock {
         .table(ReportTable(caption: caption, headers: overheadHeaders, rows: overheadRows(scenarios),
