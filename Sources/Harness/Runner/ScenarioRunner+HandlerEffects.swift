@@ -1,7 +1,8 @@
 import Emulator
 import GuestKernel
 
-/// What `modify` and `redirect` handlers did to the traced call, judged from its results.
+/// What handlers see of and do to the traced call: the changes `modify` and `redirect` handlers
+/// make, judged from its results, and the registers `args` handlers are given.
 extension ScenarioRunner {
     /// Which of a `modify` handler's changes reached the function and the caller: the first call's
     /// result against the untraced function's, with the driver's argument and with the changed one
@@ -40,8 +41,8 @@ extension ScenarioRunner {
     }
 
     /// Whether the registers the `args` handler is given are the function's own at entry: one call on
-    /// a kernel of its own, with IRQs masked and N and C set (so that a PSTATE made up rather than
-    /// read shows), comparing the register set the first entry handler gets with the emulator's
+    /// a kernel of its own, with IRQs masked and condition flags set (so that a PSTATE made up rather
+    /// than read shows; the truth is what the function is entered with), comparing the register set the first entry handler gets with the emulator's
     /// registers when the function was entered.
     func checkRegisters(_ spec: ScenarioSpec) throws -> HandlerRegisters {
         let kernel = try environment.makeKernel()

@@ -1,0 +1,37 @@
+/// Whether the registers an entry handler is given are the traced function's own at its entry:
+/// each group of fields of the `pt_regs` or `ftrace_regs` its path hands over, compared with the
+/// emulator's registers when the function was entered (pc: its first body instruction, where every
+/// path resumes). The call is made with IRQs masked and condition flags set, so a PSTATE that is
+/// made up rather than read shows. Groups the register set lacks are absent.
+public struct HandlerRegisters: Codable, Sendable, Equatable {
+    /// "pt_regs" or "ftrace_regs".
+    public var registers: String
+    public var groups: [Group]
+
+    /// One group of fields and the ones that did not hold the real value.
+    public struct Group: Codable, Sendable, Equatable {
+        /// "arguments" (x0–x7), "callee-saved" (x19–x28), "frame" (fp, lr, sp, pc), "PSTATE mode"
+        /// (exception level and stack pointer), "PSTATE DAIF" or "PSTATE NZCV".
+        public var name: String
+        /// Fields that differ from the real registers, as "x20=0x… (real 0x…)".
+        public var wrong: [String]
+
+        public init(name: String, wrong: [String]) {
+            self.name = name
+            self.wrong = wrong
+        }
+
+        public var isReal: Bool { wrong.isEmpty }
+    }
+
+    public init(registers: String, groups: [Group]) {
+        self.registers = registers
+        self.groups = groups
+    }
+
+    /// The group named `name`, if the register set has it.
+    public func group(_ name: String) -> Group? { groups.first { $0.name == name } }
+
+    /// The groups in the order they are reported.
+    public static let groupNames = ["arguments", "callee-saved", "frame", "PSTATE mode", "PSTATE DAIF", "PSTATE NZCV"]
+}
