@@ -117,15 +117,29 @@ import Testing
     /// NZCV are not the function's.
     @Test(arguments: [Mechanism.ftraceRegs, .kprobeXOL, .kretprobeTrampoline, .ftraceArgs, .fentryFexit, .fprobePtRegs])
     func eachPathsRegistersAreTheFunctionsOwnOrSaidNotToBe(_ mechanism: Mechanism) throws {
-        let registers = try #require(try Self.measure(mechanism, .args, .args).handlerRegisters)
-        let wrong = Set(registers.groups.filter { !$0.isReal }.map(\.name))
+        let scenario = try Self.measure(mechanism, .args, .args)
+        let entry = try #require(scenario.handlerRegisters)
+        func wrong(_ registers: HandlerRegisters?) -> Set<String>? { registers.map { Set($0.groups.filter { !$0.isReal }.map(\.name)) } }
         switch mechanism {
         case .fprobePtRegs:
-            #expect(wrong == ["callee-saved", "PSTATE DAIF", "PSTATE NZCV"], "\(registers)")
+            #expect(wrong(entry) == ["callee-saved", "PSTATE DAIF", "PSTATE NZCV"], "\(entry)")
         case .ftraceArgs, .fentryFexit:
-            #expect(registers.registers == "ftrace_regs" && registers.groups.map(\.name) == ["arguments", "frame"] && wrong.isEmpty)
+            #expect(entry.registers == "ftrace_regs" && entry.groups.map(\.name) == ["arguments", "frame"] && wrong(entry) == [])
         default:
-            #expect(registers.registers == "pt_regs" && registers.groups.count == 6 && wrong.isEmpty, "\(registers)")
+            #expect(entry.registers == "pt_regs" && entry.groups.count == 6 && wrong(entry) == [], "\(entry)")
+        }
+        let exit = scenario.exitHandlerRegisters
+        switch mechanism {
+        case .fprobePtRegs:
+            #expect(wrong(exit) == ["callee-saved", "PSTATE DAIF"], "\(String(describing: exit))")
+        case .fentryFexit:
+            // fexit's ftrace_regs keeps the entry pc (the function's body), not where the caller resumes.
+            #expect(wrong(exit) == ["frame"] && exit?.group("frame")?.wrong.count == 1
+                    && exit?.group("frame")?.wrong.first?.hasPrefix("pc=") == true, "\(String(describing: exit))")
+        case .kretprobeTrampoline:
+            #expect(exit?.groups.map(\.name) == HandlerRegisters.exitGroupNames && wrong(exit) == [], "\(String(describing: exit))")
+        default:
+            #expect(exit == nil, "no return hook on \(mechanism)")
         }
     }
 
@@ -142,11 +156,11 @@ import Testing
         let results = ResultsFixtures.run("r", scenarios: [scenario("ftrace-regs", wrongDAIF: false), scenario("fprobe-ptregs", wrongDAIF: true)])
         let section = DesignReport.build(results).sections.first { $0.title.hasPrefix("Are the registers") }
         let verdict = try #require(DesignReportTests.verdicts(section).first)
-        #expect(verdict.contains("PSTATE DAIF on fprobe-ptregs") && verdict.contains("2 paths whose handlers get a pt_regs, 1 gives"),
+        #expect(verdict.contains("PSTATE DAIF on fprobe-ptregs") && verdict.contains("2 paths whose entry handlers get a pt_regs, 1 gives"),
                 "\(verdict)")
-        let key = "fprobe-ptregs/args/leaf@cortex-a72 · handler's PSTATE DAIF real"
+        let key = "fprobe-ptregs/args/leaf@cortex-a72 · entry handler's PSTATE DAIF real"
         #expect(results.namedMetrics.first { $0.key == key }?.samples == [0])
-        #expect(CSVRenderer.render(results).contains(",handler_registers_pstate_daif_real,0\n"))
+        #expect(CSVRenderer.render(results).contains(",entry_handler_registers_pstate_daif_real,0\n"))
     }
 
     /// Other handler kinds change nothing and publish no judgement.

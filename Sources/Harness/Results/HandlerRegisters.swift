@@ -10,8 +10,9 @@ public struct HandlerRegisters: Codable, Sendable, Equatable {
 
     /// One group of fields and the ones that did not hold the real value.
     public struct Group: Codable, Sendable, Equatable {
-        /// "arguments" (x0–x7), "callee-saved" (x19–x28), "frame" (fp, lr, sp, pc), "PSTATE mode"
-        /// (exception level and stack pointer), "PSTATE DAIF" or "PSTATE NZCV".
+        /// "arguments" (x0–x7; at exit "return value", x0), "callee-saved" (x19–x28), "frame" (fp,
+        /// lr, sp, pc; at exit fp, sp and the pc the caller resumes at), "PSTATE mode" (exception level
+        /// and stack pointer), "PSTATE DAIF" or "PSTATE NZCV" (entry only).
         public var name: String
         /// Fields that differ from the real registers, as "x20=0x… (real 0x…)".
         public var wrong: [String]
@@ -32,6 +33,7 @@ public struct HandlerRegisters: Codable, Sendable, Equatable {
     /// The group named `name`, if the register set has it.
     public func group(_ name: String) -> Group? { groups.first { $0.name == name } }
 
-    /// The groups in the order they are reported.
+    /// The groups in the order they are reported, at entry and at exit.
     public static let groupNames = ["arguments", "callee-saved", "frame", "PSTATE mode", "PSTATE DAIF", "PSTATE NZCV"]
+    public static let exitGroupNames = ["return value", "callee-saved", "frame", "PSTATE mode", "PSTATE DAIF"]
 }

@@ -182,13 +182,17 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     /// For the `args` handler: whether the registers its entry handler is given are the function's
     /// own (added within schema 1: absent for other handlers and in older files).
     public var handlerRegisters: HandlerRegisters?
+    /// For the `args` handler on a path with a return hook: whether the registers its exit handler is
+    /// given are what the caller resumes with (added within schema 1).
+    public var exitHandlerRegisters: HandlerRegisters?
 
     /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
     public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
 
     public init(mechanism: String, handler: String, workload: String, cpu: String,
                 metrics: ScenarioMetrics, walks: [WalkVerification], handlerChange: HandlerChange? = nil,
-                callRedirect: CallRedirect? = nil, handlerRegisters: HandlerRegisters? = nil) {
+                callRedirect: CallRedirect? = nil, handlerRegisters: HandlerRegisters? = nil,
+                exitHandlerRegisters: HandlerRegisters? = nil) {
         self.mechanism = mechanism
         self.handler = handler
         self.workload = workload
@@ -198,6 +202,7 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
         self.handlerChange = handlerChange
         self.callRedirect = callRedirect
         self.handlerRegisters = handlerRegisters
+        self.exitHandlerRegisters = exitHandlerRegisters
     }
 }
 

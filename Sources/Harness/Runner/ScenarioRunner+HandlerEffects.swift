@@ -40,42 +40,58 @@ extension ScenarioRunner {
         }
     }
 
-    /// Whether the registers the `args` handler is given are the function's own at entry: one call on
-    /// a kernel of its own, with IRQs masked and condition flags set (so that a PSTATE made up rather
-    /// than read shows; the truth is what the function is entered with), comparing the register set the first entry handler gets with the emulator's
-    /// registers when the function was entered.
-    func checkRegisters(_ spec: ScenarioSpec) throws -> HandlerRegisters {
+    /// Whether the registers the `args` handler is given are the function's own: one call on a
+    /// kernel of its own, with IRQs masked and condition flags set (so that a PSTATE made up rather
+    /// than read shows; the truth is what the function is entered with). The entry handler's set is
+    /// compared with the emulator's registers when the function was entered; the exit handler's, on
+    /// a path with a return hook, with what the caller resumes with (the value the function's last
+    /// RET returned, and the rest as at entry).
+    func checkRegisters(_ spec: ScenarioSpec) throws -> (entry: HandlerRegisters, exit: HandlerRegisters?) {
         let kernel = try environment.makeKernel()
         let machine = kernel.machine
         try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
         let driver = HookedCall(kernel: kernel)
         let function = try kernel.address(of: spec.workload.symbol)
         var truth: HandlerRegisters.Truth?
-        var checked: HandlerRegisters?
+        var returned: UInt64?
+        var checked: (entry: HandlerRegisters?, exit: HandlerRegisters?)
         var problem: String?
         driver.on(function) { _ in
             guard truth == nil else { return }
             truth = HandlerRegisters.Truth(x: machine.generalRegisters, sp: machine.sp, pc: function + GuestABI.patchSiteBytes,
                                            pstate: machine.pstate.savedProgramStatus)
         }
-        driver.on(try kernel.address(of: "pb_probe_entry")) { _ in
-            guard checked == nil, problem == nil, let truth else { return }
+        for address in try CallWindowRecorder.addresses(for: spec.workload, handler: spec.handler, in: kernel).returns {
+            driver.on(address) { _ in returned = machine[x: 0] }
+        }
+        /// The register set the handler entered at this moment is given, compared with `expected`.
+        func handlerRegisters(expected: HandlerRegisters.Truth, atExit: Bool) -> HandlerRegisters? {
             let event = machine[x: 1]
             guard let regs = machine.memory.readUInt64(at: event + GuestABI.ProbeEvent.regs),
                   let kind = machine.memory.readUInt32(at: event + GuestABI.ProbeEvent.regsKind)
                     .flatMap({ id in RegisterSetKind.allCases.first { $0.guestID == id } }) else {
-                problem = "the entry handler's event at 0x\(String(event, radix: 16)) names no register set"
-                return
+                problem = "the \(atExit ? "exit" : "entry") handler's event at 0x\(String(event, radix: 16)) names no register set"
+                return nil
             }
-            checked = HandlerRegisters.compare(kind, read: { machine.memory.readUInt64(at: regs &+ $0) }, truth: truth)
+            return HandlerRegisters.compare(kind, read: { machine.memory.readUInt64(at: regs &+ $0) }, truth: expected,
+                                            atExit: atExit)
+        }
+        driver.on(try kernel.address(of: "pb_probe_entry")) { _ in
+            guard checked.entry == nil, problem == nil, let truth else { return }
+            checked.entry = handlerRegisters(expected: truth, atExit: false)
+        }
+        driver.on(try kernel.address(of: "pb_probe_exit")) { _ in
+            guard checked.exit == nil, problem == nil, let truth, let returned else { return }
+            checked.exit = handlerRegisters(expected: HandlerRegisters.returning(from: truth, value: returned), atExit: true)
         }
         machine.pstate.daif |= ProcessorState.irqMask
         machine.pstate.nzcv = 0xA000_0000
         _ = try driver.run(spec.workload, count: 1, argument: Self.argument(for: spec.workload), phase: "the register check's call")
-        guard let checked else {
+        guard let entry = checked.entry else {
             throw MeasurementError.scenarioFailed(id: spec.id, reason: problem ?? "no entry handler ran in the register check's call")
         }
-        return checked
+        if let problem { throw MeasurementError.scenarioFailed(id: spec.id, reason: problem) }
+        return (entry, checked.exit)
     }
 
     /// The warm-up and measured calls returned what the first call did: the driver's accumulation

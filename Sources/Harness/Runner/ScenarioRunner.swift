@@ -48,6 +48,7 @@ struct ScenarioRunner {
 
     /// Measures a scenario against its baseline.
     func measure(_ spec: ScenarioSpec, baseline: BaselineMeasurement, plan: CallPlan) throws -> ScenarioResult {
+        let registers = spec.handler == .args && spec.mechanism != .none ? try checkRegisters(spec) : nil
         if let reason = spec.handler.unmeasurableReason(on: spec.workload) {
             throw MeasurementError.scenarioFailed(id: spec.id, reason: reason)
         }
@@ -73,7 +74,7 @@ struct ScenarioRunner {
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks,
                               handlerChange: spec.handler == .modify ? try judgeChange(spec, outcome: outcome, plan: plan) : nil,
                               callRedirect: spec.handler == .redirect ? try judgeRedirect(spec, outcome: outcome, plan: plan) : nil,
-                              handlerRegisters: spec.handler == .args && spec.mechanism != .none ? try checkRegisters(spec) : nil)
+                              handlerRegisters: registers?.entry, exitHandlerRegisters: registers?.exit)
     }
 
     struct Outcome {

@@ -12,8 +12,8 @@ import Harness
 /// `walk_unavailable` rows with empty values in the same way. A `modify` scenario has
 /// `argument_change_reaches_function` (and, where an exit handler ran, `return_change_reaches_caller`):
 /// 1 or 0, a `redirect` scenario `redirect_reaches_replacement`, and an `args` scenario
-/// `handler_registers_<group>_real` per group of the register set its entry handler got (the
-/// values they were judged from are in `results.json`).
+/// `entry_handler_registers_<group>_real` (and `exit_…` where a return hook ran) per group of the
+/// register set its handler got (the values they were judged from are in `results.json`).
 public enum CSVRenderer {
     public static let header = "kind,id,mechanism,handler,workload,cpu,metric,value"
 
@@ -51,9 +51,11 @@ public enum CSVRenderer {
                 if let returned = change.returnValueReachesCaller { add("return_change_reaches_caller", returned ? 1 : 0) }
             }
             if let redirect = scenario.callRedirect { add("redirect_reaches_replacement", redirect.reachesReplacement ? 1 : 0) }
-            for group in scenario.handlerRegisters?.groups ?? [] {
-                let name = group.name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-                add("handler_registers_\(name)_real", group.isReal ? 1 : 0)
+            for (point, registers) in [("entry", scenario.handlerRegisters), ("exit", scenario.exitHandlerRegisters)] {
+                for group in registers?.groups ?? [] {
+                    let name = group.name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+                    add("\(point)_handler_registers_\(name)_real", group.isReal ? 1 : 0)
+                }
             }
             for walk in scenario.walks {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
