@@ -146,6 +146,24 @@ import Testing
                                              table.headers.firstIndex(of: "wrong but claimed reliable")!]))
     }
 
+    /// A run that measured less on some profiles says what each holds instead of claiming all cover alike.
+    @Test func theOverviewSaysWhatEachProfileHolds() throws {
+        let uneven = ResultsFixtures.run("r", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 40),
+                                                         ResultsFixtures.scenario("kprobe-xol", entryCycles: 300),
+                                                         ResultsFixtures.scenario("ftrace-args", entryCycles: 50, cpu: "cortex-a53")],
+                                         cpus: ["cortex-a72", "cortex-a53"])
+        func overview(_ results: RunResults) -> String {
+            Self.section("Overview", results)?.blocks.compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+                .first { $0.hasPrefix("Questions about one path") } ?? ""
+        }
+        #expect(overview(uneven).contains("cortex-a72 2 scenarios, 0 curves and 0 fetch costs; cortex-a53 1 scenario, 0 curves"),
+                "\(overview(uneven))")
+        let even = ResultsFixtures.run("r", scenarios: [ResultsFixtures.scenario("ftrace-args", entryCycles: 40),
+                                                       ResultsFixtures.scenario("ftrace-args", entryCycles: 50, cpu: "cortex-a53")],
+                                       cpus: ["cortex-a72", "cortex-a53"])
+        #expect(overview(even).contains("cover all 2 profiles alike"), "\(overview(even))")
+    }
+
     /// Where a path masks IRQs the verdict names it with its count, summed over its sweeps; where
     /// none does, it says nothing about masking.
     @Test func pathsThatMaskIRQsAreNamedWithTheirMaskedInstructions() throws {

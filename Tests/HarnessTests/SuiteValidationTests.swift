@@ -237,4 +237,25 @@ extension SuiteValidationTests {
                                                                       "workloads": ["recursive"]]]]))
         #expect(redirect.contains("redirect on recursive: the workload has no replacement"), "\(redirect)")
     }
+
+    /// A scenario group may name its own profiles: its scenarios run on those alone, the suite's
+    /// profiles list every profile measured, and `--cpu` still moves everything.
+    @Test func aGroupMayNameItsOwnProfiles() throws {
+        let suite = try Self.resolve(["cpus": ["cortex-a72"], "scenarios": [
+            ["mechanisms": ["ftrace-args"], "handlers": ["count"], "workloads": ["leaf", "nonleaf"]],
+            ["mechanisms": ["ftrace-args", "kprobe-xol"], "handlers": ["count"], "workloads": ["nonleaf"],
+             "cpus": ["cortex-a53", "neoverse-n1", "cortex-a53"]],
+        ]])
+        #expect(suite.cpus == ["cortex-a72", "cortex-a53", "neoverse-n1"])
+        #expect(suite.scenarios.filter { $0.cpu == "cortex-a53" }.map(\.id) == ["ftrace-args/count/nonleaf@cortex-a53",
+                                                                                "kprobe-xol/count/nonleaf@cortex-a53"])
+        #expect(!suite.scenarios.contains { $0.cpu == "cortex-a72" && $0.mechanism == .kprobeXOL })
+        #expect(suite.onCPUs(["cortex-a72"]).scenarios.allSatisfy { $0.cpu == "cortex-a72" })
+        let unknown = try Self.problem(["scenarios": [["mechanisms": ["ftrace-args"], "handlers": ["count"], "workloads": ["leaf"],
+                                                       "cpus": ["cortex-x9"]]]])
+        #expect(unknown?.contains("scenarios[0].cpus names unknown profile 'cortex-x9'") == true, "\(unknown ?? "accepted")")
+        let empty = try Self.problem(["scenarios": [["mechanisms": ["ftrace-args"], "handlers": ["count"], "workloads": ["leaf"],
+                                                     "cpus": [String]()]]])
+        #expect(empty?.contains("scenarios[0].cpus is empty") == true, "\(empty ?? "accepted")")
+    }
 }

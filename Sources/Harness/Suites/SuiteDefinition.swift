@@ -24,11 +24,20 @@ public struct SuiteDefinition: Codable, Sendable, Equatable {
         public var measured: Int
     }
 
-    /// A cross product of mechanisms × handlers × workloads.
+    /// A cross product of mechanisms × handlers × workloads, on the suite's CPU profiles or, where
+    /// `cpus` is given, on those instead (so a suite can compare profiles on a few scenarios).
     public struct ScenarioGroup: Codable, Sendable, Equatable {
         public var mechanisms: [String]
         public var handlers: [String]
         public var workloads: [String]
+        public var cpus: [String]?
+
+        public init(mechanisms: [String], handlers: [String], workloads: [String], cpus: [String]? = nil) {
+            self.mechanisms = mechanisms
+            self.handlers = handlers
+            self.workloads = workloads
+            self.cpus = cpus
+        }
     }
 
     public struct SweepGroup: Codable, Sendable, Equatable {
@@ -189,8 +198,17 @@ extension Suite {
                        + "keeps each call's counters)")
         }
         var scenarios: [ScenarioSpec] = []
+        var groupCPUs: [String] = []
         for (index, group) in definition.scenarios.enumerated() {
             let field = "scenarios[\(index)]"
+            let profiles = try group.cpus.map { names in
+                guard !names.isEmpty else { throw fail("\(field).cpus is empty (leave it out for the suite's profiles)") }
+                for cpu in names where !knownCPUs.contains(cpu) {
+                    throw fail("\(field).cpus names unknown profile '\(cpu)' (known: \(knownCPUs.joined(separator: ", ")))")
+                }
+                return unique(names)
+            } ?? cpus
+            groupCPUs += profiles
             if group.mechanisms.contains(Mechanism.none.rawValue) {
                 throw fail("\(field).mechanisms names 'none': none is the baseline every scenario is measured against, "
                            + "not a mechanism to measure (an IRQ sweep of none reports its walks)")
@@ -209,7 +227,7 @@ extension Suite {
                     }
                 }
             }
-            for cpu in cpus {
+            for cpu in profiles {
                 for mechanism in mechanisms where mechanism != .none {
                     for handler in handlers {
                         for workload in workloads where handler.unmeasurableReason(on: workload) == nil {
@@ -284,7 +302,8 @@ extension Suite {
             throw fail("measures nothing: scenarios, interruptSweeps, scaling and fetchCosts name nothing to measure")
         }
         // Each scenario, sweep, curve and fetch cost once, however many groups or CPUs name it.
-        return Suite(name: definition.name, description: definition.description, cpus: cpus,
+        // Every profile something is measured on: the suite's, then those only a group names.
+        return Suite(name: definition.name, description: definition.description, cpus: unique(cpus + groupCPUs),
                      warmupCalls: definition.calls.warmup, measuredCalls: definition.calls.measured,
                      scenarios: unique(scenarios), sweeps: unique(sweeps), curves: merged(curves), fetchCosts: unique(fetchCosts))
     }

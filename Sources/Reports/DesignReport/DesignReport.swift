@@ -91,6 +91,9 @@ public enum DesignReport {
         return "; \(close.joined(separator: ", ")) \(close.count == 1 ? "is" : "are") within \(cycles(margin)) cycles of it"
     }
 
+    /// "1 curve", "3 curves".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// "3 miss a frame, 1 stop short": a tally's wrong walks by kind.
     static func failureKinds(_ walks: WalkVerification) -> [String] {
         [(walks.missingFrame, "miss a frame"), (walks.unrecoveredTrampoline, "show an unrecovered return trampoline"),
@@ -121,7 +124,18 @@ public enum DesignReport {
         if index.cpus.count > 1 {
             let which = index.primaryCPU == HarnessProfiles.defaultName ? "the default profile"
                 : "the run's first profile: the default, \(HarnessProfiles.defaultName), was not measured"
-            blocks.append(.paragraph("Questions about one path's cost and stack use are answered on \(index.primaryCPU) (\(which)); stack walks, fetch costs, scaling curves and the table of every scenario cover all \(index.cpus.count) profiles, and \"Do the answers change across CPU profiles?\" compares them."))
+            // What each profile holds: a suite may measure only a few scenarios on its other profiles.
+            let holdings = index.cpus.map { cpu -> (cpu: String, counts: [Int]) in
+                (cpu, [results.scenarios.filter { $0.cpu == cpu }.count, results.scaling.filter { $0.cpu == cpu }.count,
+                       results.fetchCosts.filter { $0.cpu == cpu }.count])
+            }
+            let coverage = Set(holdings.map(\.counts)).count == 1
+                ? "stack walks, fetch costs, scaling curves and the table of every scenario cover all \(index.cpus.count) profiles alike"
+                : "the profiles hold " + holdings.map {
+                    "\($0.cpu) \(count($0.counts[0], "scenario")), \(count($0.counts[1], "curve")) and \(count($0.counts[2], "fetch cost"))"
+                }
+                    .joined(separator: "; ") + ", and the sections on walks, fetch costs and curves cover what each holds"
+            blocks.append(.paragraph("Questions about one path's cost and stack use are answered on \(index.primaryCPU) (\(which)); \(coverage); \"Do the answers change across CPU profiles?\" compares the paths measured on every profile."))
         }
         if !results.failures.isEmpty {
             blocks.append(.paragraph("\(results.failures.count) task(s) could not be measured; their questions below say so."))
