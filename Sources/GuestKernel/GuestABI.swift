@@ -20,7 +20,7 @@ public enum GuestABI {
     public static let farTrampolineFlag: UInt64 = 1 << 16
     /// `PB_MAX_OPS_COUNT`: the most ops `pb_set_ops_count` accepts for ftrace-list.
     public static let maxOpsCount = 128
-    /// `PB_FTRACE_LIST_DEFAULT_OPS`: the ops in ftrace-list's list unless a curve sets the count —
+    /// `PB_FTRACE_LIST_DEFAULT_OPS`: the ops registered with ftrace-list and ftrace-callops unless a curve sets the count —
     /// the attached ops and one that filters out every function, the fewest with which a kernel
     /// calls its list function (with one it calls the ops directly).
     public static let ftraceListDefaultOps = 2
@@ -179,7 +179,8 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
         case .ftraceRegs: return "FTRACE_WITH_REGS: bl ftrace_regs_caller; saves a full pt_regs (\(GuestABI.sizeofPtRegs) B, synthetic PSTATE)"
         case .ftraceList:
             return "\(GuestABI.ftraceListDefaultOps) ops registered (the ops curve varies it): the list function walks every ops and its filter"
-        case .ftraceCallOps: return "DYNAMIC_FTRACE_WITH_CALL_OPS: ops pointer before the function, no list walk"
+        case .ftraceCallOps:
+            return "DYNAMIC_FTRACE_WITH_CALL_OPS: ops pointer before the function, no list walk, with \(GuestABI.ftraceListDefaultOps) ops registered (the ops curve varies it)"
         case .directCaller: return "direct-call ops: the common trampoline branches to a per-function direct trampoline"
         case .directBL: return "the site BLs straight to a trampoline within ±128 MiB"
         case .directPLT: return "trampoline out of BL range (module area), reached through a veneer"

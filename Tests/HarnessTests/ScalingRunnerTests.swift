@@ -12,6 +12,30 @@ import Testing
         return try ScalingRunner(environment: try Self.environment.get()).measure(spec, plan: CallPlan(warmup: 1, measured: 2))
     }
 
+    /// CALL_OPS sites call their own ops whatever else is registered; the list function walks every ops.
+    @Test func otherRegisteredOpsCostTheListButNotCallOps() throws {
+        func curve(_ mechanism: Mechanism) throws -> [Double] {
+            let spec = CurveSpec(parameter: .registeredOps, values: [1, 10], mechanism: mechanism, handler: .count,
+                                 workload: .leaf, cpu: HarnessProfiles.defaultName)
+            return try #require(try ScalingRunner(environment: try Self.environment.get())
+                .measure(spec, plan: CallPlan(warmup: 2, measured: 2)).first).points.map(\.y)
+        }
+        let callOps = try curve(.ftraceCallOps), list = try curve(.ftraceList)
+        #expect(callOps.count == 2 && callOps[0] == callOps[1], "\(callOps)")
+        #expect(list.count == 2 && list[1] > list[0] + 9 * 10, "\(list)")
+        // And the other ops are there: with them registered, the common trampoline calls the list
+        // function (a CALL_OPS curve without them would be flat for want of anything to call past).
+        let kernel = try Self.environment.get().makeKernel()
+        try kernel.setOpsCount(10)
+        try kernel.attach(.ftraceCallOps, handler: .count, to: .leaf)
+        let site = try kernel.address(of: "pb_ftrace_call")
+        let word = try #require(kernel.machine.instructionWord(at: site))
+        #expect(word >> 26 == 0b100101, "pb_ftrace_call holds a BL")
+        let offset = Int64(Int32(bitPattern: (word & 0x03FF_FFFF) << 6) >> 6) * 4
+        let target = UInt64(bitPattern: Int64(bitPattern: site) &+ offset)
+        #expect(kernel.symbols.describe(target) == "ftrace_ops_list_func", "\(String(describing: kernel.symbols.describe(target)))")
+    }
+
     /// The attached-functions curve measures each path at the capacity suite validation allows it.
     @Test(arguments: [Mechanism.kretprobeBRK, .kretprobeTrampoline, .directPLT])
     func theAttachedFunctionsCapacityIsMeasurable(_ mechanism: Mechanism) throws {

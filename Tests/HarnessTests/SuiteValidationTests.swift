@@ -207,13 +207,13 @@ extension SuiteValidationTests {
 }
 
 extension SuiteValidationTests {
-    /// Only ftrace-list's attach registers the extra ops: an ops curve on another path measured the
-    /// same call at every count, and the report published a slope from its point at 0 ops.
-    @Test func anOpsCurveIsFtraceListsOnly() throws {
-        let problem = try Self.problem(Self.curve("ops", [1, 2], ["ftrace-list", "ftrace-callops"], workload: "leaf"))
-        #expect(problem?.contains("scaling[0].mechanisms has 'ftrace-callops': an ops curve measures ftrace-list only") == true,
-                "\(problem ?? "accepted")")
-        #expect(try Self.problem(Self.curve("ops", [0, 1, 2], ["ftrace-list"], workload: "leaf")) == nil)
+    /// Only ftrace-list's and ftrace-callops's attach register the extra ops: an ops curve on another
+    /// path measured the same call at every count, and the report published a slope from its point at 0 ops.
+    @Test func anOpsCurveIsFtraceListsAndCallOpsOnly() throws {
+        let problem = try Self.problem(Self.curve("ops", [1, 2], ["ftrace-list", "ftrace-args"], workload: "leaf"))
+        #expect(problem?.contains("scaling[0].mechanisms has 'ftrace-args': an ops curve measures ftrace-list and ftrace-callops only")
+                == true, "\(problem ?? "accepted")")
+        #expect(try Self.problem(Self.curve("ops", [0, 1, 2], ["ftrace-list", "ftrace-callops"], workload: "leaf")) == nil)
     }
 
     /// modify's entry change would be the recursive workload's depth: named together, the pair is

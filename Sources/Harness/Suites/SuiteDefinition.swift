@@ -267,11 +267,11 @@ extension Suite {
             if parameter == .stackDepth && workload != .recursive {
                 throw fail("\(field).workload is '\(workload.rawValue)': a depth curve needs 'recursive' (depth is its recursion depth)")
             }
-            // Only ftrace-list's attach registers the extra ops: on any other path the count changes
-            // nothing, and its curve would publish a slope that was never measured.
-            if parameter == .registeredOps, let other = mechanisms.first(where: { $0 != .ftraceList }) {
-                throw fail("\(field).mechanisms has '\(other.rawValue)': an ops curve measures ftrace-list only "
-                           + "(the guest registers the extra ops on ftrace-list's list)")
+            // Only ftrace-list's and ftrace-callops's attach register the extra ops: on any other path
+            // the count changes nothing, and its curve would publish a slope that was never measured.
+            if parameter == .registeredOps, let other = mechanisms.first(where: { ![.ftraceList, .ftraceCallOps].contains($0) }) {
+                throw fail("\(field).mechanisms has '\(other.rawValue)': an ops curve measures ftrace-list and ftrace-callops only "
+                           + "(the guest registers the extra ops only with those)")
             }
             for mechanism in mechanisms {
                 let (range, bound) = parameter.measurableValues(on: mechanism)

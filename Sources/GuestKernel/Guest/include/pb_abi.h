@@ -80,9 +80,10 @@
 
 /* ftrace-list: the most ops pb_set_ops_count accepts. */
 #define PB_MAX_OPS_COUNT 128
-/* ftrace-list: the ops in the list until pb_set_ops_count says otherwise: the
- * attached ops and one whose filter matches no function. Two is the fewest with
- * which a kernel calls its list function; with one it calls the ops directly. */
+/* ftrace-list, ftrace-callops: the ops registered until pb_set_ops_count says
+ * otherwise: the attached ops and one whose filter matches no function. Two is
+ * the fewest with which a kernel calls its list function (with one it calls the
+ * ops directly), and what CALL_OPS sites call past. */
 #define PB_FTRACE_LIST_DEFAULT_OPS 2
 
 /* The INTID of the host's sampling IRQ (an SGI number). */
@@ -212,9 +213,9 @@ long pb_run(unsigned long workload, long n, long arg0);
      * with x0 = arg0 and x1..x7, stack arguments and the struct taken from
      * pb_control.call_args; returns the accumulated results:
      * acc = acc * 31 + result, starting at 0. */
-long pb_set_ops_count(long n);                 /* ftrace-list: total ops in the list
-                                                  (1..PB_MAX_OPS_COUNT);
-                                                  applies to the next ftrace-list attach */
+long pb_set_ops_count(long n);                 /* ftrace-list, ftrace-callops: total ops
+                                                  registered (1..PB_MAX_OPS_COUNT); applies
+                                                  to the next such attach */
 long pb_reset(void);                           /* zero counters, last values, walks, ring */
 long pb_attached_count(void);
 #endif

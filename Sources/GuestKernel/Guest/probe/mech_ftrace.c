@@ -111,6 +111,33 @@ static void unregister_list_dummies(void)
     list_dummies_registered = 0;
 }
 
+/*
+ * The dummies are shared by ftrace-list (whose list function walks them) and
+ * ftrace-callops (whose sites call their own ops from the literal, whatever
+ * else is registered): registered while either has users.
+ */
+static unsigned int dummy_users;
+static unsigned int callops_users;
+
+static int get_dummies(void)
+{
+    if (dummy_users++ == 0) {
+        int err = register_list_dummies();
+        if (err) {
+            unregister_list_dummies();
+            dummy_users--;
+            return err;
+        }
+    }
+    return 0;
+}
+
+static void put_dummies(void)
+{
+    if (--dummy_users == 0)
+        unregister_list_dummies();
+}
+
 int pb_attach_ftrace(struct pb_attachment *a)
 {
     enum pb_ftrace_caller caller = caller_of(a->mech);
@@ -130,14 +157,21 @@ int pb_attach_ftrace(struct pb_attachment *a)
         return err;
     if (caller != PB_CALLER_CALLOPS && !ops->registered) {
         if (a->mech == PB_MECH_FTRACE_LIST) {
-            err = register_list_dummies();
+            err = get_dummies();
             if (err) {
-                unregister_list_dummies();
                 pb_hash_remove(&ops->filter, ip);
                 return err;
             }
         }
         pb_register_ftrace_ops(ops);
+    }
+    if (a->mech == PB_MECH_FTRACE_CALLOPS && callops_users++ == 0) {
+        err = get_dummies();
+        if (err) {
+            callops_users--;
+            pb_hash_remove(&ops->filter, ip);
+            return err;
+        }
     }
     if (a->mech == PB_MECH_FTRACE_LIST && list_users++ == 0)
         pb_ftrace_force_list(PB_CALLER_ARGS, true);
@@ -156,8 +190,10 @@ void pb_detach_ftrace(struct pb_attachment *a)
     if (ops->filter.count == 0 && ops->registered) {
         pb_unregister_ftrace_ops(ops);
         if (a->mech == PB_MECH_FTRACE_LIST)
-            unregister_list_dummies();
+            put_dummies();
     }
+    if (a->mech == PB_MECH_FTRACE_CALLOPS && --callops_users == 0)
+        put_dummies();
 }
 
 /* ---- fgraph: entry and exit handlers on the shadow return stack ---- */

@@ -75,7 +75,7 @@ void pb_detach_kprobe(struct pb_attachment *a);
 int pb_attach_kretprobe(struct pb_attachment *a);
 void pb_detach_kretprobe(struct pb_attachment *a);
 
-/* ftrace-list: total ops in the list (pb_set_ops_count). */
+/* ftrace-list and ftrace-callops: total ops registered (pb_set_ops_count). */
 extern long pb_ftrace_list_ops_count;
 
 /* Sampling (sample.c) */
