@@ -82,10 +82,8 @@ extension RunResults {
                 }
             }
             // 1 where the group of fields a handler was given held the function's real registers.
-            for (point, registers) in [("entry", scenario.handlerRegisters), ("exit", scenario.exitHandlerRegisters)] {
-                for group in registers?.groups ?? [] {
-                    add("\(id) · \(point) handler's \(group.name) real", group.isReal ? 1 : 0, .higherIsBetter, kind: .exactCount)
-                }
+            for (point, group) in scenario.handlerRegisterGroups {
+                add("\(id) · \(point) handler's \(group.name) real", group.isReal ? 1 : 0, .higherIsBetter, kind: .exactCount)
             }
             if let redirect = scenario.callRedirect {
                 add("\(id) · redirect reaches the replacement", redirect.reachesReplacement ? 1 : 0, .higherIsBetter,

@@ -186,6 +186,14 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     /// given are what the caller resumes with (added within schema 1).
     public var exitHandlerRegisters: HandlerRegisters?
 
+    /// Each register group a handler was checked for, with where ("entry" or "exit"): what compare
+    /// and the CSV publish one by one.
+    public var handlerRegisterGroups: [(point: String, group: HandlerRegisters.Group)] {
+        [("entry", handlerRegisters), ("exit", exitHandlerRegisters)].flatMap { point, registers in
+            (registers?.groups ?? []).map { (point, $0) }
+        }
+    }
+
     /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
     public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
 

@@ -69,18 +69,12 @@ public enum DesignReport {
         ]))
     }
 
-    /// `scenario`'s mechanism and every other whose `value` prints the same ("a, b and c").
-    static func tiedWith(_ scenario: ScenarioResult, in scenarios: [ScenarioResult], _ value: (ScenarioResult) -> Double) -> String {
+    /// `scenario`'s mechanism and every other whose `value` prints the same ("a, b and c"), and
+    /// whether that is more than one (for the verb that follows).
+    static func tied(_ scenario: ScenarioResult, in scenarios: [ScenarioResult],
+                     _ value: (ScenarioResult) -> Double) -> (names: String, several: Bool) {
         let names = scenarios.filter { cycles(value($0)) == cycles(value(scenario)) }.map(\.mechanism)
-        return names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
-    }
-
-    static func uses(_ scenario: ScenarioResult, _ scenarios: [ScenarioResult]) -> String {
-        scenarios.filter { cycles($0.metrics.stackBytes.overhead) == cycles(scenario.metrics.stackBytes.overhead) }.count > 1 ? "use" : "uses"
-    }
-
-    static func cheapestVerb(_ scenario: ScenarioResult, _ scenarios: [ScenarioResult]) -> String {
-        scenarios.filter { cycles($0.entryOverhead) == cycles(scenario.entryOverhead) }.count > 1 ? "are" : "is"
+        return (names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!, names.count > 1)
     }
 
     /// "; a and b are within 2 cycles of it": the other paths whose `value` is at most `margin` above `best`'s.
@@ -241,9 +235,10 @@ public enum DesignReport {
             overheadTable("Overhead per call on \(workload) (\(cpu))", scenarios),
             overheadChart("Dispatch strategies", scenarios),
         ]
+        let cheapestTie = tied(cheapest, in: scenarios) { $0.entryOverhead }
         var verdict = scenarios.count < 2
             ? "Only \(cheapest.mechanism) was measured on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles): nothing to compare it with."
-            : "\(tiedWith(cheapest, in: scenarios) { $0.entryOverhead }) \(cheapestVerb(cheapest, scenarios)) the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))"
+            : "\(cheapestTie.names) \(cheapestTie.several ? "are" : "is") the cheapest dispatch on \(workload) (\(cycles(cheapest.entryOverhead)) entry cycles) and \(dearest.mechanism) the dearest (\(cycles(dearest.entryOverhead)))"
                 + Self.within(2, of: cheapest, in: scenarios, by: { $0.entryOverhead }) + "."
         if let bl = index.scenario("direct-bl", workload: workload, cpu: cpu),
            let plt = index.scenario("direct-plt", workload: workload, cpu: cpu) {
@@ -482,11 +477,13 @@ public enum DesignReport {
         let rows = scenarios.map { s in
             [s.mechanism, cycles(s.metrics.stackBytes.overhead), s.metrics.stackAtHandlerEntry.map(cycles) ?? "–"]
         }
+        let stack: (ScenarioResult) -> Double = { $0.metrics.stackBytes.overhead }
+        let mostTie = tied(most, in: scenarios, stack)
         let verdict = scenarios.count < 2
             ? "\(most.mechanism) uses \(cycles(most.metrics.stackBytes.overhead)) bytes of extra stack on \(workload) (\(cpu)); no other path was measured there."
             : cycles(most.metrics.stackBytes.overhead) == cycles(least.metrics.stackBytes.overhead)
             ? "All \(scenarios.count) paths use the same extra stack on \(workload) (\(cpu)): \(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's."
-            : "\(tiedWith(most, in: scenarios) { $0.metrics.stackBytes.overhead }) \(uses(most, scenarios)) the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(tiedWith(least, in: scenarios) { $0.metrics.stackBytes.overhead }) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
+            : "\(mostTie.names) \(mostTie.several ? "use" : "uses") the most extra stack (\(cycles(most.metrics.stackBytes.overhead)) bytes below the caller's frame beyond none's) and \(tied(least, in: scenarios, stack).names) the least (\(cycles(least.metrics.stackBytes.overhead)) bytes), on \(workload) (\(cpu))."
         return ReportSection(title: title, blocks: [
             .paragraph("Extra stack: the lowest SP reached during a probed call, below the caller's SP, minus the same in `none`. At handler entry: stack already consumed below the caller's SP when the entry handler starts."),
             .table(ReportTable(caption: "Stack per call on \(workload) (\(cpu))",

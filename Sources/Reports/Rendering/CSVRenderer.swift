@@ -51,11 +51,9 @@ public enum CSVRenderer {
                 if let returned = change.returnValueReachesCaller { add("return_change_reaches_caller", returned ? 1 : 0) }
             }
             if let redirect = scenario.callRedirect { add("redirect_reaches_replacement", redirect.reachesReplacement ? 1 : 0) }
-            for (point, registers) in [("entry", scenario.handlerRegisters), ("exit", scenario.exitHandlerRegisters)] {
-                for group in registers?.groups ?? [] {
-                    let name = group.name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-                    add("\(point)_handler_registers_\(name)_real", group.isReal ? 1 : 0)
-                }
+            for (point, group) in scenario.handlerRegisterGroups {
+                let name = group.name.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+                add("\(point)_handler_registers_\(name)_real", group.isReal ? 1 : 0)
             }
             for walk in scenario.walks {
                 let prefix = "\(walk.point.rawValue)_\(walk.walker.rawValue)"
