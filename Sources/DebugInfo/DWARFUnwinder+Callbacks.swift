@@ -5,6 +5,8 @@
 final class WalkState {
     let libdw: LibDW
     var registers: [UInt64] = []
+    /// Which of `registers` are given (bit n for DWARF register n); the rest stay undefined.
+    var givenRegisters: UInt32 = ~0
     var pc: UInt64 = 0
     var readMemory: ((UInt64) -> UInt64?)?
     var frames: [(pc: UInt64, isActivation: Bool)] = []
@@ -94,12 +96,22 @@ enum DwflCallbackFunctions {
         return true
     }
 
-    /// `set_initial_registers`: x0–x30 and SP as DWARF registers 0–31, then the PC.
+    /// `set_initial_registers`: the given ones of x0–x30 and SP as DWARF registers 0–31, each run
+    /// of consecutive given registers at once, then the PC.
     static let setInitialRegisters: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Bool = {
         thread, threadArgument in
         guard let state = WalkState.from(threadArgument) else { return false }
         let accepted = state.registers.withUnsafeBufferPointer { buffer in
-            state.libdw.dwfl_thread_state_registers(thread, 0, UInt32(buffer.count), buffer.baseAddress)
+            var first = 0
+            while first < buffer.count {
+                guard state.givenRegisters & (1 << UInt32(first)) != 0 else { first += 1; continue }
+                var end = first + 1
+                while end < buffer.count && state.givenRegisters & (1 << UInt32(end)) != 0 { end += 1 }
+                guard state.libdw.dwfl_thread_state_registers(thread, Int32(first), UInt32(end - first),
+                                                              buffer.baseAddress! + first) else { return false }
+                first = end
+            }
+            return true
         }
         guard accepted else { return false }
         state.libdw.dwfl_thread_state_register_pc(thread, state.pc)

@@ -148,6 +148,7 @@ public final class DWARFUnwinder: @unchecked Sendable {
         lock.withLock {
             withoutActuallyEscaping(readMemory) { reader in
                 state.registers = registers.dwarfRegisters
+                state.givenRegisters = registers.given
                 state.pc = registers.pc
                 state.readMemory = reader
                 state.frames.removeAll(keepingCapacity: true)

@@ -6,12 +6,22 @@ public struct AArch64Registers: Equatable, Sendable {
     public var sp: UInt64
     /// The program counter.
     public var pc: UInt64
+    /// DWARF registers 0–31 (x0–x30, then SP) that are given: bit n for register n. A register
+    /// left out is undefined to the unwinder, so a frame that needs it ends the walk rather than
+    /// using a made-up value.
+    public var given: UInt32 = ~0
 
     /// Registers with x0–x30 given (see ``x``), SP and PC.
     public init(x: [UInt64], sp: UInt64, pc: UInt64) {
         self.x = x
         self.sp = sp
         self.pc = pc
+    }
+
+    /// Registers of which only `given` (bits for DWARF registers 0–31) are known.
+    public init(x: [UInt64], sp: UInt64, pc: UInt64, given: UInt32) {
+        self.init(x: x, sp: sp, pc: pc)
+        self.given = given
     }
 
     /// Registers with x0–x30 zero except the frame pointer (x29) and link register (x30).

@@ -40,6 +40,9 @@ public struct ControlBlock {
             pcs: (0..<count).map { u64(offset + GuestABI.Control.walkPCs + UInt64($0) * 8) })
     }
 
+    /// The guest address of a walk buffer (`struct pb_walk_pair`).
+    public func address(of buffer: WalkBuffer) -> UInt64 { base + buffer.offset }
+
     /// The walk buffers of the control block.
     public enum WalkBuffer: Sendable {
         case entry, exit, callee, interrupt

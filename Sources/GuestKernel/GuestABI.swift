@@ -209,6 +209,10 @@ public enum HandlerKind: String, CaseIterable, Sendable, Codable {
     /// hands over to the workload's replacement (`Workload.replacementSymbol`). The call's result
     /// shows whether the replacement ran.
     case redirect
+    /// Takes the plain stack walk from the registers the path hands its handler (their pc, then
+    /// the frame records from their x29), as perf and BPF walk from a handler's pt_regs; the
+    /// harness also gives the same registers to libdw, as a CFI unwinder (ORC, SFrame) would get them.
+    case regsWalk = "regs-walk"
 
     public var guestID: UInt64 { UInt64(Self.allCases.firstIndex(of: self)!) }
 }

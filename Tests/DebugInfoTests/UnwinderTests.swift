@@ -56,6 +56,17 @@ struct UnwinderTests {
         #expect(walk.symbols == Self.expectedChain.map(Optional.some))
         #expect(walk.frames.first?.symbolOffset == 0)
         #expect(walk.end == .completed)
+
+        // A register set without x30 (given: everything else): the caller is only in x30, so the
+        // walk ends after the leaf instead of taking a made-up return address (libdw takes an
+        // undefined return address for the outermost frame).
+        let withoutLR = AArch64Registers(x: x, sp: sp + 16, pc: entry.pc, given: ~UInt32(1 << 30))
+        let partial = try DWARFUnwinder(elfPath: elfURL.path).walk(registers: withoutLR, readMemory: snapshot.readWord)
+        #expect(partial.symbols == ["snapshot_leaf"])
+        // Registers the CFI does not need may be left out without changing the walk.
+        let argumentsOnly = AArch64Registers(x: x, sp: sp + 16, pc: entry.pc, given: 1 << 31 | 1 << 30 | 1 << 29 | 0x1FF)
+        let sparse = try DWARFUnwinder(elfPath: elfURL.path).walk(registers: argumentsOnly, readMemory: snapshot.readWord)
+        #expect(sparse.symbols == Self.expectedChain.map(Optional.some))
     }
 
     @Test("the DWARF reader attributes every frame to the same function as the symbol table")

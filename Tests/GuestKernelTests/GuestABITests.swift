@@ -83,7 +83,7 @@ import TestSupport
         }
         #expect(try macro("PB_MECH_COUNT") == UInt64(Mechanism.allCases.count))
         for (kind, name) in [(HandlerKind.count, "PB_HANDLER_COUNT"), (.args, "PB_HANDLER_ARGS"), (.walk, "PB_HANDLER_WALK"), (.fetch, "PB_HANDLER_FETCH"),
-                                (.modify, "PB_HANDLER_MODIFY"), (.redirect, "PB_HANDLER_REDIRECT")] {
+                                (.modify, "PB_HANDLER_MODIFY"), (.redirect, "PB_HANDLER_REDIRECT"), (.regsWalk, "PB_HANDLER_REGS_WALK")] {
             #expect(try macro(name) == kind.guestID, "\(kind)")
         }
         #expect(try macro("PB_HANDLER_KIND_COUNT") == UInt64(HandlerKind.allCases.count))

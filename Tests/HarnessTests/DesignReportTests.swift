@@ -398,4 +398,43 @@ import Testing
         #expect(DesignReport.amount(1.5, "bytes") == "1.50 bytes")
         #expect(DesignReport.amount(0, "bytes") == "0 bytes")
     }
+
+    /// The verdict on walks from handlers' registers counts walks rather than calling a path wrong
+    /// throughout, groups paths that fail alike, and names the missing caller only when every
+    /// recorded example misses exactly it.
+    @Test func walksFromRegistersAreCountedAndTheMissingCallerNamed() throws {
+        func scenario(_ mechanism: String, _ workload: String, _ walks: [WalkVerification]) -> ScenarioResult {
+            var scenario = Self.scenario(mechanism, entryCycles: 40, walks: walks)
+            scenario.handler = "regs-walk"
+            scenario.workload = workload
+            return scenario
+        }
+        let missesCaller = WalkExample(expected: ["f+0x8", "caller+0x10", "root+0x4"], actual: ["f+0x8", "root+0x4"],
+                                       verdict: "missing frame", interruptedAt: nil)
+        func entryMisses(_ total: Int) -> WalkVerification {
+            WalkVerification(point: .entryRegisters, walker: .guest, total: total, correct: 0, missingFrame: total, examples: [missesCaller])
+        }
+        let results = ResultsFixtures.run("r", scenarios: [
+            scenario("ftrace-args", "nonleaf", [entryMisses(4), WalkVerification(point: .entryRegisters, walker: .libdw, total: 4, correct: 4)]),
+            scenario("fgraph", "nonleaf", [entryMisses(4), WalkVerification(point: .entryRegisters, walker: .libdw, total: 4, correct: 4),
+                                           WalkVerification(point: .exitRegisters, walker: .guest, total: 4, correct: 4)]),
+            scenario("fgraph", "recursive", [entryMisses(6),
+                                             WalkVerification(point: .entryRegisters, walker: .libdw, total: 6, correct: 2, unrecoveredTrampoline: 4),
+                                             WalkVerification(point: .exitRegisters, walker: .guest, total: 6, correct: 6)]),
+        ])
+        let verdict = try #require(Self.verdicts(Self.section("Do walks from a handler's registers", results)).first)
+        #expect(verdict.contains("is right in none of the 14 walks; wrong on ftrace-args (on nonleaf; 4 miss a frame); "
+                                 + "fgraph (on nonleaf, recursive; 10 miss a frame)"), "\(verdict)")
+        #expect(verdict.contains("the one frame missing is the traced function's return address into its caller (caller+0x10)"), "\(verdict)")
+        #expect(verdict.contains("libdw's CFI walk of the same registers is right in 10 of 14 walks; wrong on fgraph (on recursive; 4 show an unrecovered return trampoline)"), "\(verdict)")
+        #expect(verdict.contains("From the exit handler's registers, the frame-record walk (as arch_stack_walk with regs) is right in all 10 walks, on every path (1)"), "\(verdict)")
+        // Paths that all fail alike are not listed one by one.
+        let alike = ResultsFixtures.run("r", scenarios: [scenario("ftrace-args", "nonleaf", [entryMisses(4)]),
+                                                         scenario("fgraph", "nonleaf", [entryMisses(4)])])
+        let alikeVerdict = try #require(Self.verdicts(Self.section("Do walks from a handler's registers", alike)).first)
+        #expect(alikeVerdict.contains("wrong on every path (2; each on nonleaf; 4 miss a frame)"), "\(alikeVerdict)")
+        // Without regs-walk scenarios the section says it was not answered.
+        let none = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
+        #expect(Self.verdicts(Self.section("Do walks from a handler's registers", none)).first?.hasPrefix("Not answered") == true)
+    }
 }

@@ -7,7 +7,7 @@ import Testing
     /// kprobe-ss's step exception is taken before a fetch: a step used to run it together with the
     /// vector's first instruction, so the trace charged that instruction's cycles to the slot.
     /// Every mechanism, with each handler kind the suites measure (and a workload of its own).
-    @Test(arguments: Mechanism.measurable, [HandlerKind.count, .args, .walk, .modify, .redirect])
+    @Test(arguments: Mechanism.measurable, [HandlerKind.count, .args, .walk, .modify, .redirect, .regsWalk])
     func theTracedWindowsCostWhatTheRunMeasures(_ mechanism: Mechanism, _ handler: HandlerKind) throws {
         let environment = try SteadyStateTests.environment.get()
         let workload: Workload = switch handler {
@@ -15,6 +15,7 @@ import Testing
         case .args: .args
         case .modify: .leaf
         case .redirect: .nonleaf
+        case .regsWalk: .recursive
         default: .tailcall
         }
         let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: HarnessProfiles.defaultName)

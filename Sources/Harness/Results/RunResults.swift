@@ -336,6 +336,10 @@ public enum WalkPoint: String, Codable, Sendable, CaseIterable {
     case exitHandler = "exit"
     case calleeWhileHooked = "callee"
     case interrupt = "irq"
+    /// From the registers the entry handler was given (`regs-walk` handlers), as perf and BPF walk.
+    case entryRegisters = "entry-regs"
+    /// From the registers the exit handler was given.
+    case exitRegisters = "exit-regs"
 }
 
 /// Which unwinder produced a walk.

@@ -29,7 +29,8 @@ struct InterruptSweepRunner {
         let references = environment.makeReferences(for: kernel)
         let recorder = try WalkRecorder(driver: driver, shadow: shadow,
                                         classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
-                                        references: references)
+                                        references: references,
+                                        tracedFunction: try kernel.address(of: spec.workload.symbol))
 
         // Where IRQs are masked (a BRK handler, an out-of-line slot) the injected IRQ is taken at
         // the next unmasked instruction: the same moment, in the same state, as the IRQ injected

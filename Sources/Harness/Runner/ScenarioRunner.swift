@@ -24,8 +24,8 @@ struct CallPlan: Sendable {
 }
 
 /// Measures one scenario on a freshly booted guest: attach and detach cost, the first call after
-/// attaching (cold predictors and caches), steady-state windows, stack use and — for `walk`
-/// handlers and the sample workload — every stack walk the guest takes, against ground truth.
+/// attaching (cold predictors and caches), steady-state windows, stack use and — for `walk` and
+/// `regs-walk` handlers and the sample workload — every stack walk the guest takes, against ground truth.
 struct ScenarioRunner {
     let environment: MeasurementEnvironment
 
@@ -52,7 +52,7 @@ struct ScenarioRunner {
         if let reason = spec.handler.unmeasurableReason(on: spec.workload) {
             throw MeasurementError.scenarioFailed(id: spec.id, reason: reason)
         }
-        let verifyWalks = spec.handler == .walk || spec.workload == .sample
+        let verifyWalks = spec.handler == .walk || spec.handler == .regsWalk || spec.workload == .sample
         let outcome = try measureCalls(mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload,
                                        cpu: spec.cpu, plan: plan, verifyWalks: verifyWalks)
         let metrics = ScenarioMetrics(
@@ -111,7 +111,8 @@ struct ScenarioRunner {
             driver.onCallStart = { shadow.reset(rootFunction: $0, stackPointer: kernel.taskStackTop) }
             walkRecorder = try WalkRecorder(driver: driver, shadow: shadow,
                                             classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
-                                            references: environment.makeReferences(for: kernel))
+                                            references: environment.makeReferences(for: kernel),
+                                            tracedFunction: try kernel.address(of: workload.symbol))
         }
         let argument = Self.argument(for: workload)
         let firstResult = try driver.run(workload, count: 1, argument: argument, phase: "the first call")

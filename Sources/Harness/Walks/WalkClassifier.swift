@@ -15,6 +15,19 @@ public struct ExpectedWalk: Sendable, Equatable {
     public init(pcs: [UInt64]) {
         self.pcs = pcs
     }
+
+    /// What a walk from the registers a handler of `function` was given must find, or nil when no
+    /// frame of the call is active. At entry (`resumePC` is where the function goes on, its first
+    /// body instruction): the function there, then its return address and its callers'. At exit:
+    /// the return address, then the callers'. The call's frame is the innermost call frame of
+    /// `function` or, at exit, a return trampoline's frame standing for it after the function returned.
+    public init?(fromHandlerRegistersOf function: UInt64, frames: [ShadowCallStack.Frame], resumePC: UInt64?) {
+        let atExit = resumePC == nil
+        guard let call = frames.lastIndex(where: {
+            ($0.kind == .call && $0.function == function) || (atExit && $0.kind == .returnTrampoline)
+        }) else { return nil }
+        pcs = (resumePC.map { [$0] } ?? []) + ExpectedWalk(frames: Array(frames[...call])).pcs
+    }
 }
 
 /// A walk's verdict against the shadow call stack.

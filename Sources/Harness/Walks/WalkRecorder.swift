@@ -29,7 +29,10 @@ final class WalkRecorder {
         (.entry, .entryHandler), (.exit, .exitHandler), (.callee, .calleeWhileHooked), (.interrupt, .interrupt),
     ]
 
-    init(driver: HookedCall, shadow: ShadowCallStack, classifier: WalkClassifier, references: WalkReferences) throws {
+    /// `tracedFunction` is the workload's function, whose call walks from a handler's registers
+    /// (`regs-walk`) must find.
+    init(driver: HookedCall, shadow: ShadowCallStack, classifier: WalkClassifier, references: WalkReferences,
+         tracedFunction: UInt64) throws {
         kernel = driver.kernel
         self.shadow = shadow
         self.classifier = classifier
@@ -39,6 +42,9 @@ final class WalkRecorder {
         let walkFunction = try kernel.address(of: "pb_stack_walk_pair")
         driver.on(walkFunction) { [unowned self, unowned driver] _ in
             try walkStarted(driver: driver)
+        }
+        driver.on(try kernel.address(of: "pb_stack_walk_regs")) { [unowned self, unowned driver] _ in
+            try registersWalkStarted(driver: driver, tracedFunction: tracedFunction)
         }
     }
 
@@ -88,6 +94,60 @@ final class WalkRecorder {
         }
     }
 
+    /// At `pb_stack_walk_regs`'s first instruction (x0 the walk buffer, x1 the register set, w2 its
+    /// kind): note what a walk from the traced call's registers must find, walk the same registers
+    /// with libdw (only those the set holds), and read the guest's walk once the function returns.
+    private func registersWalkStarted(driver: HookedCall, tracedFunction: UInt64) throws {
+        let machine = kernel.machine
+        let control = kernel.control
+        let frames = shadow.frames
+        guard let top = frames.last, top.kind == .call else { return }
+        let buffer: ControlBlock.WalkBuffer, point: WalkPoint
+        switch machine[x: 0] {
+        case control.address(of: .entry): (buffer, point) = (.entry, .entryRegisters)
+        case control.address(of: .exit): (buffer, point) = (.exit, .exitRegisters)
+        default: return
+        }
+        let resumePC = point == .entryRegisters ? tracedFunction + GuestABI.patchSiteBytes : nil
+        let expected = ExpectedWalk(fromHandlerRegistersOf: tracedFunction, frames: frames, resumePC: resumePC)?.pcs
+        let kind = RegisterSetKind.allCases.first { $0.guestID == UInt32(truncatingIfNeeded: machine[x: 2]) }
+        let registers = kind.flatMap { Self.registers(of: $0, at: machine[x: 1], in: machine.memory) }
+        // Without a frame of the traced call, or registers the harness can read, the walk cannot
+        // be judged: a failure of the measurement, not a verdict.
+        guard let expected else {
+            throw WalkRecordingError("a walk from the \(point == .entryRegisters ? "entry" : "exit") handler's registers "
+                + "was taken with no call of \(describe(tracedFunction)) on the shadow call stack")
+        }
+        guard let registers else {
+            throw WalkRecordingError("the register set at 0x\(String(machine[x: 1], radix: 16)) (kind \(machine[x: 2])) "
+                + "handed to pb_stack_walk_regs cannot be read")
+        }
+        var token = 0
+        token = driver.on(top.returnAddress) { [unowned self, unowned driver] address in
+            driver.remove(token, at: address)
+            let plain = control.walk(buffer, reliable: false)
+            let verdict = classifier.classify(actual: plain.pcs, expected: expected)
+            tally(point, .guest) { $0.record(verdict, example: self.example(expected, plain.pcs, verdict, nil)) }
+            walkWithLibdw(point: point, expected: expected, dropInnermost: false, registers: registers)
+        }
+    }
+
+    /// The register set of `kind` at `address` as a CFI unwinder would get it: the registers the
+    /// set holds, the rest undefined; nil when it cannot be read.
+    static func registers(of kind: RegisterSetKind, at address: UInt64, in memory: PhysicalMemory) -> AArch64Registers? {
+        var x = [UInt64](repeating: 0, count: 31)
+        var given: UInt32 = 1 << 31
+        for index in 0...30 {
+            guard let offset = kind.generalRegisterOffset(index) else { continue }
+            guard let value = memory.readUInt64(at: address &+ offset) else { return nil }
+            x[index] = value
+            given |= 1 << UInt32(index)
+        }
+        guard let sp = memory.readUInt64(at: address &+ kind.stackPointerOffset),
+              let pc = memory.readUInt64(at: address &+ kind.programCounterOffset) else { return nil }
+        return AArch64Registers(x: x, sp: sp, pc: pc, given: given)
+    }
+
     /// Walks a register snapshot (the machine's current registers by default) with libdw against
     /// the machine's memory and compares with `expected`. `dropInnermost` skips the frame of the
     /// function the snapshot was taken in.
@@ -120,6 +180,12 @@ final class WalkRecorder {
             Walker.allCases.compactMap { tallies[point]?[$0]?.verification }
         }
     }
+}
+
+/// A walk the recorder could not judge, and why.
+struct WalkRecordingError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// What walks are checked against besides the shadow call stack.

@@ -9,7 +9,8 @@ public enum DesignReport {
         var sections = [overview(index)]
         sections += [
             regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index),
-            returnProbes(index), ptRegsCopy(index), handlerRegisters(index), handlerChanges(index), fetchCosts(index), stackWalks(index), stackUse(index), attachDetach(index),
+            returnProbes(index), ptRegsCopy(index), handlerRegisters(index), handlerChanges(index), fetchCosts(index), stackWalks(index),
+            walksFromRegisters(index), stackUse(index), attachDetach(index),
             cycleAttribution(index), cpuSensitivity(index),
             scalingCurves(index), allScenarios(index), method(),
         ].compactMap { $0 }
@@ -93,6 +94,21 @@ public enum DesignReport {
         [(walks.missingFrame, "miss a frame"), (walks.unrecoveredTrampoline, "show an unrecovered return trampoline"),
          (walks.extraFrame, "have an extra frame"), (walks.truncated, "stop short")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+    }
+
+    /// Sums a walker's verdicts at some points over `scenarios`; nil when it took no walk there.
+    static func tally(_ scenarios: [ScenarioResult], _ walker: Walker, _ points: Set<WalkPoint>) -> WalkVerification? {
+        let walks = scenarios.flatMap(\.walks).filter { $0.walker == walker && points.contains($0.point) }
+        guard !walks.isEmpty else { return nil }
+        var sum = WalkTally(point: walks[0].point, walker: walker)
+        for walk in walks { sum.merge(walk) }
+        return sum.verification
+    }
+
+    /// The mechanisms of `scenarios` in the usual order (unknown ones last, by name).
+    static func orderedMechanisms(_ scenarios: [ScenarioResult]) -> [String] {
+        ResultsIndex.mechanismOrder.filter { name in scenarios.contains { $0.mechanism == name } }
+            + Set(scenarios.map(\.mechanism)).subtracting(ResultsIndex.mechanismOrder).sorted()
     }
 
     static func missing(_ title: String, _ what: String) -> ReportSection {
@@ -327,22 +343,13 @@ public enum DesignReport {
         let withWalks = index.results.scenarios.filter { !$0.walks.isEmpty }
         guard !withWalks.isEmpty else { return missing(title, "stack walks") }
 
-        /// Sums a walker's verdicts at some points over the scenarios of one mechanism.
-        func tally(_ scenarios: [ScenarioResult], _ walker: Walker, _ points: Set<WalkPoint>) -> WalkVerification? {
-            let walks = scenarios.flatMap(\.walks).filter { $0.walker == walker && points.contains($0.point) }
-            guard !walks.isEmpty else { return nil }
-            var sum = WalkTally(point: walks[0].point, walker: walker)
-            for walk in walks { sum.merge(walk) }
-            return sum.verification
-        }
         func fraction(_ walk: WalkVerification?) -> String {
             guard let walk else { return "–" }
             if let reason = walk.unavailable { return "unavailable (\(reason))" }
             return "\(walk.correct)/\(walk.total)"
         }
         let handlerPoints: Set<WalkPoint> = [.entryHandler, .exitHandler, .calleeWhileHooked]
-        let mechanisms = ResultsIndex.mechanismOrder.filter { name in withWalks.contains { $0.mechanism == name } }
-            + Set(withWalks.map(\.mechanism)).subtracting(ResultsIndex.mechanismOrder).sorted()
+        let mechanisms = orderedMechanisms(withWalks)
         var rows: [[String]] = []
         var chartSeries = [BarChart.Series(name: "handler walks", values: []), BarChart.Series(name: "IRQ walks", values: []),
                            BarChart.Series(name: "libdw", values: [])]
@@ -451,7 +458,10 @@ public enum DesignReport {
             .barChart(BarChart(title: "Correct walks per path", unit: "% of walks", categories: mechanisms, series: chartSeries)),
             .verdict(verdict),
         ]
-        let examples = withWalks.flatMap { scenario in scenario.walks.flatMap { walk in walk.examples.prefix(1).map { (scenario.id, walk, $0) } } }
+        let examplePoints = handlerPoints.union([.interrupt])
+        let examples = withWalks.flatMap { scenario in
+            scenario.walks.filter { examplePoints.contains($0.point) }.flatMap { walk in walk.examples.prefix(1).map { (scenario.id, walk, $0) } }
+        }
         if !examples.isEmpty {
             let text = examples.prefix(10).map { id, walk, example in
                 "\(id) · \(walk.point.rawValue) · \(walk.walker.rawValue): \(example.verdict)"

@@ -167,7 +167,10 @@
 #define PB_HANDLER_REDIRECT 5 /* count + redirect the call, as livepatch does: the entry handler
                                  sets the pc in the registers the path hands over to the traced
                                  function's replacement (pb_wl_replacement_of) */
-#define PB_HANDLER_KIND_COUNT 6
+#define PB_HANDLER_REGS_WALK 6 /* count + the plain stack walk from the registers the path
+                                  hands over (regs->pc, then the frame records from
+                                  regs->x29), as perf and BPF walk from a handler's pt_regs */
+#define PB_HANDLER_KIND_COUNT 7
 
 #define PB_MODIFY_ARGUMENT_DELTA 1000
 #define PB_MODIFY_RETURN_DELTA 1000000

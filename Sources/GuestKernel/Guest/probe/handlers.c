@@ -12,6 +12,8 @@
  *   redirect - also set the pc the path resumes at to the function's
  *            replacement (livepatch); a BRK kprobe's pre-handler then
  *            reports it, so the probed instruction is not completed
+ *   regs-walk - also take the plain stack walk from the registers the
+ *            path hands over, as perf and BPF do with a handler's pt_regs
  */
 #include "pb/probe.h"
 #include "pb/task.h"
@@ -71,10 +73,26 @@ __attribute__((section(".pb_late.text"))) static __noinline void redirect_call(c
         ((struct ftrace_regs *)ev->regs)->pc = to;
 }
 
+/*
+ * The handlers test for count first and switch on the kind only after
+ * this barrier: otherwise the compiler folds that test into the switch's
+ * compare tree, and what the count handler costs (the mechanism's cost
+ * with the least a handler can do) grows with every kind added.
+ */
+static inline int opaque_kind(int kind)
+{
+    __asm__("" : "+r"(kind));
+    return kind;
+}
+
 void pb_probe_entry(const struct pb_probe_ctx *ctx, const struct pb_probe_event *ev)
 {
+    int kind = ctx->kind;
+
     pb_control.entry_hits++;
-    switch (ctx->kind) {
+    if (kind == PB_HANDLER_COUNT)
+        return;
+    switch (opaque_kind(kind)) {
     case PB_HANDLER_ARGS:
         record_args(ev);
         break;
@@ -90,6 +108,9 @@ void pb_probe_entry(const struct pb_probe_ctx *ctx, const struct pb_probe_event 
     case PB_HANDLER_REDIRECT:
         redirect_call(ev);
         break;
+    case PB_HANDLER_REGS_WALK:
+        pb_stack_walk_regs(&pb_control.entry_walk, ev->regs, ev->regs_kind);
+        break;
     default:
         break;
     }
@@ -97,8 +118,12 @@ void pb_probe_entry(const struct pb_probe_ctx *ctx, const struct pb_probe_event 
 
 void pb_probe_exit(const struct pb_probe_ctx *ctx, const struct pb_probe_event *ev)
 {
+    int kind = ctx->kind;
+
     pb_control.exit_hits++;
-    switch (ctx->kind) {
+    if (kind == PB_HANDLER_COUNT)
+        return;
+    switch (opaque_kind(kind)) {
     case PB_HANDLER_ARGS:
         pb_control.last_exit_func = ev->func;
         pb_control.last_retval = (s64)ev->retval;
@@ -111,6 +136,9 @@ void pb_probe_exit(const struct pb_probe_ctx *ctx, const struct pb_probe_event *
         break;
     case PB_HANDLER_MODIFY:
         ev->args[0] += PB_MODIFY_RETURN_DELTA;
+        break;
+    case PB_HANDLER_REGS_WALK:
+        pb_stack_walk_regs(&pb_control.exit_walk, ev->regs, ev->regs_kind);
         break;
     default:
         break;

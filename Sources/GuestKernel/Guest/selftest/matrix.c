@@ -40,7 +40,8 @@ bool st_mech_regs_are_pt(int mech)
 
 const char *st_kind_name(int kind)
 {
-    static const char *const names[] = { "count", "args", "walk", "fetch", "modify", "redirect" };
+    static const char *const names[] = { "count", "args", "walk", "fetch", "modify", "redirect", "regs-walk" };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == PB_HANDLER_KIND_COUNT, "a name per handler kind");
     return names[kind];
 }
 
@@ -187,6 +188,9 @@ static void scenario(int mech, int kind, struct st_workload *w)
             break;
         case PB_HANDLER_FETCH:
             st_check_fetch(mech, w);
+            break;
+        case PB_HANDLER_REGS_WALK:
+            st_check_regs_walks(mech, w);
             break;
         default:
             break;

@@ -31,6 +31,7 @@ const char *st_kind_name(int kind);
 void st_check_args(int mech, const struct st_workload *w);
 void st_check_entry_walk(int mech, const struct st_workload *w);
 void st_check_exit_walk(int mech, const struct st_workload *w);
+void st_check_regs_walks(int mech, const struct st_workload *w);
 void st_check_callee_walk(int mech, const struct st_workload *w);
 void st_check_irq_walk(int mech, const struct st_workload *w);
 void st_fetch_program(int mech);

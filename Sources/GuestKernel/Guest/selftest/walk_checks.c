@@ -14,6 +14,10 @@
  *   callee walk  identical to the reference (fentry: its two frames inserted)
  *   IRQ walk     crosses IRQ stack -> exception -> task stack, ends like the
  *                callee walk; the reliable walker refuses
+ *   regs walks   (regs-walk handlers: from the set's pc and x29, as perf)
+ *                entry: F+8, tail[1..] on every path - F has not saved its
+ *                LR, so the caller is missing; exit: tail (fentry: F+8,
+ *                tail[1..], its pc being still F+8)
  */
 #include "check.h"
 #include "pb/code_alloc.h"
@@ -205,4 +209,35 @@ void st_check_irq_walk(int mech, const struct st_workload *w)
     /* The callee's callers, as the callee itself saw them. */
     CHECK(end > 1 && st_walk_find(irq, &callee->pcs[1], end) >= 0);
     CHECK_EQ(pb_control.irq_walk.reliable.status, PB_WALK_E_EXCEPTION_BOUNDARY);
+}
+
+/* F+8 and then tail[1..]: the walk skips the caller (tail[0]). */
+static bool starts_f8_then_skips_caller(const struct pb_walk *w, u64 f8)
+{
+    return w->count >= 3 && w->pcs[0] == f8 && w->pcs[1] == st_ref.tail[1] && w->pcs[2] == st_ref.tail[2];
+}
+
+void st_check_regs_walks(int mech, const struct st_workload *w)
+{
+    const struct pb_walk *entry = &pb_control.entry_walk.plain;
+    const struct pb_walk *exit = &pb_control.exit_walk.plain;
+    u64 f8 = w->fn + 8;
+
+    CHECK_EQ(entry->status, PB_WALK_OK);
+    /* Through recursion the last entry is the innermost level's: its caller
+     * is F itself, so the walk goes on at F's caller (for fentry, F's body
+     * was called by the trampoline). */
+    if (w->fn == (unsigned long)pb_wl_recursive)
+        CHECK(entry->count > 1 && entry->pcs[0] == f8 &&
+              (mech == PB_MECH_FENTRY_FEXIT ? is_trampoline_pc(entry->pcs[1])
+                                            : entry->pcs[1] > f8 && entry->pcs[1] < f8 + 256));
+    else
+        CHECK(starts_f8_then_skips_caller(entry, f8));
+    if (!st_mech_has_exit(mech))
+        return;
+    CHECK_EQ(exit->status, PB_WALK_OK);
+    if (mech == PB_MECH_FENTRY_FEXIT)
+        CHECK(w->fn == (unsigned long)pb_wl_recursive ? exit->pcs[0] == f8 : starts_f8_then_skips_caller(exit, f8));
+    else
+        CHECK_EQ(st_walk_find(exit, st_ref.tail, 3), 0);
 }

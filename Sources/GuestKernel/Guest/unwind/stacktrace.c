@@ -195,12 +195,12 @@ static void unwind(struct unwind_state *s)
     s->out->status = ret;
 }
 
-static void walk_from(struct pb_walk *out, u64 fp, u64 pc, bool reliable)
+static void walk_from(struct pb_walk *out, u64 fp, u64 pc, enum unwind_source source, bool reliable)
 {
     struct unwind_state s = {
         .fp = fp,
         .pc = pc,
-        .source = SOURCE_CALLER,
+        .source = source,
         .graph_idx = PB_FGRAPH_IDX_TOP,
         .kr_cur = NULL,
         .stack = PB_STACK_NONE,
@@ -223,6 +223,22 @@ __noinline void pb_stack_walk_pair(struct pb_walk_pair *out)
     u64 fp = self->fp;
     u64 pc = (u64)__builtin_return_address(0);
 
-    walk_from(&out->plain, fp, pc, false);
-    walk_from(&out->reliable, fp, pc, true);
+    walk_from(&out->plain, fp, pc, SOURCE_CALLER, false);
+    walk_from(&out->reliable, fp, pc, SOURCE_CALLER, true);
+}
+
+/* As kunwind_init_from_regs: pc and x29 from the set, nothing from its lr
+ * (at a function's entry the caller is only there, so the walk misses it). */
+__noinline void pb_stack_walk_regs(struct pb_walk_pair *out, const void *regs, u32 regs_kind)
+{
+    u64 pc, fp;
+
+    if (regs_kind == PB_REGS_PT) {
+        pc = ((const struct pt_regs *)regs)->pc;
+        fp = ((const struct pt_regs *)regs)->regs[29];
+    } else {
+        pc = ((const struct ftrace_regs *)regs)->pc;
+        fp = ((const struct ftrace_regs *)regs)->fp;
+    }
+    walk_from(&out->plain, fp, pc, SOURCE_REGS_PC, false);
 }

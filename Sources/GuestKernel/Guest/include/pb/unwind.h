@@ -11,4 +11,12 @@
  */
 void pb_stack_walk_pair(struct pb_walk_pair *out);
 
+/*
+ * Walks from a register set a handler was given (regs_kind PB_REGS_PT or
+ * PB_REGS_FTRACE), as arch_stack_walk() with regs: the first pc is the
+ * set's pc, then the frame records from its x29. Writes the plain walk
+ * only: the kernel has no reliable walk from regs.
+ */
+void pb_stack_walk_regs(struct pb_walk_pair *out, const void *regs, u32 regs_kind);
+
 #endif
