@@ -29,6 +29,30 @@ import Testing
         #expect(ResultsComparison(baseline: baseline, current: nudged, policy: strict).exitStatus == 2)
     }
 
+    /// A window whose cycles moved on the same instructions is noted with the mispredicts that
+    /// moved, and the summary points at code placement when the guest image differs.
+    @Test func cyclesThatMoveOnTheSameInstructionsAreNotedWithTheirMispredicts() throws {
+        func run(_ id: String, cycles: Double, instructions: Double, mispredicts: Double, guest: String) -> RunResults {
+            var scenario = ResultsFixtures.scenario("ftrace-args", entryCycles: cycles)
+            scenario.metrics.entry.steady.measured.instructions = instructions
+            scenario.metrics.entry.steady.measured.branchMispredicts = mispredicts
+            var results = ResultsFixtures.run(id, scenarios: [scenario])
+            results.environment.guestImageSHA256 = guest
+            return results
+        }
+        let before = run("a", cycles: 900, instructions: 1407, mispredicts: 14, guest: "00")
+        // (The fixture moves the exit window too, with its instructions: that one is not noted.)
+        let layout = ResultsComparison(baseline: before, current: run("b", cycles: 800, instructions: 1407, mispredicts: 9, guest: "11"))
+        let window = try #require(layout.changes.first { $0.key.hasSuffix("entry overhead cycles (steady)") })
+        #expect(window.verdict == .improved && window.note == "same instructions; branch mispredicts 14 → 9")
+        #expect(layout.notes.contains { $0.hasPrefix("1 of the 2 steady windows whose cycles moved ran the same instructions")
+            && $0.contains("code that moved is the likely cause") })
+        // More instructions: the code path changed, and nothing is said about mispredicts.
+        let longer = ResultsComparison(baseline: before, current: run("c", cycles: 800, instructions: 1410, mispredicts: 9, guest: "11"))
+        #expect(longer.changes.first { $0.key.hasSuffix("entry overhead cycles (steady)") }?.note == nil)
+        #expect(!longer.notes.contains { $0.contains("same instructions") })
+    }
+
     @Test func aScenarioMissingFromTheRunIsARegression() {
         let empty = ResultsFixtures.run("empty", scenarios: [])
         let comparison = ResultsComparison(baseline: baseline, current: empty)

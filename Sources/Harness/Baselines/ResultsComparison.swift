@@ -108,8 +108,51 @@ public struct ResultsComparison: Sendable {
                 break
             }
         }
+        let guestDiffers = baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256
+        if let note = Self.notePredictorMoves(&changes, old: old, new: new, guestDiffers: guestDiffers) { notes.append(note) }
         self.changes = changes
         self.notes = notes
+    }
+
+    /// The counters besides instructions that a window's cycles can move with on the same code path.
+    static let predictorCounters = [("branchMispredicts", "branch mispredicts"), ("returnMispredicts", "return mispredicts"),
+                                    ("cacheMisses", "cache misses")]
+
+    /// Notes each moved steady window whose instructions per call did not move, with the mispredict
+    /// and cache-miss counts that did ("same instructions; branch mispredicts 14 → 9"), and returns
+    /// a summary for the comparison's notes (nil when there is none). Such a window ran the same
+    /// code path; where the guest image differs, that usually means its code or another path's
+    /// moved, since the predictors and caches are indexed by address.
+    private static func notePredictorMoves(_ changes: inout [MetricChange], old: [String: NamedMetric],
+                                           new: [String: NamedMetric], guestDiffers: Bool) -> String? {
+        let suffix = " overhead cycles (steady)"
+        var moved = 0, sameInstructions = 0
+        for index in changes.indices where changes[index].key.hasSuffix(suffix)
+            && (changes[index].verdict == .improved || changes[index].verdict == .regressed) {
+            moved += 1
+            let window = String(changes[index].key.dropLast(suffix.count))
+            func values(_ counter: String) -> (Double, Double)? {
+                guard let before = old["\(window) \(counter) per call"]?.value,
+                      let after = new["\(window) \(counter) per call"]?.value else { return nil }
+                return (before, after)
+            }
+            func figure(_ value: Double) -> String {
+                value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
+            }
+            guard let instructions = values("instructions"), instructions.0 == instructions.1 else { continue }
+            let counts = predictorCounters.compactMap { counter, name -> String? in
+                guard let (before, after) = values(counter), before != after else { return nil }
+                return "\(name) \(figure(before)) → \(figure(after))"
+            }
+            guard !counts.isEmpty else { continue }
+            sameInstructions += 1
+            changes[index].note = "same instructions; " + counts.joined(separator: ", ")
+        }
+        guard sameInstructions > 0 else { return nil }
+        return "\(sameInstructions) of the \(moved) steady windows whose cycles moved ran the same instructions per call and "
+            + "moved with their mispredicts or cache misses (noted in the table)"
+            + (guestDiffers ? ": with a different guest image, code that moved is the likely cause, since the predictors and "
+                + "caches are indexed by address." : ".")
     }
 
     private static func judge(key: String, before: NamedMetric, after: NamedMetric, policy: ComparisonPolicy,
