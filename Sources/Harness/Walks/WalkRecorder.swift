@@ -106,7 +106,9 @@ final class WalkRecorder {
         switch machine[x: 0] {
         case control.address(of: .entry): (buffer, point) = (.entry, .entryRegisters)
         case control.address(of: .exit): (buffer, point) = (.exit, .exitRegisters)
-        default: return
+        default:
+            throw WalkRecordingError("pb_stack_walk_regs was asked to write 0x\(String(machine[x: 0], radix: 16)), "
+                + "neither the entry nor the exit walk buffer")
         }
         let resumePC = point == .entryRegisters ? tracedFunction + GuestABI.patchSiteBytes : nil
         let expected = ExpectedWalk(fromHandlerRegistersOf: tracedFunction, frames: frames, resumePC: resumePC)?.pcs
