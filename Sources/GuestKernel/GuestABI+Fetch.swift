@@ -80,6 +80,12 @@ public enum RegisterSetKind: String, Sendable, Codable, CaseIterable {
     /// The `regs_kind` value records carry (`PB_REGS_FTRACE` = 1, `PB_REGS_PT` = 2).
     public var guestID: UInt32 { self == .ftraceRegs ? 1 : 2 }
 
+    /// The kind whose `regs_kind` value is `guestID`; nil for any other value.
+    public init?(guestID: UInt32) {
+        guard let kind = Self.allCases.first(where: { $0.guestID == guestID }) else { return nil }
+        self = kind
+    }
+
     /// The byte offset of general-purpose register `x<index>` (0…30), or nil when this snapshot lacks it.
     public func generalRegisterOffset(_ index: Int) -> UInt64? {
         switch self {

@@ -69,7 +69,7 @@ extension ScenarioRunner {
             let event = machine[x: 1]
             guard let regs = machine.memory.readUInt64(at: event + GuestABI.ProbeEvent.regs),
                   let kind = machine.memory.readUInt32(at: event + GuestABI.ProbeEvent.regsKind)
-                    .flatMap({ id in RegisterSetKind.allCases.first { $0.guestID == id } }) else {
+                    .flatMap(RegisterSetKind.init(guestID:)) else {
                 problem = "the \(atExit ? "exit" : "entry") handler's event at 0x\(String(event, radix: 16)) names no register set"
                 return nil
             }

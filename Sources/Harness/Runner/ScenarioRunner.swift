@@ -48,10 +48,10 @@ struct ScenarioRunner {
 
     /// Measures a scenario against its baseline.
     func measure(_ spec: ScenarioSpec, baseline: BaselineMeasurement, plan: CallPlan) throws -> ScenarioResult {
-        let registers = spec.handler == .args && spec.mechanism != .none ? try checkRegisters(spec) : nil
         if let reason = spec.handler.unmeasurableReason(on: spec.workload) {
             throw MeasurementError.scenarioFailed(id: spec.id, reason: reason)
         }
+        let registers = spec.handler == .args && spec.mechanism != .none ? try checkRegisters(spec) : nil
         let verifyWalks = spec.handler == .walk || spec.handler == .regsWalk || spec.workload == .sample
         let outcome = try measureCalls(mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload,
                                        cpu: spec.cpu, plan: plan, verifyWalks: verifyWalks)

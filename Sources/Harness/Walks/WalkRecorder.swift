@@ -112,7 +112,7 @@ final class WalkRecorder {
         }
         let resumePC = point == .entryRegisters ? tracedFunction + GuestABI.patchSiteBytes : nil
         let expected = ExpectedWalk(fromHandlerRegistersOf: tracedFunction, frames: frames, resumePC: resumePC)?.pcs
-        let kind = RegisterSetKind.allCases.first { $0.guestID == UInt32(truncatingIfNeeded: machine[x: 2]) }
+        let kind = RegisterSetKind(guestID: UInt32(truncatingIfNeeded: machine[x: 2]))
         let registers = kind.flatMap { Self.registers(of: $0, at: machine[x: 1], in: machine.memory) }
         // Without a frame of the traced call, or registers the harness can read, the walk cannot
         // be judged: a failure of the measurement, not a verdict.

@@ -16,8 +16,7 @@ extension DesignReport {
         }
         let modified = index.mechanisms(workload: workload, cpu: cpu, handler: modify)
         let redirected = index.mechanisms(workload: workload, cpu: cpu, handler: redirect)
-        let mechanisms = ResultsIndex.mechanismOrder.filter { modified.contains($0) || redirected.contains($0) }
-            + Set(modified + redirected).subtracting(ResultsIndex.mechanismOrder).sorted()
+        let mechanisms = ResultsIndex.ordered(Set(modified + redirected))
         func yesNo(_ value: Bool?, absent: String = "–") -> String { value.map { $0 ? "yes" : "no" } ?? absent }
         let rows = mechanisms.map { mechanism -> [String] in
             let changed = change(mechanism, on: workload)

@@ -9,7 +9,7 @@ extension DesignReport {
         let cpu = index.primaryCPU
         let scenarios = index.results.scenarios.filter { $0.cpu == cpu && $0.handler == HandlerKind.regsWalk.rawValue }
         guard !scenarios.isEmpty else { return missing(title, "walks from handlers' registers (the regs-walk handler)") }
-        let mechanisms = orderedMechanisms(scenarios)
+        let mechanisms = ResultsIndex.ordered(Set(scenarios.map(\.mechanism)))
         let workloads = Set(scenarios.map(\.workload)).sorted()
         let columns: [(WalkPoint, Walker)] = [(.entryRegisters, .guest), (.entryRegisters, .libdw),
                                               (.exitRegisters, .guest), (.exitRegisters, .libdw)]
@@ -52,7 +52,7 @@ extension DesignReport {
     /// whose wrong walks have the same kinds and workloads are named together. Nil when `walker`
     /// took no walk at `point` or could not run.
     private static func walkerClause(_ scenarios: [ScenarioResult], _ walker: Walker, _ point: WalkPoint) -> String? {
-        let perPath = orderedMechanisms(scenarios).compactMap { mechanism -> (String, [ScenarioResult], WalkVerification)? in
+        let perPath = ResultsIndex.ordered(Set(scenarios.map(\.mechanism))).compactMap { mechanism -> (String, [ScenarioResult], WalkVerification)? in
             let own = scenarios.filter { $0.mechanism == mechanism }
             guard let walk = tally(own, walker, [point]), walk.unavailable == nil, walk.total > 0 else { return nil }
             return (mechanism, own, walk)

@@ -105,12 +105,6 @@ public enum DesignReport {
         return sum.verification
     }
 
-    /// The mechanisms of `scenarios` in the usual order (unknown ones last, by name).
-    static func orderedMechanisms(_ scenarios: [ScenarioResult]) -> [String] {
-        ResultsIndex.mechanismOrder.filter { name in scenarios.contains { $0.mechanism == name } }
-            + Set(scenarios.map(\.mechanism)).subtracting(ResultsIndex.mechanismOrder).sorted()
-    }
-
     static func missing(_ title: String, _ what: String) -> ReportSection {
         ReportSection(title: title, blocks: [.verdict("Not answered by this run: \(what) were not measured.")])
     }
@@ -349,7 +343,7 @@ public enum DesignReport {
             return "\(walk.correct)/\(walk.total)"
         }
         let handlerPoints: Set<WalkPoint> = [.entryHandler, .exitHandler, .calleeWhileHooked]
-        let mechanisms = orderedMechanisms(withWalks)
+        let mechanisms = ResultsIndex.ordered(Set(withWalks.map(\.mechanism)))
         var rows: [[String]] = []
         var chartSeries = [BarChart.Series(name: "handler walks", values: []), BarChart.Series(name: "IRQ walks", values: []),
                            BarChart.Series(name: "libdw", values: [])]

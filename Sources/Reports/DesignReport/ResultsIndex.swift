@@ -33,8 +33,12 @@ struct ResultsIndex {
     func mechanisms(workload: String, cpu: String, handler: String = "count") -> [String] {
         let measured = Set(results.scenarios.filter { $0.workload == workload && $0.cpu == cpu && $0.handler == handler }
             .map(\.mechanism))
-        return Self.mechanismOrder.filter { measured.contains($0) }
-            + measured.subtracting(Self.mechanismOrder).sorted()
+        return Self.ordered(measured)
+    }
+
+    /// `mechanisms` in the guest's order (`mechanismOrder`), names it does not know last, by name.
+    static func ordered(_ mechanisms: Set<String>) -> [String] {
+        mechanismOrder.filter { mechanisms.contains($0) } + mechanisms.subtracting(mechanismOrder).sorted()
     }
 
     /// The reference workload on `cpu` and its count-handler scenarios of every path but `none`, in

@@ -62,7 +62,7 @@ extension ProbeEvent {
         return ProbeEvent(
             function: record.function, isReturn: probe.isReturn, values: values, returnAddress: returnAddress,
             faulted: record.faulted || reader.ranOut || record.valueCount != expectedValues,
-            registers: RegisterSetKind.allCases.first { $0.guestID == record.regsKind })
+            registers: RegisterSetKind(guestID: record.regsKind))
     }
 }
 
