@@ -34,9 +34,10 @@ let package = Package(
             name: "GuestKernel",
             dependencies: ["Emulator"],
             exclude: ["Guest"],
+            swiftSettings: optimisedInDebug,
             plugins: ["GuestBuildPlugin"]),
         .target(name: "Harness", dependencies: ["A64", "Emulator", "GuestKernel", "DebugInfo"], swiftSettings: optimisedInDebug),
-        .target(name: "Reports", dependencies: ["GuestKernel", "Harness"]),
+        .target(name: "Reports", dependencies: ["GuestKernel", "Harness"], swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "bench",
             dependencies: [
