@@ -45,6 +45,46 @@ struct MachineCodeWriteTests {
                 "a store outside the watched range was reported: \(reports.filter { !(victim..<victim + 12).contains($0.address) }.map { (hex($0.pc), hex($0.address)) })")
     }
 
+    @Test("a watch creates no pages; a page first touched under it is watched, and stays so while another watch covers it")
+    func watchOfUntouchedMemory() throws {
+        // Three stores into RAM no one has touched, each followed by a halt.
+        let (machine, _) = try TestProgram.machine("""
+            _start:
+                ldr     x0, =0x48005000
+                mov     w1, #7
+                str     w1, [x0]
+                hlt     #1
+                str     w1, [x0, #4]
+                hlt     #1
+                str     w1, [x0, #8]
+                hlt     #1
+                .ltorg
+            """)
+        let region: Range<UInt64> = 0x4800_0000..<0x4810_0000, page: UInt64 = 0x4800_5000
+        var reported: [UInt64] = []
+        machine.watchedWriteHandler = { _, address, _ in reported.append(address) }
+        let pagesBefore = machine.memory.allocatedPageCount
+        machine.watchWrites(to: region)
+        machine.watchWrites(to: page..<page + 16)
+        #expect(machine.memory.allocatedPageCount == pagesBefore, "watching 256 untouched pages allocated some")
+
+        func runToHalt() {
+            guard case .halted(immediate: _, let pc) = machine.run(instructionLimit: 100) else {
+                Issue.record("the program did not halt")
+                return
+            }
+            machine.pc = pc + 4
+        }
+        runToHalt()
+        #expect(reported == [page], "the store into a page created under the watch")
+        machine.stopWatchingWrites(to: region)
+        runToHalt()
+        #expect(reported == [page, page + 4], "the other watch still covers the page")
+        machine.stopWatchingWrites(to: page..<page + 16)
+        runToHalt()
+        #expect(reported == [page, page + 4], "no watch covers the page any more")
+    }
+
     @Test("a patched function runs its new instruction the next time it is called, without cache maintenance")
     func patchedFunctionWithoutMaintenance() throws {
         let (machine, _) = try TestProgram.machine("""

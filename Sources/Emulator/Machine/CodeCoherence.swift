@@ -112,10 +112,10 @@ extension Machine {
     public func requireCodeMaintenance(in ranges: [Range<UInt64>]) {
         for word in coherence.words { cache.setCoherenceMark(word, false, memory: memory) }
         // Pages only the previous ranges watched go back to the fast write path.
-        for range in coherence.ranges { memory.setWatched(range, false) }
+        for range in coherence.ranges { memory.unwatch(range) }
         coherence = CodeCoherenceTracker()
         coherence.enforce(in: ranges)
-        rewatchPages()
+        for range in coherence.ranges { memory.watch(range) }
     }
 
     /// Lines the guest wrote in the enforced ranges and has not yet made fetchable, lowest first.
@@ -159,10 +159,5 @@ extension Machine {
                       message: "instruction fetched that the guest wrote (line 0x\(String(line, radix: 16))) without "
                         + "\(step.missing) afterwards (code maintenance is required here)")
         return true
-    }
-
-    /// Marks the pages of every watched and every enforced range watched (after one is dropped).
-    func rewatchPages() {
-        for range in watchedRanges + coherence.ranges { memory.setWatched(range, true) }
     }
 }

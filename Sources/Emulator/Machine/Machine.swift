@@ -252,14 +252,15 @@ public final class Machine {
     /// Reports guest writes into `range` to `watchedWriteHandler`.
     public func watchWrites(to range: Range<UInt64>) {
         watchedRanges.append(range)
-        memory.setWatched(range, true)
+        memory.watch(range)
     }
 
     public func stopWatchingWrites(to range: Range<UInt64>) {
-        watchedRanges.removeAll { $0 == range }
-        memory.setWatched(range, false)
         // Pages another watched range (or an enforced code range) still covers stay watched.
-        rewatchPages()
+        while let index = watchedRanges.firstIndex(of: range) {
+            watchedRanges.remove(at: index)
+            memory.unwatch(range)
+        }
     }
 
     // MARK: Host calls into the guest

@@ -34,6 +34,8 @@ public final class PhysicalMemory {
     }
 
     private(set) var pages: [UInt64: Page] = [:]
+    /// The ranges `watch(_:)` covers, one entry per watch (a range watched twice is listed twice).
+    private var watchedRanges: [Range<UInt64>] = []
     /// Address ranges backed by RAM that is allocated when first touched.
     public private(set) var ramRegions: [Range<UInt64>] = []
     private var devices: [(range: Range<UInt64>, device: MemoryMappedDevice)] = []
@@ -100,9 +102,7 @@ public final class PhysicalMemory {
         let number = address >> Self.pageShift
         if let page = pages[number] { return page }
         guard create, isRAM(address) else { return nil }
-        let page = Page()
-        pages[number] = page
-        return page
+        return newPage(number)
     }
 
     /// Creates the pages covering `range` (used by the loader for segments outside RAM regions).
@@ -111,7 +111,7 @@ public final class PhysicalMemory {
         var number = range.lowerBound >> Self.pageShift
         let last = (range.upperBound - 1) >> Self.pageShift
         while number <= last {
-            if pages[number] == nil { pages[number] = Page() }
+            if pages[number] == nil { _ = newPage(number) }
             number += 1
         }
     }
@@ -119,7 +119,8 @@ public final class PhysicalMemory {
     /// Takes on `other`'s RAM regions and a copy of every page it has, into a memory that has no
     /// pages yet (devices are not copied: each machine maps its own).
     func copyContents(of other: PhysicalMemory) {
-        precondition(pages.isEmpty, "copying memory into a memory that already has pages")
+        precondition(pages.isEmpty && watchedRanges.isEmpty && other.watchedRanges.isEmpty,
+                     "copying memory into a memory that already has pages, or with watches")
         for region in other.ramRegions where !ramRegions.contains(region) { ramRegions.append(region) }
         pages.reserveCapacity(other.pages.count)
         for (number, page) in other.pages { pages[number] = Page(copying: page) }
@@ -351,17 +352,48 @@ public final class PhysicalMemory {
 
     // MARK: Watches and code tracking
 
-    /// Marks pages in `range` as watched: guest writes to them are reported.
-    func setWatched(_ range: Range<UInt64>, _ watched: Bool) {
+    /// Reports guest writes to the pages covering `range` (`watchedWriteHandler`) until the same
+    /// range is unwatched. Pages not yet touched are not created for it: a page first touched
+    /// while a watch covers it starts watched (creating them here allocated and zeroed the whole of
+    /// every watched region, a module area included, on every change of watches).
+    func watch(_ range: Range<UInt64>) {
         guard !range.isEmpty else { return }
-        var address = range.lowerBound & ~Self.pageOffsetMask
-        while address < range.upperBound {
-            if let page = page(containing: address) {
-                page.watched = watched
-                evictFromWriteTLB(address)
+        watchedRanges.append(range)
+        updateWatchedPages(in: range)
+    }
+
+    /// Ends one `watch(range)`; pages another watch still covers stay watched.
+    func unwatch(_ range: Range<UInt64>) {
+        guard let index = watchedRanges.firstIndex(of: range) else { return }
+        watchedRanges.remove(at: index)
+        updateWatchedPages(in: range)
+    }
+
+    /// Whether a watch covers part of page `number`.
+    private func isWatched(pageNumber number: UInt64) -> Bool {
+        let start = number << Self.pageShift, end = start &+ Self.pageSize
+        return watchedRanges.contains { $0.lowerBound < end && start < $0.upperBound }
+    }
+
+    /// Sets the watched flag of the existing pages covering `range` from the watches.
+    private func updateWatchedPages(in range: Range<UInt64>) {
+        var number = range.lowerBound >> Self.pageShift
+        let last = (range.upperBound - 1) >> Self.pageShift
+        while number <= last {
+            if let page = pages[number] {
+                page.watched = isWatched(pageNumber: number)
+                evictFromWriteTLB(number << Self.pageShift)
             }
-            address &+= Self.pageSize
+            number += 1
         }
+    }
+
+    /// A new page for page `number`, watched if a watch covers it.
+    private func newPage(_ number: UInt64) -> Page {
+        let page = Page()
+        if !watchedRanges.isEmpty { page.watched = isWatched(pageNumber: number) }
+        pages[number] = page
+        return page
     }
 
     /// Marks the page holding `address` as holding decoded code.
