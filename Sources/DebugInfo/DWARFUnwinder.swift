@@ -146,11 +146,22 @@ public final class DWARFUnwinder: @unchecked Sendable {
         registers: AArch64Registers, maxFrames: Int = 256, readMemory: (UInt64) -> UInt64?
     ) -> StackWalk {
         lock.withLock {
-            withoutActuallyEscaping(readMemory) { reader in
-                state.registers = registers.dwarfRegisters
+            let key = WalkKey(registers: registers.dwarfRegisters, pc: registers.pc, given: registers.given,
+                              maxFrames: maxFrames)
+            if let recorded = recordedWalks[key], recorded.reads.allSatisfy({ readMemory($0.address) == $0.value }) {
+                repeatedWalkCount += 1
+                return recorded.walk
+            }
+            var reads: [(address: UInt64, value: UInt64?)] = []
+            let walk = withoutActuallyEscaping(readMemory) { reader in
+                state.registers = key.registers
                 state.givenRegisters = registers.given
                 state.pc = registers.pc
-                state.readMemory = reader
+                state.readMemory = { address in
+                    let value = reader(address)
+                    reads.append((address, value))
+                    return value
+                }
                 state.frames.removeAll(keepingCapacity: true)
                 state.maxFrames = max(1, maxFrames)
                 state.failedRead = nil
@@ -164,8 +175,36 @@ public final class DWARFUnwinder: @unchecked Sendable {
                 let frames = state.frames.map { symbolized(pc: $0.pc, isActivation: $0.isActivation) }
                 return StackWalk(frames: frames, end: end(status: status))
             }
+            if recordedWalks.count >= Self.recordedWalkLimit { recordedWalks.removeAll(keepingCapacity: true) }
+            recordedWalks[key] = RecordedWalk(reads: reads, walk: walk)
+            return walk
         }
     }
+
+    /// What a walk starts from: libdw's walk is a function of the ELF, these and what each memory
+    /// read returns.
+    private struct WalkKey: Hashable {
+        var registers: [UInt64]
+        var pc: UInt64
+        var given: UInt32
+        var maxFrames: Int
+    }
+
+    /// A walk libdw made, with the memory it read in order.
+    private struct RecordedWalk {
+        var reads: [(address: UInt64, value: UInt64?)]
+        var walk: StackWalk
+    }
+
+    /// Walks made, by what they started from. A walk that starts from the same registers and finds
+    /// the same value at every address the recorded one read, in order, makes the same reads and
+    /// gets the same frames, so it is answered without libdw (a default run repeats most of its
+    /// walks: every measured call of a scenario, and every CPU profile, sees the same stack).
+    private var recordedWalks: [WalkKey: RecordedWalk] = [:]
+    /// Enough for the distinct walks of a suite's scenarios on one image; forgotten all at once when full.
+    private static let recordedWalkLimit = 4096
+    /// Walks answered from `recordedWalks` so far.
+    public private(set) var repeatedWalkCount = 0
 
     private func end(status: Int32) -> StackWalkEnd {
         // libdwfl treats a return address it could not read as "undefined", i.e. as the outermost

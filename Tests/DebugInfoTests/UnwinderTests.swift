@@ -128,16 +128,38 @@ struct UnwinderTests {
         let clock = ContinuousClock()
         var mismatches = 0
         let elapsed = clock.measure {
-            for _ in 0..<iterations {
-                if unwinder.walk(registers: snapshot.registers, readMemory: snapshot.readWord) != reference {
+            for iteration in 0..<iterations {
+                // A different x0 each time (no frame's CFI uses it), so that libdw makes every walk
+                // rather than the record of an identical one answering.
+                var registers = snapshot.registers
+                registers.x[0] = UInt64(iteration) &+ 0x1234_5678
+                if unwinder.walk(registers: registers, readMemory: snapshot.readWord) != reference {
                     mismatches += 1
                 }
             }
         }
         #expect(mismatches == 0)
+        #expect(unwinder.repeatedWalkCount == 0)
         let microseconds = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
         print("DWARFUnwinder: \(iterations) walks of \(reference.frames.count) frames, "
             + String(format: "%.1f µs per walk", microseconds / Double(iterations)))
+    }
+
+    @Test("a walk from the same registers over the same memory is answered from the record; one over changed memory is walked again")
+    func repeatedWalkIsAnsweredFromTheRecord() throws {
+        let unwinder = try DWARFUnwinder(elfPath: elfURL.path)
+        let first = unwinder.walk(registers: snapshot.registers, readMemory: snapshot.readWord)
+        #expect(unwinder.repeatedWalkCount == 0)
+        #expect(unwinder.walk(registers: snapshot.registers, readMemory: snapshot.readWord) == first)
+        #expect(unwinder.repeatedWalkCount == 1)
+
+        // The caller's frame record at sp, which the first walk read, now says the chain ends there.
+        let sp = snapshot.registers.sp
+        let changed: (UInt64) -> UInt64? = { $0 == sp || $0 == sp + 8 ? 0 : snapshot.readWord($0) }
+        let walked = unwinder.walk(registers: snapshot.registers, readMemory: changed)
+        #expect(unwinder.repeatedWalkCount == 1, "a changed word the recorded walk read was not noticed")
+        #expect(walked != first)
+        #expect(walked == (try DWARFUnwinder(elfPath: elfURL.path)).walk(registers: snapshot.registers, readMemory: changed))
     }
 
     @Test("separate unwinders walk in parallel and a shared one serialises safely")
