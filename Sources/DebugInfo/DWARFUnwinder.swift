@@ -198,8 +198,8 @@ public final class DWARFUnwinder: @unchecked Sendable {
 
     /// Walks made, by what they started from. A walk that starts from the same registers and finds
     /// the same value at every address the recorded one read, in order, makes the same reads and
-    /// gets the same frames, so it is answered without libdw (a default run repeats most of its
-    /// walks: every measured call of a scenario, and every CPU profile, sees the same stack).
+    /// gets the same frames, so it is answered without libdw (a third of a default run's walks:
+    /// measured calls and CPU profiles that see the same registers and stack).
     private var recordedWalks: [WalkKey: RecordedWalk] = [:]
     /// Enough for the distinct walks of a suite's scenarios on one image; forgotten all at once when full.
     private static let recordedWalkLimit = 4096
