@@ -398,6 +398,65 @@ public struct WalkVerification: Codable, Sendable, Equatable {
 
     /// Walks that were not correct and not refused.
     public var wrong: Int { missingFrame + extraFrame + unrecoveredTrampoline + truncated }
+
+    /// The most a count of a walk tally read from results JSON may be: far more walks than any
+    /// run takes at one point (a scenario makes at most `Suite.maximumCalls` calls of each kind,
+    /// an IRQ sweep one walk per instruction of the call path), and small enough that reports,
+    /// which sum tallies over every scenario of a file, cannot overflow.
+    public static let countLimit = 1 << 32
+
+    private enum CodingKeys: String, CodingKey {
+        case point, walker, total, correct, missingFrame, extraFrame, unrecoveredTrampoline, truncated, refused,
+             wrongButClaimedReliable, unavailable, masked, examples
+    }
+
+    /// Decodes a tally, refusing one no run writes: a count below 0 or above `countLimit`, verdicts
+    /// (correct, the four kinds of wrong, and refused) that do not add up to `total`, or more walks
+    /// wrong although claimed reliable than were wrong. The error names the field.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys) throws -> Int {
+            let value = try container.decode(Int.self, forKey: key)
+            guard (0...Self.countLimit).contains(value) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container,
+                    debugDescription: "\(value) is not a count of walks: it must be 0…\(Self.countLimit)")
+            }
+            return value
+        }
+        point = try container.decode(WalkPoint.self, forKey: .point)
+        walker = try container.decode(Walker.self, forKey: .walker)
+        total = try count(.total)
+        correct = try count(.correct)
+        missingFrame = try count(.missingFrame)
+        extraFrame = try count(.extraFrame)
+        unrecoveredTrampoline = try count(.unrecoveredTrampoline)
+        truncated = try count(.truncated)
+        refused = try count(.refused)
+        wrongButClaimedReliable = try count(.wrongButClaimedReliable)
+        unavailable = try container.decodeIfPresent(String.self, forKey: .unavailable)
+        masked = try container.decodeIfPresent(Int.self, forKey: .masked)
+        examples = try container.decode([WalkExample].self, forKey: .examples)
+        if let masked, !(0...Self.countLimit).contains(masked) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .masked, in: container,
+                debugDescription: "\(masked) is not a count of instructions: it must be 0…\(Self.countLimit)")
+        }
+        // Each count is at most 2^32, so these sums cannot overflow.
+        let verdicts = correct + wrong + refused
+        guard verdicts == total else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .total, in: container,
+                debugDescription: "\(total) walks, but their verdicts add up to \(verdicts) (correct \(correct), missing frame "
+                    + "\(missingFrame), extra frame \(extraFrame), unrecovered trampoline \(unrecoveredTrampoline), "
+                    + "truncated \(truncated), refused \(refused))")
+        }
+        guard wrongButClaimedReliable <= wrong else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .wrongButClaimedReliable, in: container,
+                debugDescription: "\(wrongButClaimedReliable) walks wrong although claimed reliable, more than the \(wrong) that were wrong")
+        }
+    }
 }
 
 /// One wrong walk: what the shadow call stack said and what the walker produced.
