@@ -235,6 +235,21 @@ import Testing
             .allSatisfy { !$0.contains("none row") })
     }
 
+    /// Cycles by symbol that do not fit their window (which loading refuses, but results built in
+    /// memory can hold) made the share of the entry window infinite, and its conversion to a
+    /// percentage trapped: a window of 0 cycles is left out of the verdict, a huge share is printed.
+    @Test func cyclesBySymbolThatDoNotFitTheirWindowDoNotTrap() throws {
+        func attributed(_ mechanism: String, window: Double, _ costs: [(String, Double)]) -> ScenarioResult {
+            var scenario = Self.scenario(mechanism, entryCycles: window)
+            scenario.metrics.entryBySymbol = costs.map { SymbolCost(symbol: $0.0, counters: WindowCounters(cycles: $0.1)) }
+            return scenario
+        }
+        let results = ResultsFixtures.run("r", scenarios: [attributed("ftrace-args", window: 0, [("ftrace_caller", 15)]),
+                                                           attributed("fgraph", window: 1, [("fgraph_entry", 1e308)])])
+        let verdict = try #require(Self.verdicts(Self.section("Where does each path spend its cycles?", results)).first)
+        #expect(verdict == "On leaf (cortex-a72) the largest single share of the entry window is fgraph_entry on fgraph (inf% of the entry window).")
+    }
+
     @Test func questionsTheRunDidNotMeasureSaySo() throws {
         let results = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
         for title in ["How do costs scale?", "What does fetching a typed argument cost", "What does copying ftrace_regs",

@@ -58,4 +58,42 @@ import TestSupport
         #expect(try Self.problem(Self.setWalk("wrongButClaimedReliable", 1))
             == "scenarios[0].walks[0].wrongButClaimedReliable: 1 walks wrong although claimed reliable, more than the 0 that were wrong")
     }
+
+    /// Sets `key` of the first scenario's metrics to the result of `change` on its current value.
+    static func setMetric(_ key: String, _ change: @escaping (Any?) -> Any) -> (inout [String: Any]) -> Void {
+        { object in
+            var scenarios = object["scenarios"] as? [[String: Any]] ?? []
+            var metrics = scenarios[0]["metrics"] as? [String: Any] ?? [:]
+            metrics[key] = change(metrics[key])
+            scenarios[0]["metrics"] = metrics
+            object["scenarios"] = scenarios
+        }
+    }
+
+    /// The fixture's entry window (40 cycles, 20 instructions per call) charged to symbols.
+    static func entryBySymbol(_ cycles: [Double]) -> [[String: Any]] {
+        cycles.enumerated().map { index, cycles in
+            ["symbol": "s\(index)", "counters": ["cycles": cycles, "instructions": cycles / 2, "exceptions": 0,
+                                                  "branchMispredicts": 0, "returnMispredicts": 0, "cacheMisses": 0]]
+        }
+    }
+
+    @Test func cyclesBySymbolThatAddUpToTheirWindowLoad() throws {
+        #expect(try Self.problem(Self.setMetric("entryBySymbol") { _ in Self.entryBySymbol([30, 10]) }) == "loaded")
+    }
+
+    /// Cycles by symbol of 1e308 made `bench report` trap converting the symbol's share of the
+    /// entry window (to a percentage) to an Int, in the design report's cycle attribution.
+    @Test func cyclesBySymbolThatDoNotAddUpToTheirWindowAreRefused() throws {
+        #expect(try Self.problem(Self.setMetric("entryBySymbol") { _ in Self.entryBySymbol([1e308, 10]) })
+            == "scenarios[0].metrics.entryBySymbol: the symbols' cycles add up to 1e+308 per call, but the steady window they "
+            + "divide has 40.0 (entry.steady.measured.cycles)")
+    }
+
+    @Test func negativeCountsAreRefused() throws {
+        #expect(try Self.problem(Self.setMetric("measuredCalls") { _ in -16 })
+            == "scenarios[0].metrics.measuredCalls: -16 is not a count of calls: it cannot be negative")
+        #expect(try Self.problem(Self.setMetric("entryBySymbol") { _ in Self.entryBySymbol([-4, 44]) })
+            == "scenarios[0].metrics.entryBySymbol[0].counters.cycles: -4.0 is not a count per call: it cannot be negative")
+    }
 }

@@ -256,6 +256,43 @@ public struct ScenarioMetrics: Codable, Sendable, Equatable {
         self.entryBySymbol = entryBySymbol
         self.exitBySymbol = exitBySymbol
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case entry, exit, stackBytes, stackAtHandlerEntry, attachCycles, detachCycles, measuredCalls, entryBySymbol, exitBySymbol
+    }
+
+    /// Decodes the metrics, refusing a negative count of calls, and cycles by symbol that do not
+    /// add up to their window: a run charges every counter of a steady window to some symbol, so
+    /// each of a window's counters is the sum of its symbols' (the design report divides one by
+    /// the other). The error names the field.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entry = try container.decode(WindowComparison.self, forKey: .entry)
+        exit = try container.decode(WindowComparison.self, forKey: .exit)
+        stackBytes = try container.decode(Comparison<Double>.self, forKey: .stackBytes)
+        stackAtHandlerEntry = try container.decodeIfPresent(Double.self, forKey: .stackAtHandlerEntry)
+        attachCycles = try container.decode(Double.self, forKey: .attachCycles)
+        detachCycles = try container.decode(Double.self, forKey: .detachCycles)
+        measuredCalls = try container.decode(Int.self, forKey: .measuredCalls)
+        entryBySymbol = try container.decodeIfPresent([SymbolCost].self, forKey: .entryBySymbol)
+        exitBySymbol = try container.decodeIfPresent([SymbolCost].self, forKey: .exitBySymbol)
+        guard measuredCalls >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .measuredCalls, in: container,
+                                                   debugDescription: "\(measuredCalls) is not a count of calls: it cannot be negative")
+        }
+        for (key, window, costs) in [(CodingKeys.entryBySymbol, entry, entryBySymbol), (.exitBySymbol, exit, exitBySymbol)] {
+            guard let costs else { continue }
+            let sum = costs.reduce(WindowCounters()) { $0 + $1.counters }
+            // Each symbol's figure is a mean over the calls, as is the window's: they agree but for rounding.
+            for ((name, symbols), (_, whole)) in zip(sum.named, window.steady.measured.named)
+            where abs(symbols - whole) > 1e-9 * max(1, abs(whole)) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container,
+                    debugDescription: "the symbols' \(name) add up to \(symbols) per call, but the steady window they "
+                        + "divide has \(whole) (\(key == .entryBySymbol ? "entry" : "exit").steady.measured.\(name))")
+            }
+        }
+    }
 }
 
 /// A measurement with the baseline it is compared against; `overhead` is the difference.
@@ -305,6 +342,27 @@ public struct WindowCounters: Codable, Sendable, Equatable, Differenceable {
         self.branchMispredicts = branchMispredicts
         self.returnMispredicts = returnMispredicts
         self.cacheMisses = cacheMisses
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case cycles, instructions, exceptions, branchMispredicts, returnMispredicts, cacheMisses
+    }
+
+    /// Decodes counters, refusing a negative one: a window's counts per call are never below 0.
+    /// The error names the field.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func counter(_ key: CodingKeys) throws -> Double {
+            let value = try container.decode(Double.self, forKey: key)
+            guard value >= 0 else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                       debugDescription: "\(value) is not a count per call: it cannot be negative")
+            }
+            return value
+        }
+        self.init(cycles: try counter(.cycles), instructions: try counter(.instructions), exceptions: try counter(.exceptions),
+                  branchMispredicts: try counter(.branchMispredicts), returnMispredicts: try counter(.returnMispredicts),
+                  cacheMisses: try counter(.cacheMisses))
     }
 
     /// The counters as named values, in a fixed order.

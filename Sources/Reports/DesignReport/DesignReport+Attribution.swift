@@ -1,3 +1,4 @@
+import Foundation
 import Harness
 
 extension DesignReport {
@@ -32,8 +33,9 @@ extension DesignReport {
         // the untraced call every path's overhead is measured against, is not a path.
         var groups: [(symbol: String, shares: [(mechanism: String, share: Double)])] = []
         for scenario in scenarios where scenario.mechanism != "none" {
-            guard let top = scenario.metrics.entryBySymbol?.max(by: { $0.cycles < $1.cycles }), top.cycles > 0 else { continue }
-            let share = top.cycles / scenario.metrics.entry.steady.measured.cycles
+            let window = scenario.metrics.entry.steady.measured.cycles
+            guard let top = scenario.metrics.entryBySymbol?.max(by: { $0.cycles < $1.cycles }), top.cycles > 0, window > 0 else { continue }
+            let share = top.cycles / window
             if let at = groups.firstIndex(where: { $0.symbol == top.symbol }) {
                 groups[at].shares.append((scenario.mechanism, share))
             } else {
@@ -42,7 +44,8 @@ extension DesignReport {
         }
         let clauses = groups.map { group -> String in
             let shares = group.shares.map(\.share)
-            func percent(_ share: Double?) -> String { String(Int(((share ?? 0) * 100).rounded())) }
+            // Formatted rather than converted to Int, which traps on a share too large for one.
+            func percent(_ share: Double?) -> String { String(format: "%.0f", ((share ?? 0) * 100).rounded()) }
             let low = percent(shares.min()), high = percent(shares.max())
             let range = low == high ? "\(low)%" : "\(low)–\(high)%"
             return "\(group.symbol) on \(group.shares.map(\.mechanism).joined(separator: ", ")) (\(range) of the entry window)"
