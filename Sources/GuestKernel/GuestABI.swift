@@ -71,6 +71,9 @@ public enum GuestABI {
         public static let attachedCount = "pb_attached_count"
         public static let patchSitesStart = "pb_patch_sites_start"
         public static let patchSitesEnd = "pb_patch_sites_end"
+        /// The near area, where the guest allocates code within branch range of its text.
+        public static let nearAreaStart = "pb_near_area_start"
+        public static let nearAreaEnd = "pb_near_area_end"
     }
 
     /// Byte offsets within `struct pb_probe_event` (`pb/probe.h`), which every mechanism hands

@@ -175,14 +175,18 @@ extension GuestKernel {
         Int(try call(GuestABI.Symbol.attachedCount))
     }
 
-    /// The functions with a recorded patchable entry (`pb_patch_sites_start` … `_end` hold function − 8).
+    /// The functions with a recorded patchable entry (`pb_patch_sites_start` … `_end` hold function − 8;
+    /// the kernel checked at boot that they bound a table inside one segment). An entry too close
+    /// to 2^64 to be 8 bytes below a function names none.
     public func patchableFunctions() -> Set<UInt64> {
         guard let start = symbols.address(of: GuestABI.Symbol.patchSitesStart),
             let end = symbols.address(of: GuestABI.Symbol.patchSitesEnd), end >= start
         else { return [] }
         var functions: Set<UInt64> = []
         for entry in stride(from: start, to: end, by: 8) {
-            if let site = machine.memory.readUInt64(at: entry) { functions.insert(site + GuestABI.patchSiteBytes) }
+            guard let site = machine.memory.readUInt64(at: entry) else { continue }
+            let (function, overflow) = site.addingReportingOverflow(GuestABI.patchSiteBytes)
+            if !overflow { functions.insert(function) }
         }
         return functions
     }

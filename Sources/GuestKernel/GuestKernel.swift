@@ -63,6 +63,7 @@ public final class GuestKernel {
     /// Boots an already parsed image whose symbol table is already built (`SymbolTable(image: image)`):
     /// building it again for every scenario's machine took a quarter of the kernel's set-up.
     public init(image: ELFImage, symbols: SymbolTable, url imageURL: URL) throws {
+        try Self.checkSymbols(of: image, symbols: symbols, url: imageURL)
         self.imageURL = imageURL
         self.image = image
         self.symbols = symbols
@@ -106,6 +107,40 @@ public final class GuestKernel {
         let version = machine.memory.readUInt64(at: controlAddress + GuestABI.Control.abiVersion)
         guard magic == GuestABI.controlMagic, version == GuestABI.version else {
             throw GuestError.bootFailed("control block magic 0x\(String(magic ?? 0, radix: 16)), ABI version \(version ?? 0); expected version \(GuestABI.version)")
+        }
+    }
+
+    /// The regions the host reads or watches, each bounded by a start and an end symbol (an image
+    /// may leave out the optional ones; the text region is required where it is used).
+    static let symbolRegions = [(GuestABI.Symbol.textStart, GuestABI.Symbol.textEnd),
+                                (GuestABI.Symbol.nearAreaStart, GuestABI.Symbol.nearAreaEnd),
+                                (GuestABI.Symbol.patchSitesStart, GuestABI.Symbol.patchSitesEnd)]
+
+    /// Checks the symbols the host computes with before the image boots: each symbol lies, with its
+    /// size, inside one segment of the image, so its address is below 2^48 and adding an offset or
+    /// its size cannot overflow; and each of `symbolRegions` starts at or below its end in one
+    /// segment, so a walk over it is bounded by the image. A symbol table damaged on its way to a
+    /// value near 2^64 made host arithmetic on it trap (the control block's fields, the patch-site
+    /// table walked to its end). The error names the file and the symbol.
+    static func checkSymbols(of image: ELFImage, symbols: SymbolTable, url: URL) throws(GuestError) {
+        let segments = image.segments.map(\.range)
+        func inOneSegment(_ start: UInt64, _ end: UInt64) -> Bool {
+            segments.contains { $0.lowerBound <= start && start <= end && end <= $0.upperBound }
+        }
+        func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+        for symbol in image.symbols {
+            let (end, overflow) = symbol.address.addingReportingOverflow(symbol.size)
+            guard !overflow, inOneSegment(symbol.address, end) else {
+                throw GuestError.badImage("\(url.path): symbol \(symbol.name) at \(hex(symbol.address)) (size \(hex(symbol.size))) "
+                                          + "does not lie inside a segment of the image")
+            }
+        }
+        for (startName, endName) in symbolRegions {
+            guard let start = symbols.address(of: startName), let end = symbols.address(of: endName) else { continue }
+            guard inOneSegment(start, end) else {
+                throw GuestError.badImage("\(url.path): \(startName) (\(hex(start))) and \(endName) (\(hex(end))) do not bound "
+                                          + "a region inside one segment of the image")
+            }
         }
     }
 

@@ -79,8 +79,9 @@ public final class MeasurementEnvironment: Sendable {
     /// Where the guest allocates code at run time (trampolines, veneers, XOL slots), outside every
     /// symbol, named for reports.
     static func trampolineRegions(of kernel: GuestKernel) -> [(name: String, range: Range<UInt64>)] {
-        let near = kernel.symbols.address(of: "pb_near_area_start").flatMap { start in
-            kernel.symbols.address(of: "pb_near_area_end").map { start..<$0 }
+        // The kernel checked at boot that the near area's start is at or below its end.
+        let near = kernel.symbols.address(of: GuestABI.Symbol.nearAreaStart).flatMap { start in
+            kernel.symbols.address(of: GuestABI.Symbol.nearAreaEnd).map { start..<$0 }
         }
         let module = GuestABI.moduleAreaBase..<(GuestABI.moduleAreaBase + GuestABI.moduleAreaSize)
         return (near.map { [("allocated code (near area)", $0)] } ?? []) + [("allocated code (module area)", module)]
