@@ -20,6 +20,8 @@ public enum GuestABI {
     public static let farTrampolineFlag: UInt64 = 1 << 16
     /// `PB_MAX_OPS_COUNT`: the most ops `pb_set_ops_count` accepts for ftrace-list.
     public static let maxOpsCount = 128
+    /// `PB_MAX_SHARED_OPS`: the most other tracers' ops `pb_set_shared_ops` puts on a traced function.
+    public static let maxSharedOps = 16
     /// `PB_FTRACE_LIST_DEFAULT_OPS`: the ops registered with ftrace-list and ftrace-callops unless a curve sets the count —
     /// the attached ops and one that filters out every function, the fewest with which a kernel
     /// calls its list function (with one it calls the ops directly).
@@ -67,6 +69,9 @@ public enum GuestABI {
         public static let detachAll = "pb_detach_all"
         public static let run = "pb_run"
         public static let setOpsCount = "pb_set_ops_count"
+        public static let setSharedOps = "pb_set_shared_ops"
+        /// uint64: calls of the shared ops' handlers (`pb_set_shared_ops`), zeroed by `pb_reset`.
+        public static let sharedOpsHits = "pb_shared_ops_hits"
         public static let reset = "pb_reset"
         public static let attachedCount = "pb_attached_count"
         public static let patchSitesStart = "pb_patch_sites_start"
@@ -157,6 +162,9 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
 
     /// The mechanisms a user measures (the broken one exists only to test the verifier).
     public static var measurable: [Mechanism] { allCases.filter { $0 != .ftraceArgsNoFrameRecord } }
+
+    /// The paths on which the guest puts other tracers' ops on the traced function too (`pb_set_shared_ops`).
+    public static let sharingOps: [Mechanism] = [.ftraceArgs, .ftraceRegs, .ftraceList, .ftraceCallOps]
 
     /// Whether the path hooks the function's return (exit handler, return hijack or a calling trampoline).
     public var hasExitHook: Bool {

@@ -253,6 +253,22 @@ public final class GuestKernel {
         guard result >= 0 else { throw GuestError.rejected(operation: "set ops count \(count)", code: result) }
     }
 
+    /// Has `count` other tracers' ops (each a handler that counts) also trace the function of the
+    /// next ftrace-args, -regs, -list or -callops attach (`pb_set_shared_ops`).
+    public func setSharedOps(_ count: Int) throws {
+        let result = try call(GuestABI.Symbol.setSharedOps, UInt64(count))
+        guard result >= 0 else { throw GuestError.rejected(operation: "set shared ops \(count)", code: result) }
+    }
+
+    /// Calls the shared ops' handlers made since the last reset.
+    public func sharedOpsHits() throws -> UInt64 {
+        let address = try address(of: GuestABI.Symbol.sharedOpsHits)
+        guard let hits = machine.memory.readUInt64(at: address) else {
+            throw GuestError.badImage("\(GuestABI.Symbol.sharedOpsHits) at 0x\(String(address, radix: 16)) is not in the guest's memory")
+        }
+        return hits
+    }
+
     /// Zeroes counters, last values, walks and the fetch ring.
     public func reset() throws {
         try call(GuestABI.Symbol.reset)

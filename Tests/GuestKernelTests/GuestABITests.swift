@@ -95,6 +95,7 @@ import TestSupport
     /// The guest's capacities that suite validation relies on: ops, return hooks, many functions.
     @Test func capacitiesMatchTheGuests() throws {
         #expect(try Self.macro("PB_MAX_OPS_COUNT") == UInt64(GuestABI.maxOpsCount))
+        #expect(try Self.macro("PB_MAX_SHARED_OPS") == UInt64(GuestABI.maxSharedOps))
         #expect(try Self.macro("PB_FTRACE_LIST_DEFAULT_OPS") == UInt64(GuestABI.ftraceListDefaultOps))
         #expect(try Self.macro("PB_KRETPROBE_MAXACTIVE", in: "pb/kretprobe.h") == UInt64(GuestABI.kretprobeMaxActive))
         #expect(try Self.macro("PB_RET_STACK_DEPTH", in: "pb/task.h") == UInt64(GuestABI.returnStackDepth))

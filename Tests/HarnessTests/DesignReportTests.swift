@@ -259,6 +259,27 @@ import Testing
         }
     }
 
+    @Test func theSharedFunctionVerdictComesFromTheCurves() throws {
+        func curve(_ mechanism: String, _ ys: [Double]) -> ScalingCurve {
+            ScalingCurve(parameter: .sharedOps, mechanism: mechanism, handler: "count", workload: "leaf", cpu: "cortex-a72",
+                         quantity: "entry overhead cycles per call",
+                         points: zip([0, 1, 2, 4], ys).map { ScalingPoint(x: $0, y: $1) })
+        }
+        var run = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-list", entryCycles: 60)])
+        #expect(Self.verdicts(Self.section("What does another tracer on the same function cost?", run))
+                == ["Not answered by this run: shared-ops curves were not measured."])
+        run.scaling = [curve("ftrace-callops", [30, 130, 150, 190]), curve("ftrace-list", [70, 128, 148, 188])]
+        let verdicts = Self.verdicts(Self.section("What does another tracer on the same function cost?", run))
+        #expect(verdicts == ["ftrace-callops on leaf goes from 30 cycles alone to 130 cycles with one other tracer (+100), then "
+                             + "20.00 cycles per further ops; ftrace-list on leaf goes from 70 cycles alone to 128 cycles with one "
+                             + "other tracer (+58), then 20.00 cycles per further ops. Alone, ftrace-callops costs 40 cycles (−57.1%) "
+                             + "less per call than ftrace-list; with one other tracer on the function, ftrace-callops costs 2 "
+                             + "cycles (+1.6%) more per call than ftrace-list."], "\(verdicts)")
+        // The scaling section fits a shared-ops slope from one ops on, as the table's last column does.
+        let scaling = Self.verdicts(Self.section("How do costs scale?", run))
+        #expect(scaling.count == 1 && scaling[0].contains("20.00 per ops on all 2 curves"), "\(scaling)")
+    }
+
     @Test func scalingVerdictsComeFromTheCurvesMeasured() throws {
         func curve(_ mechanism: String, slope: Double) -> ScalingCurve {
             ScalingCurve(parameter: .registeredOps, mechanism: mechanism, handler: "count", workload: "leaf", cpu: "cortex-a72",

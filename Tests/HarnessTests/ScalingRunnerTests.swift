@@ -36,6 +36,36 @@ import Testing
         #expect(kernel.symbols.describe(target) == "ftrace_ops_list_func", "\(String(describing: kernel.symbols.describe(target)))")
     }
 
+    /// Another tracer on the function: each of its ops' handlers runs once per call (the runner checks),
+    /// the CALL_OPS site then calls the list function, and each further ops costs the same on every path.
+    @Test func otherTracersOnTheFunctionTakeCallOpsToTheList() throws {
+        func curve(_ mechanism: Mechanism) throws -> [Double] {
+            let spec = CurveSpec(parameter: .sharedOps, values: [0, 1, 3], mechanism: mechanism, handler: .count,
+                                 workload: .leaf, cpu: HarnessProfiles.defaultName)
+            return try #require(try ScalingRunner(environment: try Self.environment.get())
+                .measure(spec, plan: CallPlan(warmup: 2, measured: 2)).first).points.map(\.y)
+        }
+        let callOps = try curve(.ftraceCallOps), list = try curve(.ftraceList), args = try curve(.ftraceArgs)
+        #expect(callOps.count == 3 && list.count == 3 && args.count == 3)
+        // Alone, CALL_OPS skips the list; shared, it walks the same list as ftrace-list (within its literal's load).
+        #expect(callOps[0] < list[0], "\(callOps) \(list)")
+        #expect(abs(callOps[1] - list[1]) < 5, "\(callOps) \(list)")
+        for points in [callOps, list, args] {
+            #expect(points[1] > points[0] && points[2] > points[1], "\(points)")
+            #expect(points[2] - points[1] == (callOps[2] - callOps[1]), "every path pays the same per further ops: \(points)")
+        }
+
+        // The site's literal is the list op while another tracer shares the function, the path's own ops otherwise.
+        let kernel = try Self.environment.get().makeKernel()
+        try kernel.setSharedOps(2)
+        try kernel.attach(.ftraceCallOps, handler: .count, to: .leaf)
+        let leaf = try kernel.address(of: Workload.leaf.symbol)
+        let literal = try #require(kernel.machine.memory.readUInt64(at: leaf - 8))
+        let function = try #require(kernel.machine.memory.readUInt64(at: literal), "the literal's ops (OPS_FUNC is its first word)")
+        #expect(kernel.symbols.describe(function) == "ftrace_ops_list_func",
+                "the literal's ops calls \(String(describing: kernel.symbols.describe(function)))")
+    }
+
     /// The attached-functions curve measures each path at the capacity suite validation allows it.
     @Test(arguments: [Mechanism.kretprobeBRK, .kretprobeTrampoline, .directPLT])
     func theAttachedFunctionsCapacityIsMeasurable(_ mechanism: Mechanism) throws {

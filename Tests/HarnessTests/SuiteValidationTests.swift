@@ -216,6 +216,20 @@ extension SuiteValidationTests {
         #expect(try Self.problem(Self.curve("ops", [0, 1, 2], ["ftrace-list", "ftrace-callops"], workload: "leaf")) == nil)
     }
 
+    /// Only the ftrace ops paths put other tracers' ops on the traced function; the guest takes at most 16.
+    @Test func aSharedOpsCurveIsTheFtraceOpsPathsOnlyAndWithinTheGuests() throws {
+        let other = try Self.problem(Self.curve("shared-ops", [0, 1], ["ftrace-callops", "fprobe"], workload: "leaf"))
+        #expect(other?.contains("scaling[0].mechanisms has 'fprobe': a shared-ops curve measures ftrace-args, ftrace-regs, "
+                                + "ftrace-list, ftrace-callops only") == true, "\(other ?? "accepted")")
+        for value in [GuestABI.maxSharedOps + 1, -1] {
+            let problem = try Self.problem(Self.curve("shared-ops", [0, value], ["ftrace-args"], workload: "leaf"))
+            #expect(problem?.contains("scaling[0].values has \(value): shared-ops on ftrace-args must be 0…16") == true
+                    && problem?.contains("PB_MAX_SHARED_OPS") == true, "\(value): \(problem ?? "accepted")")
+        }
+        #expect(try Self.problem(Self.curve("shared-ops", [0, GuestABI.maxSharedOps],
+                                            Mechanism.sharingOps.map(\.rawValue), workload: "leaf")) == nil)
+    }
+
     /// modify's entry change would be the recursive workload's depth: named together, the pair is
     /// an error; through "all", recursive is left out of modify's scenarios (and kept for the rest).
     @Test func modifyIsNotPairedWithTheRecursiveWorkload() throws {

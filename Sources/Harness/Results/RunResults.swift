@@ -538,6 +538,8 @@ public struct ScalingCurve: Codable, Sendable, Equatable, Identifiable {
     /// The swept parameter: registered ops, attached functions, or stack depth.
     public enum Parameter: String, Codable, Sendable, CaseIterable {
         case registeredOps = "ops"
+        /// Other tracers' ops whose filter also holds the traced function (0: the mechanism alone).
+        case sharedOps = "shared-ops"
         case attachedFunctions = "functions"
         case stackDepth = "depth"
 
@@ -545,7 +547,7 @@ public struct ScalingCurve: Codable, Sendable, Equatable, Identifiable {
         /// (the attached-functions curve measures attach cycles and the entry overhead per call).
         public var quantities: [String] {
             switch self {
-            case .registeredOps: return ["entry overhead cycles per call"]
+            case .registeredOps, .sharedOps: return ["entry overhead cycles per call"]
             case .attachedFunctions: return ["attach cycles", "entry overhead cycles per call"]
             case .stackDepth: return ["overhead cycles per traced call"]
             }

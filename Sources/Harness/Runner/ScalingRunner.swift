@@ -16,6 +16,7 @@ struct ScalingRunner {
         let series: [[ScalingPoint]]
         switch spec.parameter {
         case .registeredOps: series = [try registeredOps(spec, plan: plan)]
+        case .sharedOps: series = [try sharedOps(spec, plan: plan)]
         case .attachedFunctions: series = try attachedFunctions(spec, plan: plan)
         case .stackDepth: series = [try stackDepth(spec, plan: plan)]
         }
@@ -49,23 +50,47 @@ struct ScalingRunner {
         return kernel
     }
 
-    /// Entry overhead per call against the number of ops in the list (0 ops: nothing attached).
-    private func registeredOps(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingPoint] {
+    /// Entry overhead per call against `none` at each of `spec`'s values, each on a fresh kernel that
+    /// `prepare` sets up for the value; `check` may refuse a point once its calls have run.
+    private func entryOverheadPoints(_ spec: CurveSpec, plan: CallPlan, prepare: (GuestKernel, Int) throws -> Void,
+                                     check: (GuestKernel, Int) throws -> Void = { _, _ in }) throws -> [ScalingPoint] {
         let argument = ScenarioRunner.argument(for: spec.workload)
         let baseline = try steadyTraces(try timedKernel(cpu: spec.cpu), mechanism: .none, workload: spec.workload,
                                         argument: argument, plan: plan)
         var points: [ScalingPoint] = []
-        for count in spec.values {
+        for value in spec.values {
             let kernel = try timedKernel(cpu: spec.cpu)
-            if count > 0 {
-                try kernel.setOpsCount(count)
-                try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
-            }
+            try prepare(kernel, value)
             let traces = try steadyTraces(kernel, mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload, argument: argument,
                                           plan: plan)
-            points.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
+            try check(kernel, value)
+            points.append(ScalingPoint(x: Double(value), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
         }
         return points
+    }
+
+    /// Entry overhead per call against the number of ops in the list (0 ops: nothing attached).
+    private func registeredOps(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingPoint] {
+        try entryOverheadPoints(spec, plan: plan) { kernel, count in
+            guard count > 0 else { return }
+            try kernel.setOpsCount(count)
+            try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+        }
+    }
+
+    /// Entry overhead per call against the number of other tracers' ops on the traced function (0:
+    /// the mechanism alone). Every point checks that each of those ops' handlers ran once per call.
+    private func sharedOps(_ spec: CurveSpec, plan: CallPlan) throws -> [ScalingPoint] {
+        try entryOverheadPoints(spec, plan: plan, prepare: { kernel, count in
+            try kernel.setSharedOps(count)
+            try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
+            try kernel.reset()
+        }, check: { kernel, count in
+            let calls = kernel.control.entryHits, hits = try kernel.sharedOpsHits()
+            guard calls > 0, hits == UInt64(count) * calls else {
+                throw MeasurementError.sharedOpsMissed(mechanism: spec.mechanism.rawValue, ops: count, calls: calls, hits: hits)
+            }
+        })
     }
 
     /// Attach cycles for n functions, and the entry overhead of one of them while n are attached

@@ -163,6 +163,8 @@ public enum MeasurementError: Error, CustomStringConvertible, Equatable {
     case stackOverflow(mechanism: String, depth: Int, needed: UInt64, available: UInt64)
     /// `calls` calls of `workload` made as `phase` did not return within the guest's instruction limit.
     case callsRanAway(phase: String, calls: Int, workload: String, detail: String)
+    /// A shared-ops point whose other tracers' handlers did not each run once per call.
+    case sharedOpsMissed(mechanism: String, ops: Int, calls: UInt64, hits: UInt64)
 
     public var description: String {
         switch self {
@@ -182,6 +184,9 @@ public enum MeasurementError: Error, CustomStringConvertible, Equatable {
                 + "\(available) below a host call's SP; the overhead per traced call is not published"
         case .callsRanAway(let phase, let calls, let workload, let detail):
             return "\(phase): \(calls) call(s) of \(workload) in one host call: \(detail)"
+        case .sharedOpsMissed(let mechanism, let ops, let calls, let hits):
+            return "\(mechanism) with \(ops) other tracers' ops on the function: \(calls) traced calls but \(hits) calls of their "
+                + "handlers (expected \(UInt64(ops) * calls)); the point is not published"
         }
     }
 }

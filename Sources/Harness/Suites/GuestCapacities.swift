@@ -58,6 +58,9 @@ extension ScalingCurve.Parameter {
         case .registeredOps:
             return (0...GuestABI.maxOpsCount,
                     "0 attaches nothing and the guest's ftrace list takes at most \(GuestABI.maxOpsCount) ops (PB_MAX_OPS_COUNT)")
+        case .sharedOps:
+            return (0...GuestABI.maxSharedOps,
+                    "0 is the mechanism alone and the guest puts at most \(GuestABI.maxSharedOps) other tracers' ops on a function (PB_MAX_SHARED_OPS)")
         case .attachedFunctions:
             let limit = mechanism.maximumAttachedFunctions
             return (1...limit.count, limit.bound)

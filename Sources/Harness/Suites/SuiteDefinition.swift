@@ -273,6 +273,12 @@ extension Suite {
                 throw fail("\(field).mechanisms has '\(other.rawValue)': an ops curve measures ftrace-list and ftrace-callops only "
                            + "(the guest registers the extra ops only with those)")
             }
+            // Only the ftrace ops paths share a function with other tracers' ops in the guest.
+            if parameter == .sharedOps, let other = mechanisms.first(where: { !Mechanism.sharingOps.contains($0) }) {
+                throw fail("\(field).mechanisms has '\(other.rawValue)': a shared-ops curve measures "
+                           + Mechanism.sharingOps.map(\.rawValue).joined(separator: ", ")
+                           + " only (the guest puts other tracers' ops on a function only with those)")
+            }
             for mechanism in mechanisms {
                 let (range, bound) = parameter.measurableValues(on: mechanism)
                 if let value = group.values.first(where: { !range.contains($0) }) {

@@ -8,7 +8,7 @@ public enum DesignReport {
         let index = ResultsIndex(results)
         var sections = [overview(index)]
         sections += [
-            regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index),
+            regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index), sharedFunction(index),
             returnProbes(index), ptRegsCopy(index), handlerRegisters(index), handlerChanges(index), fetchCosts(index), stackWalks(index),
             walksFromRegisters(index), stackUse(index), attachDetach(index),
             cycleAttribution(index), cpuSensitivity(index),
@@ -603,6 +603,7 @@ public enum DesignReport {
             let xLabel: String, unit: String
             switch parameter {
             case .registeredOps: (xLabel, unit) = ("registered ops", "ops")
+            case .sharedOps: (xLabel, unit) = ("other tracers' ops on the function", "ops")
             case .attachedFunctions: (xLabel, unit) = ("attached functions", "function")
             case .stackDepth: (xLabel, unit) = ("stack depth", "level")
             }
@@ -615,7 +616,7 @@ public enum DesignReport {
             let subject = "The slope of \(quantity) against \(xLabel)"
             if slopes.count == 1 {
                 let (curve, slope) = slopes[0]
-                blocks.append(.verdict("\(subject) is \(cycles(slope)) per \(unit) for \(curve.mechanism)@\(curve.cpu) (least squares over \(fitted(curve).count) points\(curve.parameter == .registeredOps ? ", from 1 ops: at 0 nothing is attached" : "")); no other path has this curve in the run."))
+                blocks.append(.verdict("\(subject) is \(cycles(slope)) per \(unit) for \(curve.mechanism)@\(curve.cpu) (least squares over \(fitted(curve).count) points\(Self.fromOneOps(curve.parameter))); no other path has this curve in the run."))
             } else if let steepest = slopes.max(by: { abs($0.1) < abs($1.1) }), let flattest = slopes.min(by: { abs($0.1) < abs($1.1) }) {
                 // By magnitude: a cost that falls as fast as another grows is as steep (its sign is printed).
                 // Equal as printed: naming one curve as both steepest and flattest would say nothing.
@@ -666,9 +667,19 @@ public enum DesignReport {
     }
 
     /// The points a curve's slope is fitted to: an ops curve's point at 0 ops has nothing attached,
-    /// so going from it to one ops is the whole path's cost, not one more ops'.
+    /// so going from it to one ops is the whole path's cost, not one more ops'; a shared-ops curve's
+    /// point at 0 is the path alone, and going to one changes how the trampoline dispatches.
     static func fitted(_ curve: ScalingCurve) -> [ScalingPoint] {
-        curve.parameter == .registeredOps ? curve.points.filter { $0.x > 0 } : curve.points
+        fromOneOps(curve.parameter).isEmpty ? curve.points : curve.points.filter { $0.x > 0 }
+    }
+
+    /// Why a curve's slope starts at 1 ops (empty for curves fitted over every point).
+    static func fromOneOps(_ parameter: ScalingCurve.Parameter) -> String {
+        switch parameter {
+        case .registeredOps: ", from 1 ops: at 0 nothing is attached"
+        case .sharedOps: ", from 1 ops: at 0 the path traces the function alone"
+        case .attachedFunctions, .stackDepth: ""
+        }
     }
 
     /// The least-squares slope of y over x, or nil with fewer than two distinct x.

@@ -119,6 +119,11 @@ void pb_ftrace_force_list(enum pb_ftrace_caller caller, bool force)
     update_caller(&callers[caller]);
 }
 
+struct pb_ftrace_ops *pb_ftrace_list_op(enum pb_ftrace_caller caller)
+{
+    return &callers[caller].list_op;
+}
+
 u64 pb_ftrace_caller_addr(enum pb_ftrace_caller caller)
 {
     switch (caller) {

@@ -62,6 +62,8 @@
  *                              data pb_typed_object, pb_typed_peer, pb_typed_result,
  *                              pb_typed_tag (see include/pb/typed.h)
  *   pb_patch_sites_start/_end  uint64[]: every patchable entry (function - 8)
+ *   pb_shared_ops_hits         uint64: calls of the shared ops' handlers
+ *                              (pb_set_shared_ops), zeroed by pb_reset
  *
  * Memory the guest allocates trampolines from:
  *   near area   pb_near_area_start .. pb_near_area_end (within BL range of text)
@@ -85,6 +87,9 @@
  * the fewest with which a kernel calls its list function (with one it calls the
  * ops directly), and what CALL_OPS sites call past. */
 #define PB_FTRACE_LIST_DEFAULT_OPS 2
+
+/* The most ops pb_set_shared_ops accepts. */
+#define PB_MAX_SHARED_OPS 16
 
 /* The INTID of the host's sampling IRQ (an SGI number). */
 #define PB_HOST_SAMPLE_INTID 7
@@ -219,6 +224,11 @@ long pb_run(unsigned long workload, long n, long arg0);
 long pb_set_ops_count(long n);                 /* ftrace-list, ftrace-callops: total ops
                                                   registered (1..PB_MAX_OPS_COUNT); applies
                                                   to the next such attach */
+long pb_set_shared_ops(long n);                /* ftrace-args, -regs, -list, -callops: n other
+                                                  tracers' ops (0..PB_MAX_SHARED_OPS, each a
+                                                  handler that counts into pb_shared_ops_hits)
+                                                  also trace the function of the next such
+                                                  attach; other mechanisms ignore it */
 long pb_reset(void);                           /* zero counters, last values, walks, ring */
 long pb_attached_count(void);
 #endif

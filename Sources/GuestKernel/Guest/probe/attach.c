@@ -136,6 +136,14 @@ long pb_set_ops_count(long n)
     return 0;
 }
 
+long pb_set_shared_ops(long n)
+{
+    if (n < 0 || n > PB_MAX_SHARED_OPS)
+        return PB_EINVAL;
+    pb_ftrace_shared_ops_count = n;
+    return 0;
+}
+
 long pb_run(unsigned long workload, long n, long arg0)
 {
     if (n < 0 || !pb_ftrace_is_recorded_site(workload))
@@ -162,6 +170,7 @@ long pb_reset(void)
     c->irq_pc = 0;
     memset(&c->ring, 0, sizeof(c->ring));
     pb_fgraph_missed = 0;
+    pb_shared_ops_hits = 0;
     pb_kretprobe_reset_missed();
     return 0;
 }

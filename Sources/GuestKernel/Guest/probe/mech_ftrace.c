@@ -138,30 +138,104 @@ static void put_dummies(void)
         unregister_list_dummies();
 }
 
+/*
+ * Other tracers on the same function (pb_set_shared_ops): ops whose filter
+ * holds it and whose handler only counts. With one or more, the function is
+ * no longer traced by one ops alone: the trampoline's call goes to the list
+ * function, and a CALL_OPS site's literal points at the list op, as the
+ * kernel's ftrace_rec_update_ops does for a record with several ops. The
+ * list a CALL_OPS site reaches is ftrace_caller's (the kernel has one list).
+ */
+long pb_ftrace_shared_ops_count;
+u64 pb_shared_ops_hits;
+static struct pb_ftrace_ops shared_ops[PB_MAX_SHARED_OPS];
+
+/* Out of the way at the end of .text: code no path without shared ops runs moves nothing it runs. */
+#define LATE __attribute__((section(".pb_late.text"))) __noinline
+
+LATE static void shared_ops_func(u64 ip, u64 parent_ip, struct pb_ftrace_ops *op, struct ftrace_regs *fregs)
+{
+    (void)ip, (void)parent_ip, (void)op, (void)fregs;
+    WRITE_ONCE(pb_shared_ops_hits, pb_shared_ops_hits + 1);
+}
+
+/* Takes ip out of the first n shared ops' filters; an ops left with none is unregistered. */
+LATE static void unshare_function(u64 ip, long n)
+{
+    for (long i = 0; i < n; i++) {
+        struct pb_ftrace_ops *s = &shared_ops[i];
+        pb_hash_remove(&s->filter, ip);
+        if (s->filter.count == 0 && s->registered)
+            pb_unregister_ftrace_ops(s);
+    }
+}
+
+/* Adds ip to the first n shared ops' filters, registered on `caller`'s list. */
+LATE static int share_function(enum pb_ftrace_caller caller, u64 ip, long n)
+{
+    for (long i = 0; i < n; i++)
+        if (shared_ops[i].registered && shared_ops[i].caller != caller)
+            return PB_EBUSY;
+    for (long i = 0; i < n; i++) {
+        struct pb_ftrace_ops *s = &shared_ops[i];
+        int err = pb_hash_add(&s->filter, ip, NULL);
+        if (err) {
+            unshare_function(ip, i);
+            return err;
+        }
+        s->func = shared_ops_func;
+        s->caller = caller;
+        if (!s->registered)
+            pb_register_ftrace_ops(s);
+    }
+    return 0;
+}
+
+/* Undoes a failed pb_attach_ftrace before it patched anything. */
+LATE static int attach_failed(struct pb_attachment *a, struct pb_ftrace_ops *ops, u64 ip, int err)
+{
+    pb_hash_remove(&ops->filter, ip);
+    if (ops->filter.count == 0 && ops->registered)
+        pb_unregister_ftrace_ops(ops);
+    unshare_function(ip, a->shared);
+    a->shared = 0;
+    return err;
+}
+
 int pb_attach_ftrace(struct pb_attachment *a)
 {
     enum pb_ftrace_caller caller = caller_of(a->mech);
     struct pb_ftrace_ops *ops = &mech_ops[a->mech][a->kind];
     u64 ip = pb_ftrace_ip(a->target);
+    long shared = pb_ftrace_shared_ops_count;
+    /* The list the function's ops are on: a shared CALL_OPS site reaches ftrace_caller's. */
+    enum pb_ftrace_caller list_caller = caller == PB_CALLER_CALLOPS && shared ? PB_CALLER_ARGS : caller;
     int err;
 
     if (a->param)
         return PB_EINVAL;
     if (!pb_in_branch_range(pb_ftrace_ip(a->target), pb_ftrace_caller_addr(caller)))
         return PB_ERANGE;
-    ops->func = caller == PB_CALLER_REGS ? ftrace_regs_func : ftrace_args_func;
-    ops->caller = caller;
-    ops->private = (void *)a->ctx;
-    err = pb_hash_add(&ops->filter, ip, a);
+    if (ops->registered && ops->caller != list_caller)
+        return PB_EBUSY;
+    err = share_function(list_caller, ip, shared);
     if (err)
         return err;
-    if (caller != PB_CALLER_CALLOPS && !ops->registered) {
+    a->shared = shared;
+    ops->func = caller == PB_CALLER_REGS ? ftrace_regs_func : ftrace_args_func;
+    ops->caller = list_caller;
+    ops->private = (void *)a->ctx;
+    err = pb_hash_add(&ops->filter, ip, a);
+    if (err) {
+        unshare_function(ip, shared);
+        a->shared = 0;
+        return err;
+    }
+    if (list_caller != PB_CALLER_CALLOPS && !ops->registered) {
         if (a->mech == PB_MECH_FTRACE_LIST) {
             err = get_dummies();
-            if (err) {
-                pb_hash_remove(&ops->filter, ip);
-                return err;
-            }
+            if (err)
+                return attach_failed(a, ops, ip, err);
         }
         pb_register_ftrace_ops(ops);
     }
@@ -169,14 +243,15 @@ int pb_attach_ftrace(struct pb_attachment *a)
         err = get_dummies();
         if (err) {
             callops_users--;
-            pb_hash_remove(&ops->filter, ip);
-            return err;
+            return attach_failed(a, ops, ip, err);
         }
     }
     if (a->mech == PB_MECH_FTRACE_LIST && list_users++ == 0)
         pb_ftrace_force_list(PB_CALLER_ARGS, true);
-    return pb_ftrace_patch_site(a->target, pb_ftrace_caller_addr(caller),
-                                caller == PB_CALLER_CALLOPS ? (u64)ops : 0);
+    u64 literal = 0;
+    if (caller == PB_CALLER_CALLOPS)
+        literal = shared ? (u64)pb_ftrace_list_op(list_caller) : (u64)ops;
+    return pb_ftrace_patch_site(a->target, pb_ftrace_caller_addr(caller), literal);
 }
 
 void pb_detach_ftrace(struct pb_attachment *a)
@@ -194,6 +269,8 @@ void pb_detach_ftrace(struct pb_attachment *a)
     }
     if (a->mech == PB_MECH_FTRACE_CALLOPS && --callops_users == 0)
         put_dummies();
+    unshare_function(pb_ftrace_ip(a->target), a->shared);
+    a->shared = 0;
 }
 
 /* ---- fgraph: entry and exit handlers on the shadow return stack ---- */

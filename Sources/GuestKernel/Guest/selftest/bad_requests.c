@@ -57,6 +57,9 @@ void st_bad_requests(void)
     st_set_context("ops count", "", "");
     CHECK_EQ(pb_set_ops_count(0), PB_EINVAL);
     CHECK_EQ(pb_set_ops_count(PB_MAX_OPS_COUNT + 1), PB_EINVAL);
+    st_set_context("shared ops", "", "");
+    CHECK_EQ(pb_set_shared_ops(-1), PB_EINVAL);
+    CHECK_EQ(pb_set_shared_ops(PB_MAX_SHARED_OPS + 1), PB_EINVAL);
     st_set_context("run", "", "");
     CHECK_EQ(pb_run((unsigned long)pb_wl_mix, 1, 0), PB_EINVAL);
     CHECK_EQ(pb_run(leaf, -1, 0), PB_EINVAL);

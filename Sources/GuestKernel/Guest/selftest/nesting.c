@@ -5,6 +5,7 @@
  */
 #include "check.h"
 #include "pb/fgraph.h"
+#include "pb/ftrace.h"
 #include "pb/probe.h"
 #include "pb/task.h"
 #include "pb/workloads.h"
@@ -144,6 +145,41 @@ static void ops_list_counts(void)
     pb_set_ops_count(PB_FTRACE_LIST_DEFAULT_OPS);
 }
 
+/* Other tracers' ops on the traced function: every one runs once per call,
+ * the mechanism's handler still once, the result unchanged; a CALL_OPS site
+ * then points at the list op; detaching restores the text. */
+static void shared_ops_counts(void)
+{
+    static const int mechs[] = { PB_MECH_FTRACE_ARGS, PB_MECH_FTRACE_REGS, PB_MECH_FTRACE_LIST,
+                                 PB_MECH_FTRACE_CALLOPS };
+    static const long counts[] = { 1, 3, PB_MAX_SHARED_OPS };
+    unsigned long leaf = (unsigned long)pb_wl_leaf;
+    u64 text_before = st_text_checksum();
+
+    for (unsigned int m = 0; m < ARRAY_SIZE(mechs); m++) {
+        for (unsigned int i = 0; i < ARRAY_SIZE(counts); i++) {
+            st_set_context(pb_mechanism_get(mechs[m])->name, "count", "leaf");
+            CHECK_EQ(pb_set_shared_ops(counts[i]), 0);
+            pb_reset();
+            CHECK_EQ(pb_attach(mechs[m], PB_HANDLER_COUNT, leaf, 0), 0);
+            CHECK_EQ(pb_set_shared_ops(0), 0);
+            if (mechs[m] == PB_MECH_FTRACE_CALLOPS)
+                CHECK_EQ(*(const u64 *)(leaf - 8), (u64)pb_ftrace_list_op(PB_CALLER_ARGS));
+            CHECK_EQ(st_run(leaf, ST_CALLS, 11), st_workloads[0].acc_none);
+            CHECK_EQ(pb_control.entry_hits, ST_CALLS);
+            CHECK_EQ(pb_shared_ops_hits, (u64)counts[i] * ST_CALLS);
+            CHECK_EQ(pb_detach(leaf), 0);
+            CHECK_EQ(st_text_checksum(), text_before);
+            /* Detached, the shared ops no longer trace it. */
+            pb_reset();
+            CHECK_EQ(pb_attach(mechs[m], PB_HANDLER_COUNT, leaf, 0), 0);
+            CHECK_EQ(st_run(leaf, ST_CALLS, 11), st_workloads[0].acc_none);
+            CHECK_EQ(pb_shared_ops_hits, 0);
+            CHECK_EQ(pb_detach(leaf), 0);
+        }
+    }
+}
+
 void st_nesting(void)
 {
     static const int hooked[] = { PB_MECH_FGRAPH, PB_MECH_FPROBE, PB_MECH_FPROBE_PTREGS,
@@ -166,6 +202,7 @@ void st_nesting(void)
     st_group_begin("several functions and ops");
     many_functions_and_ops();
     ops_list_counts();
+    shared_ops_counts();
     all_clones(PB_MECH_FTRACE_ARGS);
     all_clones(PB_MECH_FTRACE_CALLOPS);
     all_clones(PB_MECH_KPROBE_XOL);

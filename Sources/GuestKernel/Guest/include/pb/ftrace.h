@@ -79,6 +79,11 @@ static inline u64 pb_ftrace_func_of_ip(u64 ip)
 int pb_ftrace_check_site(u64 func);
 bool pb_ftrace_is_recorded_site(u64 func);
 u64 pb_ftrace_caller_addr(enum pb_ftrace_caller caller);
+
+/* The op `caller`'s trampoline passes when it calls the list function; a
+ * CALL_OPS site whose function several ops trace points its literal here
+ * (the kernel's ftrace_list_ops). */
+struct pb_ftrace_ops *pb_ftrace_list_op(enum pb_ftrace_caller caller);
 /* Patch `mov x9, x30; bl target` (and the ops literal if ops_literal != 0).
  * Checks the branch range first: PB_ERANGE leaves the text untouched. */
 int pb_ftrace_patch_site(u64 func, u64 target, u64 ops_literal);

@@ -46,6 +46,7 @@ struct pb_attachment {
     void *veneer;                  /* direct-plt */
     struct pb_kprobe kp;           /* kprobe-* */
     struct pb_kretprobe *rp;       /* kretprobe-* */
+    long shared;                   /* ftrace-*: the shared ops that also trace the target */
 };
 
 /* A mechanism: attach validates everything before it patches, so a failure
@@ -77,6 +78,9 @@ void pb_detach_kretprobe(struct pb_attachment *a);
 
 /* ftrace-list and ftrace-callops: total ops registered (pb_set_ops_count). */
 extern long pb_ftrace_list_ops_count;
+/* ftrace-args, -regs, -list, -callops: other tracers' ops on the target (pb_set_shared_ops). */
+extern long pb_ftrace_shared_ops_count;
+extern u64 pb_shared_ops_hits;
 
 /* Sampling (sample.c) */
 void pb_sample_init(void);
