@@ -171,6 +171,25 @@ struct ELFImageErrorTests {
         }
     }
 
+    @Test("a directory or a FIFO is named as what it is, not read")
+    func notARegularFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("probebench-elf-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("fifo")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let link = folder.appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: fifo)
+        for (url, kind) in [(folder, "a directory"), (fifo, "a FIFO"), (link, "a FIFO")] {
+            do {
+                _ = try ELFImage(contentsOf: url)
+                Issue.record("reading \(kind) succeeded")
+            } catch {
+                #expect(error.problem.contains("it is \(kind)"), "\(error)")
+            }
+        }
+    }
+
     // MARK: Header fields from a real linked image
 
     /// A small linked program with section headers, a symbol table and its string tables.

@@ -39,6 +39,15 @@ extension Machine {
 extension ELFImage {
     /// Reads and parses the ELF file at `path`.
     public init(contentsOf url: URL) throws(ELFError) {
+        // Foundation names a directory or a FIFO only as a permission or generic error.
+        let target = url.resolvingSymlinksInPath().path
+        if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType,
+           type != .typeRegular {
+            let kind = type == .typeDirectory ? "a directory"
+                : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device" : type == .typeSocket ? "a socket"
+                : "a FIFO or another special file"
+            throw ELFError(url.path, "cannot be read: it is \(kind), not a regular file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
