@@ -48,3 +48,23 @@ import Testing
         #expect(exit.reduce(0) { $0 + $1.counters.instructions } == m.exit.steady.measured.instructions)
     }
 }
+
+/// The time left that `bench run`'s progress line shows.
+@Suite struct RunProgressTests {
+    func progress(_ completed: Int, of total: Int) -> RunProgress {
+        RunProgress(completed: completed, total: total, finished: "t", failure: nil)
+    }
+
+    @Test func timeLeftComesFromTheTasksDoneSoFar() {
+        #expect(progress(10, of: 40).remaining(after: 6) == "about 18 s left")
+        #expect(progress(100, of: 1000).remaining(after: 30) == "about 5 min left")
+        #expect(progress(100, of: 1000).remaining(after: 3000) == "about 7.5 h left")
+    }
+
+    @Test func noEstimateBeforeThereIsAnythingToGoOnOrAfterTheLastTask() {
+        #expect(progress(0, of: 10).remaining(after: 100) == nil)
+        #expect(progress(1, of: 100).remaining(after: 60) == nil, "one task in a hundred says little")
+        #expect(progress(50, of: 100).remaining(after: 2) == nil, "a run this short needs no estimate")
+        #expect(progress(10, of: 10).remaining(after: 100) == nil)
+    }
+}

@@ -10,6 +10,19 @@ public struct RunProgress: Sendable {
     public var finished: String
     /// Set when that task failed.
     public var failure: String?
+
+    /// "about 3 min left", from the time the completed tasks took, or nil while too few have
+    /// finished to tell (under a tenth of the tasks, or under 5 s). Tasks differ in cost, so it is
+    /// an estimate: a long custom suite says roughly how long it will take instead of only counting.
+    public func remaining(after elapsed: Double) -> String? {
+        guard completed > 0, completed < total, elapsed >= 5, completed * 10 >= total else { return nil }
+        let seconds = elapsed / Double(completed) * Double(total - completed)
+        switch seconds {
+        case ..<60: return "about \(max(1, Int(seconds.rounded()))) s left"
+        case ..<3600: return "about \(Int((seconds / 60).rounded())) min left"
+        default: return "about \(String(format: "%.1f", seconds / 3600)) h left"
+        }
+    }
 }
 
 /// Runs a suite's baselines, scenarios, IRQ sweeps and scaling curves on parallel workers.

@@ -153,6 +153,7 @@ final class ProgressDisplay: @unchecked Sendable {
     private let enabled: Bool
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private let lock = NSLock()
+    private let start = Date()
 
     init(enabled: Bool) {
         self.enabled = enabled
@@ -176,9 +177,11 @@ final class ProgressDisplay: @unchecked Sendable {
             let filled = progress.total == 0 ? width : width * progress.completed / progress.total
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let label = progress.finished.count > 48 ? String(progress.finished.prefix(47)) + "…" : progress.finished
-            FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(progress.completed)/\(progress.total) \(label)".utf8))
+            let left = progress.remaining(after: Date().timeIntervalSince(start)).map { " (\($0))" } ?? ""
+            FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(progress.completed)/\(progress.total)\(left) \(label)".utf8))
         } else if progress.failure == nil {
-            printError("[\(progress.completed)/\(progress.total)] \(progress.finished)")
+            let left = progress.remaining(after: Date().timeIntervalSince(start)).map { ", \($0)" } ?? ""
+            printError("[\(progress.completed)/\(progress.total)\(left)] \(progress.finished)")
         }
     }
 
