@@ -23,9 +23,9 @@ extension DesignReport {
             })),
         ]
         let rows = curves.map { curve -> [String] in
-            let alone = curve.points.first { $0.x == 0 }, one = curve.points.first { $0.x == 1 }
-            let step = alone.flatMap { a in one.map { $0.y - a.y } }
-            return [curve.mechanism, curve.workload, alone.map { cycles($0.y) } ?? "–", one.map { cycles($0.y) } ?? "–",
+            let alone = value(curve, at: 0), one = value(curve, at: 1)
+            let step = alone.flatMap { a in one.map { $0 - a } }
+            return [curve.mechanism, curve.workload, alone.map(cycles) ?? "–", one.map(cycles) ?? "–",
                     step.map(cycles) ?? "–", slope(fitted(curve)).map(cycles) ?? "–"]
         }
         blocks.append(.table(ReportTable(caption: "Entry overhead per call (\(cpu))",
@@ -39,10 +39,9 @@ extension DesignReport {
     /// The step each path takes when a second tracer arrives, what CALL_OPS is worth before and
     /// after it, and what each further tracer adds, from the curves' own points.
     static func sharedFunctionVerdict(_ curves: [ScalingCurve]) -> String {
-        func point(_ curve: ScalingCurve, _ x: Double) -> Double? { curve.points.first { $0.x == x }?.y }
         var sentences: [String] = []
         for curve in curves {
-            guard let alone = point(curve, 0), let one = point(curve, 1) else { continue }
+            guard let alone = value(curve, at: 0), let one = value(curve, at: 1) else { continue }
             var sentence = "\(curve.mechanism) on \(curve.workload) goes from \(amount(alone, "cycles")) alone to "
                 + "\(amount(one, "cycles")) with one other tracer (\(one - alone >= 0 ? "+" : "")\(cycles(one - alone)))"
             if let perOps = slope(fitted(curve)) {
@@ -56,12 +55,17 @@ extension DesignReport {
         var verdict = sentences.joined(separator: "; ") + "."
         let callOps = curves.first { $0.mechanism == Mechanism.ftraceCallOps.rawValue }
         let list = curves.first { $0.mechanism == Mechanism.ftraceList.rawValue && $0.workload == callOps?.workload }
-        if let callOps, let list, let callOpsAlone = point(callOps, 0), let listAlone = point(list, 0),
-           let callOpsShared = point(callOps, 1), let listShared = point(list, 1) {
+        if let callOps, let list, let callOpsAlone = value(callOps, at: 0), let listAlone = value(list, at: 0),
+           let callOpsShared = value(callOps, at: 1), let listShared = value(list, at: 1) {
             verdict += " Alone, " + comparison("ftrace-callops", callOpsAlone, "ftrace-list", listAlone)
                 + "; with one other tracer on the function, " + comparison("ftrace-callops", callOpsShared, "ftrace-list", listShared)
                 + "."
         }
         return verdict
+    }
+
+    /// A curve's y at `x`, if it has a point there (the table and the verdict read the same points).
+    static func value(_ curve: ScalingCurve, at x: Double) -> Double? {
+        curve.points.first { $0.x == x }?.y
     }
 }
