@@ -55,8 +55,10 @@ extension GuestABI {
         public static let recordFaultFlag: UInt16 = 1
     }
 
-    /// `PB_KPROBE_MAX_OFFSET`: kprobe attach parameters (body offsets) must be below this.
+    /// `PB_KPROBE_MAX_OFFSET`: kprobe attach parameters (offsets from the function's symbol) must be below this.
     public static let kprobeMaxOffset: UInt64 = 1024
+    /// `PB_FTRACE_IP_OFFSET`: the patch site's BL, the ftrace location, which kprobes refuse to probe.
+    public static let ftraceCallSiteOffset: UInt64 = 4
 }
 
 /// The register snapshot a handler gets: x0–x7 sit at the same offsets in both, the rest differ.

@@ -14,7 +14,8 @@ public enum GuestABI {
     public static let sizeofPtRegs: UInt64 = 336
     public static let sizeofFtraceRegs: UInt64 = 112
     public static let walkMaxFrames = 64
-    /// Bytes from a traced function's symbol to its first body instruction (the two entry NOPs).
+    /// Bytes from a traced function's symbol to its first body instruction (the patch site: at boot
+    /// `mov x9, x30; nop`, the NOP becoming the BL while the function is traced).
     public static let patchSiteBytes: UInt64 = 8
     /// `pb_attach` param flag: allocate the trampoline in the module area.
     public static let farTrampolineFlag: UInt64 = 1 << 16
@@ -182,10 +183,16 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Bytes from the traced function's symbol to the pc in the registers its entry handler is
+    /// given. A BRK path probes the symbol itself, where arm64 puts a kprobe on a function (the
+    /// patch site's `mov x9, x30`, before the ftrace call), and its pt_regs hold that pc; the
+    /// other paths are called from the patch site and hand over the return into the body.
+    public var entryRegistersOffset: UInt64 { usesBreakpoint ? 0 : GuestABI.patchSiteBytes }
+
     /// One line on what the guest does for this path.
     public var summary: String {
         switch self {
-        case .none: return "patch-site NOPs only: the baseline"
+        case .none: return "the patch site as boot leaves it (mov x9, x30; nop): the baseline"
         case .ftraceArgs: return "FTRACE_WITH_ARGS: mov x9, x30; bl ftrace_caller; saves ftrace_regs (\(GuestABI.sizeofFtraceRegs) B) and two frame records"
         case .ftraceRegs: return "FTRACE_WITH_REGS: bl ftrace_regs_caller; saves a full pt_regs (\(GuestABI.sizeofPtRegs) B, synthetic PSTATE)"
         case .ftraceList:
@@ -195,7 +202,7 @@ public enum Mechanism: String, CaseIterable, Sendable, Codable {
         case .directCaller: return "direct-call ops: the common trampoline branches to a per-function direct trampoline"
         case .directBL: return "the site BLs straight to a trampoline within ±128 MiB"
         case .directPLT: return "trampoline out of BL range (module area), reached through a veneer"
-        case .kprobeXOL: return "BRK; the probed instruction runs out of line followed by a second BRK"
+        case .kprobeXOL: return "BRK on the symbol (the site's mov x9, x30); the probed instruction runs out of line followed by a second BRK"
         case .kprobeSingleStep: return "BRK; the out-of-line slot is stepped with hardware single-step"
         case .kprobeSimulate: return "BRK; the probed instruction is simulated in the handler"
         case .kretprobeBRK: return "BRK kprobe entry; the return trampoline takes a BRK for a real pt_regs"

@@ -16,8 +16,8 @@ import Testing
         return try #require(kernel.machine.memory.readBytes(at: symbol.address - 8, count: Int(symbol.size) + 8))
     }
 
-    /// The words of `text` (as `text(of:_:)` reads it: the two CALL_OPS words, the two patch-site
-    /// NOPs at the symbol, then the body), little-endian.
+    /// The words of `text` (as `text(of:_:)` reads it: the two CALL_OPS words, the patch site's two
+    /// words at the symbol, then the body), little-endian.
     func words(_ text: [UInt8]) -> [UInt32] {
         stride(from: 0, to: text.count - 3, by: 4).map { index in
             (0..<4).reduce(UInt32(0)) { $0 | UInt32(text[index + $1]) << (8 * $1) }
@@ -25,22 +25,23 @@ import Testing
     }
 
     /// Attaching patched the text the way the mechanism's kind does it: a BRK mechanism puts a BRK
-    /// on the first body instruction (symbol + 8) and leaves the patch site alone; every other one
-    /// turns the patch site into `mov x9, x30; bl <trampoline>` and leaves the body alone.
+    /// on the symbol (where arm64 puts a kprobe on a function: the patch site's `mov x9, x30`) and
+    /// leaves the rest alone; every other one turns the site's NOP after the `mov` into
+    /// `bl <trampoline>` and leaves the body alone. Detached, the site is as boot leaves it.
     func expectPatched(_ attached: [UInt8], before: [UInt8], by mechanism: Mechanism, _ label: String) throws {
         let old = words(before), new = words(attached)
         try #require(old.count == new.count && old.count > 4, "\(label): text of \(old.count) and \(new.count) words")
         #expect(new != old, "\(label): attach left the text unchanged")
-        let nop: UInt32 = 0xD503_201F
-        #expect(old[2] == nop && old[3] == nop, "\(label): the detached patch site is not two NOPs")
+        let nop: UInt32 = 0xD503_201F, movX9X30: UInt32 = 0xAA1E_03E9
+        #expect(old[2] == movX9X30 && old[3] == nop, "\(label): the detached patch site is not mov x9, x30; nop")
         if mechanism.usesBreakpoint {
             // BRK #imm: 1101 0100 001 imm16 000 00.
-            #expect(new[4] & 0xFFE0_001F == 0xD420_0000,
-                    "\(label): symbol+8 holds 0x\(String(new[4], radix: 16)), not a BRK")
-            #expect(Array(new[0..<4]) == Array(old[0..<4]), "\(label): a BRK mechanism changed the patch site")
-            #expect(Array(new[5...]) == Array(old[5...]), "\(label): text after the BRK changed")
+            #expect(new[2] & 0xFFE0_001F == 0xD420_0000,
+                    "\(label): the symbol holds 0x\(String(new[2], radix: 16)), not a BRK")
+            #expect(Array(new[0..<2]) == Array(old[0..<2]), "\(label): a BRK mechanism changed the CALL_OPS words")
+            #expect(Array(new[3...]) == Array(old[3...]), "\(label): text after the BRK changed")
         } else {
-            #expect(new[2] == 0xAA1E_03E9, "\(label): symbol+0 holds 0x\(String(new[2], radix: 16)), not mov x9, x30")
+            #expect(new[2] == movX9X30, "\(label): symbol+0 holds 0x\(String(new[2], radix: 16)), not mov x9, x30")
             // BL imm26: 1001 01 imm26.
             #expect(new[3] & 0xFC00_0000 == 0x9400_0000, "\(label): symbol+4 holds 0x\(String(new[3], radix: 16)), not a BL")
             #expect(Array(new[4...]) == Array(old[4...]), "\(label): a patch-site mechanism changed the body")

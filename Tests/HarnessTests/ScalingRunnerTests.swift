@@ -52,7 +52,10 @@ import Testing
         #expect(abs(callOps[1] - list[1]) < 5, "\(callOps) \(list)")
         for points in [callOps, list, args] {
             #expect(points[1] > points[0] && points[2] > points[1], "\(points)")
-            #expect(points[2] - points[1] == (callOps[2] - callOps[1]), "every path pays the same per further ops: \(points)")
+            // The same list walk on every path; the paths' code sits at different addresses, so the
+            // address-indexed predictor and caches may differ by a cycle or two.
+            #expect(abs((points[2] - points[1]) - (callOps[2] - callOps[1])) <= 2,
+                    "every path pays the same per further ops: \(points) against ftrace-callops' \(callOps)")
         }
 
         // The site's literal is the list op while another tracer shares the function, the path's own ops otherwise.

@@ -44,7 +44,8 @@ struct BadDefinitionCorpusTests {
         // The probe point
         Case("p ⟦pb_wl_typo⟧ obj", .unknownFunction, "did you mean pb_wl_typed"),
         Case("p ⟦pb_wl_mix⟧", .notPatchable, "no patchable entry"),
-        Case("p pb_wl_typed⟦+6⟧", .offsetInPatchSite, "patch-site NOPs"),
+        Case("p pb_wl_typed⟦+4⟧", .offsetInPatchSite, "ftrace call site"),
+        Case("p pb_wl_typed⟦+6⟧", .misalignedOffset, "instruction boundary"),
         Case("p pb_wl_typed⟦+0x12⟧", .misalignedOffset, "instruction boundary"),
         Case("p pb_wl_typed⟦+0x2000⟧", .offsetOutsideFunction, "outside pb_wl_typed"),
         Case("p pb_wl_typed⟦+8⟧%return", .offsetOnReturnProbe, "offset must be 0"),

@@ -44,13 +44,14 @@ struct ProbeResolverTests {
     }
 
     @Test func probePointsMapToTheGuestsAttachParameter() throws {
+        // As arm64 places them: +0 on the patch site's `mov x9, x30`, +8 the first body instruction.
         let entry = try resolve("p pb_wl_typed")
         let body = try resolve("p pb_wl_typed+8")
         let inside = try resolve("p pb_wl_typed+0x10")
         #expect(entry.mechanism == .kprobeXOL && entry.attachParameter == 0)
-        #expect(entry.probeAddress == entry.function.address + 8)
-        #expect(body.attachParameter == 0 && body.probeAddress == entry.probeAddress)
-        #expect(inside.attachParameter == 8 && inside.probeAddress == entry.function.address + 16)
+        #expect(entry.probeAddress == entry.function.address)
+        #expect(body.attachParameter == 8 && body.probeAddress == entry.function.address + 8)
+        #expect(inside.attachParameter == 16 && inside.probeAddress == entry.function.address + 16)
         #expect(try resolve("r pb_wl_typed").mechanism == .kretprobeBRK)
         #expect(try resolve("p pb_wl_typed%return").mechanism == .kretprobeBRK)
         #expect(try resolve("f pb_wl_typed").mechanism == .fprobe)

@@ -129,7 +129,7 @@ struct TypedFetchTests {
         let (entry, _) = try trace("p:typed/probe pb_wl_typed id=obj->id:x64 balance=obj->balance label=obj->label:string level=obj->level", calls: 1)
         let line = try #require(entry.lines.first)
         let function = entry.compiled.probe.function
-        #expect(line == "probe: (pb_wl_typed+0x8/0x\(String(function.size, radix: 16))) id=0x1111222233334444 balance=-1234567890123 label=\"embedded-label\" level=-13")
+        #expect(line == "probe: (pb_wl_typed+0x0/0x\(String(function.size, radix: 16))) id=0x1111222233334444 balance=-1234567890123 label=\"embedded-label\" level=-13")
         let (exit, _) = try trace("r pb_wl_typed s=$retval:symbol", calls: 1)
         #expect(try #require(exit.lines.first).hasPrefix("r_pb_wl_typed_0: (pb_driver+0x"))
         #expect(try #require(exit.lines.first).contains(" <- pb_wl_typed) s=pb_typed_result+0x0/0x"))
@@ -175,7 +175,7 @@ struct TypedFetchTests {
     @Test func aKprobeAtAnOffsetIntoTheBody() throws {
         let kernel = try ProbeTestGuest.kernel()
         let (trace, values) = try trace("p pb_wl_typed+12 x0=%x0 fp=%x29 sp=%sp", calls: 1)
-        #expect(trace.compiled.probe.attachParameter == 4)
+        #expect(trace.compiled.probe.attachParameter == 12)
         #expect(trace.compiled.probe.probeAddress == trace.compiled.probe.function.address + 12)
         #expect(values["x0"]?.integer == (try kernel.address(of: "pb_typed_object")))
         #expect(values["fp"]?.integer != nil)

@@ -58,7 +58,8 @@ extension ScenarioRunner {
         var problem: String?
         driver.on(function) { _ in
             guard truth == nil else { return }
-            truth = HandlerRegisters.Truth(x: machine.generalRegisters, sp: machine.sp, pc: function + GuestABI.patchSiteBytes,
+            truth = HandlerRegisters.Truth(x: machine.generalRegisters, sp: machine.sp,
+                                           pc: function + spec.mechanism.entryRegistersOffset,
                                            pstate: machine.pstate.savedProgramStatus)
         }
         for address in try CallWindowRecorder.addresses(for: spec.workload, handler: spec.handler, in: kernel).returns {

@@ -105,6 +105,7 @@ struct ScenarioRunner {
         let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, handler: handler, in: kernel))
         var walkRecorder: WalkRecorder?
         if verifyWalks {
+            let function = try kernel.address(of: workload.symbol)
             let shadow = ShadowCallStack(functionStarts: kernel.symbols.functionStarts, rootFunction: 0,
                                          stackPointer: kernel.taskStackTop)
             machine.controlFlowObserver = shadow
@@ -112,7 +113,8 @@ struct ScenarioRunner {
             walkRecorder = try WalkRecorder(driver: driver, shadow: shadow,
                                             classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
                                             references: environment.makeReferences(for: kernel),
-                                            tracedFunction: try kernel.address(of: workload.symbol))
+                                            tracedFunction: function,
+                                            entryRegistersPC: function + mechanism.entryRegistersOffset)
         }
         let argument = Self.argument(for: workload)
         let firstResult = try driver.run(workload, count: 1, argument: argument, phase: "the first call")

@@ -17,8 +17,9 @@ public struct ExpectedWalk: Sendable, Equatable {
     }
 
     /// What a walk from the registers a handler of `function` was given must find, or nil when no
-    /// frame of the call is active. At entry (`resumePC` is where the function goes on, its first
-    /// body instruction): the function there, then its return address and its callers'. At exit:
+    /// frame of the call is active. At entry (`resumePC` is the pc the handler's registers hold: the
+    /// probed symbol for a BRK path, the first body instruction for the ftrace-based paths): the
+    /// function there, then its return address and its callers'. At exit:
     /// the return address, then the callers'. The call's frame is the innermost call frame of
     /// `function` or, at exit, a return trampoline's frame standing for it after the function returned.
     public init?(fromHandlerRegistersOf function: UInt64, frames: [ShadowCallStack.Frame], resumePC: UInt64?) {

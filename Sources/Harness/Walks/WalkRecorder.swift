@@ -30,9 +30,10 @@ final class WalkRecorder {
     ]
 
     /// `tracedFunction` is the workload's function, whose call walks from a handler's registers
-    /// (`regs-walk`) must find.
+    /// (`regs-walk`) must find; `entryRegistersPC` is the pc its path's entry handler is given
+    /// (`Mechanism.entryRegistersOffset`).
     init(driver: HookedCall, shadow: ShadowCallStack, classifier: WalkClassifier, references: WalkReferences,
-         tracedFunction: UInt64) throws {
+         tracedFunction: UInt64, entryRegistersPC: UInt64) throws {
         kernel = driver.kernel
         self.shadow = shadow
         self.classifier = classifier
@@ -44,7 +45,7 @@ final class WalkRecorder {
             try walkStarted(driver: driver)
         }
         driver.on(try kernel.address(of: "pb_stack_walk_regs")) { [unowned self, unowned driver] _ in
-            try registersWalkStarted(driver: driver, tracedFunction: tracedFunction)
+            try registersWalkStarted(driver: driver, tracedFunction: tracedFunction, entryRegistersPC: entryRegistersPC)
         }
     }
 
@@ -97,7 +98,7 @@ final class WalkRecorder {
     /// At `pb_stack_walk_regs`'s first instruction (x0 the walk buffer, x1 the register set, w2 its
     /// kind): note what a walk from the traced call's registers must find, walk the same registers
     /// with libdw (only those the set holds), and read the guest's walk once the function returns.
-    private func registersWalkStarted(driver: HookedCall, tracedFunction: UInt64) throws {
+    private func registersWalkStarted(driver: HookedCall, tracedFunction: UInt64, entryRegistersPC: UInt64) throws {
         let machine = kernel.machine
         let control = kernel.control
         let frames = shadow.frames
@@ -110,7 +111,7 @@ final class WalkRecorder {
             throw WalkRecordingError("pb_stack_walk_regs was asked to write 0x\(String(machine[x: 0], radix: 16)), "
                 + "neither the entry nor the exit walk buffer")
         }
-        let resumePC = point == .entryRegisters ? tracedFunction + GuestABI.patchSiteBytes : nil
+        let resumePC = point == .entryRegisters ? entryRegistersPC : nil
         let expected = ExpectedWalk(fromHandlerRegistersOf: tracedFunction, frames: frames, resumePC: resumePC)?.pcs
         let kind = RegisterSetKind(guestID: UInt32(truncatingIfNeeded: machine[x: 2]))
         let registers = kind.flatMap { Self.registers(of: $0, at: machine[x: 1], in: machine.memory) }

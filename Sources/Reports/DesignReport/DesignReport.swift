@@ -223,7 +223,7 @@ public enum DesignReport {
         verdict += ". Exceptions per call on entry: \(exceptions.joined(separator: ", ")); \(ftraceRef.mechanism) "
             + "\(cycles(ftraceRef.metrics.entry.steady.measured.exceptions))."
         return ReportSection(title: title, blocks: [
-            .paragraph("Kprobes here probe the traced function's first body instruction, `stp x29, x30, [sp, #-N]!`: XOL runs a copy out of line followed by a second BRK, SS single-steps the copy, SIM simulates it in the handler (arm64's kernel runs an STP out of line; the guest simulates it to show what simulation would cost)."),
+            .paragraph("Kprobes here probe the traced function's symbol, where arm64 puts a kprobe on a function: the `mov x9, x30` that ftrace writes over the patch site's first NOP at boot (ftrace_init_nop), before the ftrace call. XOL runs a copy out of line followed by a second BRK, SS single-steps the copy, SIM simulates it in the handler (arm64's kernel runs a MOV out of line; the guest simulates it to show what simulation would cost)."),
             overheadTable("Overhead per call on \(workload) (\(cpu))", kprobes + ftraceBased),
             overheadChart("BRK kprobes vs ftrace-based probes", kprobes + ftraceBased),
             .verdict(verdict),
@@ -656,7 +656,7 @@ public enum DesignReport {
 
     static func method() -> ReportSection {
         ReportSection(title: "How these numbers were measured", blocks: [
-            .paragraph("Entry window: from the driver's call instruction to the second instruction of the traced function's body (every mechanism, including a BRK kprobe on the first body instruction, has finished its entry work there). Exit window: from the traced function's last RET to the driver's next instruction. Both are averaged over the measured calls, which follow the warm-up calls in the same guest driver loop (steady state); first hit is the first call after attaching, with predictors and caches reset cold before the attach."),
+            .paragraph("Entry window: from the driver's call instruction to the second instruction of the traced function's body (every mechanism has finished its entry work there, a kprobe on the first body instruction included). Exit window: from the traced function's last RET to the driver's next instruction. Both are averaged over the measured calls, which follow the warm-up calls in the same guest driver loop (steady state); first hit is the first call after attaching, with predictors and caches reset cold before the attach."),
             .paragraph("Attach and detach cycles include the guest's own text patching and its cache maintenance, which is held to the architecture's rules: an instruction fetched after the guest wrote it without DC CVAU, DSB, IC IVAU, DSB and a context synchronization event stops the scenario. Cycles by symbol charge each block of the measured calls, and each exception's entry, to the symbol it starts at; while they are charged, a block ends where the next symbol or allocated-code area starts, so no instruction is charged to a neighbour. Stack figures come from the emulator's SP low-water mark. Stack walks are compared address by address with the shadow call stack, which follows calls, returns, tail calls, exceptions and ERET as they happen, so it knows every frame even while a tracer has replaced return addresses."),
         ])
     }

@@ -18,8 +18,9 @@ struct Probe: ParsableCommand {
         @ADDR, @SYM[+|-OFFS], +|-OFFS(FETCHARG), \\IMM, or a parameter name followed by ->member and .member \
         at any depth (anonymous structs and unions are searched). TYPE: u8…u64, s8…s64, x8…x64, string, \
         symbol, b<width>@<offset>/<container>; without one the type comes from the guest's DWARF.
-        SYM+OFFS is symbol-relative as in the kernel: +0 is the function entry, which the guest's kprobes \
-        place on the first body instruction (SYM+8, after the patch-site NOPs).
+        SYM+OFFS is symbol-relative as in the kernel: +0 is the function entry, where arm64 puts a kprobe on \
+        the patch site's `mov x9, x30` (before the ftrace call); +4 is the ftrace call site, which kprobes \
+        refuse; +8 is the first body instruction.
 
         The default workload is the one that calls SYM (typed: pb_wl_typed(&pb_typed_object, count, delta, \
         mode, pb_typed_tag)). The fetch cost is the call window in which the arguments are fetched, timed \

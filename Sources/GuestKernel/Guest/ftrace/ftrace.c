@@ -39,10 +39,12 @@ static void ftrace_ops_list_func(u64 ip, u64 parent_ip, struct pb_ftrace_ops *li
 }
 
 static void sort_patch_sites(void);
+static void init_patch_sites(void);
 
 void pb_ftrace_init(void)
 {
     sort_patch_sites();
+    init_patch_sites();
     callers[PB_CALLER_ARGS].call_site = pb_ftrace_call;
     callers[PB_CALLER_ARGS].op_var = &pb_ftrace_args_op;
     callers[PB_CALLER_REGS].call_site = pb_ftrace_regs_call;
@@ -157,6 +159,21 @@ static void sort_patch_sites(void)
     }
 }
 
+/* arm64's ftrace_init_nop: at boot every recorded site's first NOP becomes
+ * `mov x9, x30`, and ftrace_call_adjust makes the BL after it the ftrace
+ * location. So an untraced function runs `mov x9, x30; nop`, enabling a site
+ * writes only its BL (and literal), and a kprobe on the function's symbol
+ * lands on the `mov`, before the ftrace call. A site whose first NOP is not
+ * a NOP is left as it is; pb_ftrace_check_site then refuses it. */
+static void init_patch_sites(void)
+{
+    for (u64 *site = pb_patch_sites_start; site < pb_patch_sites_end; site++) {
+        void *func = (void *)(*site + 8);
+        if (pb_text_read32(func) == INSN_NOP)
+            pb_text_poke32(func, INSN_MOV_X9_X30);
+    }
+}
+
 bool pb_ftrace_is_recorded_site(u64 func)
 {
     long low = 0, high = pb_patch_sites_end - pb_patch_sites_start;
@@ -178,9 +195,11 @@ int pb_ftrace_check_site(u64 func)
 {
     if ((func & 7) || !pb_ftrace_is_recorded_site(func))
         return PB_EILSEQ;
-    for (int i = -2; i < 2; i++)
-        if (pb_text_read32((const void *)(func + 4 * i)) != INSN_NOP)
+    for (int i = -2; i < 2; i++) {
+        u32 expected = i == 0 ? INSN_MOV_X9_X30 : INSN_NOP;
+        if (pb_text_read32((const void *)(func + 4 * i)) != expected)
             return PB_EILSEQ;
+    }
     return 0;
 }
 
@@ -190,19 +209,19 @@ int pb_ftrace_patch_site(u64 func, u64 target, u64 ops_literal)
 
     if (!pb_in_branch_range(bl_pc, target))
         return PB_ERANGE;
-    /* The literal first, the BL last: the site goes live with everything in place. */
+    /* The literal first, the BL last: the site goes live with everything in
+     * place (the `mov x9, x30` has been there since boot). */
     if (ops_literal)
         pb_text_poke64((void *)(func - 8), ops_literal);
-    pb_text_poke32((void *)func, INSN_MOV_X9_X30);
     pb_text_poke32((void *)bl_pc, pb_insn_gen_branch(bl_pc, target, true));
     return 0;
 }
 
 void pb_ftrace_unpatch_site(u64 func)
 {
-    /* The BL first: the site stops calling before anything else changes. */
+    /* The BL first: the site stops calling before anything else changes. The
+     * `mov x9, x30` stays, as the kernel's ftrace_make_nop leaves it. */
     pb_text_poke32((void *)(func + 4), INSN_NOP);
-    pb_text_poke32((void *)func, INSN_NOP);
     if (pb_text_read32((void *)(func - 8)) != INSN_NOP ||
         pb_text_read32((void *)(func - 4)) != INSN_NOP)
         pb_text_poke64((void *)(func - 8), ((u64)INSN_NOP << 32) | INSN_NOP);

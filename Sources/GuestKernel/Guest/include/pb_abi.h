@@ -130,8 +130,9 @@
  *   ftrace-args/-list/-callops,   no   ftrace_regs  the site: pc = F + 8, lr = F's return
  *     -args-nofp, direct-*
  *   ftrace-regs                   no   pt_regs      the site (synthetic PSTATE)
- *   kprobe-xol/-ss/-sim           no   pt_regs      the BRK at F + 8 (+ offset): a real
- *                                                   exception frame
+ *   kprobe-xol/-ss/-sim           no   pt_regs      the BRK at F (+ offset), on the
+ *                                                   site's `mov x9, x30`: a real
+ *                                                   exception frame, pc = F
  *   kretprobe-brk/-tramp          yes  pt_regs      as kprobes; at exit regs->pc is the
  *                                                   real return address, x0 the result
  *                                                   (-brk: a real exception frame,
@@ -185,8 +186,10 @@
  * ------------------------------------------------------------------- */
 /* Low 16 bits, mechanism specific:
  *   kprobe-*, kretprobe-*: byte offset of the probed instruction from the
- *       function's first body instruction (symbol + 8); 0 = that instruction.
- *       A multiple of 4 below PB_KPROBE_MAX_OFFSET. kretprobes require 0.
+ *       function's symbol, as a kernel kprobe's; 0 = the symbol (the
+ *       `mov x9, x30` ftrace writes at boot), 8 = the first body instruction.
+ *       A multiple of 4 below PB_KPROBE_MAX_OFFSET, not 4 (the ftrace
+ *       location, refused as arm64 refuses it). kretprobes require 0.
  *   fentry-fexit: number of 8-byte stack argument slots to copy when the
  *       trampoline calls the traced function (pb_wl_args needs 3).
  *   others: must be 0. */

@@ -1,9 +1,12 @@
 /*
  * Simulation of probed instructions in the BRK handler (kprobe-sim):
  * B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, BLR, RET, LDR (literal),
- * LDRSW (literal), ADR, ADRP (as arm64's simulate-insn.c), plus the
- * frame-record STP with SP as base (`stp x29, x30, [sp, #-N]!`), which the
- * EL1 sync entry makes safe by leaving PB_SIM_STACK_GAP below the SP.
+ * LDRSW (literal), ADR, ADRP (as arm64's simulate-insn.c), plus two the
+ * kernel steps out of line instead, to show what simulating them would cost:
+ * the patch site's `mov x9, x30` (where a kprobe on a function's symbol
+ * lands) and the frame-record STP with SP as base (`stp x29, x30, [sp,
+ * #-N]!`), which the EL1 sync entry makes safe by leaving PB_SIM_STACK_GAP
+ * below the SP.
  */
 #include "pb/insn.h"
 #include "pb/kprobes.h"
@@ -44,6 +47,8 @@ static bool condition_holds(u64 pstate, unsigned int cond)
 
 bool pb_kprobe_can_simulate(u32 insn)
 {
+    if (insn == INSN_MOV_X9_X30)
+        return true;
     if (pb_insn_is_stp64(insn))
         return ((insn >> 5) & 31) == 31; /* base register SP: the frame-record store */
     return pb_insn_is_branch_imm(insn) || pb_insn_is_bcond(insn) || pb_insn_is_cb(insn) ||
@@ -111,6 +116,8 @@ void pb_kprobe_simulate(u32 insn, u64 pc, struct pt_regs *regs)
         s64 imm = pb_sign_extend(((insn >> 3) & 0x1ffffc) | ((insn >> 29) & 3), 21);
         u64 v = (insn & 0x80000000u) ? (pc & ~0xfffUL) + (u64)(imm << 12) : pc + imm;
         set_x(regs, insn & 31, v);
+    } else if (insn == INSN_MOV_X9_X30) {
+        regs->regs[9] = regs->regs[30];
     } else if (pb_insn_is_stp64(insn)) {
         simulate_stp64(insn, regs);
     }

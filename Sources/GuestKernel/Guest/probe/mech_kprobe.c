@@ -1,7 +1,9 @@
 /*
- * BRK-based mechanisms. The probe sits on the function's first body
- * instruction (symbol + 8: `stp x29, x30, [sp, #-N]!` in every workload)
- * plus an optional offset (kprobe-* only).
+ * BRK-based mechanisms. The probe sits where a kprobe on the function's
+ * symbol sits on arm64: on the symbol itself, the `mov x9, x30` that ftrace
+ * wrote over the patch site's first NOP at boot, before the ftrace call,
+ * plus an optional offset (kprobe-* only; +4, the ftrace location, is refused
+ * as the kernel refuses it without KPROBES_ON_FTRACE).
  *   kprobe-xol / kprobe-ss / kprobe-sim: entry handler only
  *   kretprobe-brk / kretprobe-tramp:     entry and exit handlers
  */
@@ -39,9 +41,10 @@ int pb_attach_kprobe(struct pb_attachment *a)
 {
     u64 offset = a->param & PB_PARAM_VALUE_MASK;
 
-    if ((a->param & ~PB_PARAM_VALUE_MASK) || (offset & 3) || offset >= MAX_PROBE_OFFSET)
+    if ((a->param & ~PB_PARAM_VALUE_MASK) || (offset & 3) || offset >= MAX_PROBE_OFFSET ||
+        offset == PB_FTRACE_IP_OFFSET)
         return PB_EINVAL;
-    a->kp.addr = a->target + 8 + offset;
+    a->kp.addr = a->target + offset;
     a->kp.mode = a->mech == PB_MECH_KPROBE_SIM  ? PB_KPROBE_SIM
                  : a->mech == PB_MECH_KPROBE_SS ? PB_KPROBE_SS
                                                 : PB_KPROBE_XOL;
@@ -91,7 +94,7 @@ int pb_attach_kretprobe(struct pb_attachment *a)
     if (slot < 0)
         return PB_ENOMEM;
     struct pb_kretprobe *rp = &kretprobe_pool[slot];
-    rp->kp.addr = a->target + 8;
+    rp->kp.addr = a->target;
     rp->kp.mode = PB_KPROBE_XOL;
     rp->variant = a->mech == PB_MECH_KRETPROBE_BRK ? PB_KRETPROBE_VIA_BRK : PB_KRETPROBE_VIA_TRAMP;
     rp->entry_handler = kretprobe_entry;

@@ -33,6 +33,11 @@ bool st_mech_brk_entry(int mech)
            mech == PB_MECH_KRETPROBE_BRK || mech == PB_MECH_KRETPROBE_TRAMP;
 }
 
+u64 st_entry_pc(int mech, const struct st_workload *w)
+{
+    return st_mech_brk_entry(mech) ? w->fn : w->fn + 8;
+}
+
 bool st_mech_regs_are_pt(int mech)
 {
     return st_mech_brk_entry(mech) || mech == PB_MECH_FTRACE_REGS || mech == PB_MECH_FPROBE_PTREGS;

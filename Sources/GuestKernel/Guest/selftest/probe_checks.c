@@ -180,7 +180,7 @@ void st_check_fetch(int mech, const struct st_workload *w)
     CHECK_EQ(v[0], w->arg0);
     CHECK_EQ(v[1], in->x[9]);
     CHECK_EQ(v[2], in->big.b);
-    CHECK_EQ(v[3], w->fn + 8);
+    CHECK_EQ(v[3], st_entry_pc(mech, w));
     CHECK_EQ(v[4], sizeof(fetch_string) - 1);
     CHECK(memcmp(&v[5], fetch_string, sizeof(fetch_string) - 1) == 0);
     CHECK_EQ(v[7], 0xc);

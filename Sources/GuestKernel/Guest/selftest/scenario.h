@@ -24,7 +24,10 @@ extern struct st_workload st_workloads[];
 extern const int st_nr_workloads;
 
 bool st_mech_has_exit(int mech);
-bool st_mech_brk_entry(int mech);     /* entry via a BRK at the first body instruction */
+bool st_mech_brk_entry(int mech);     /* entry via a BRK on the symbol (the site's `mov x9, x30`) */
+/* Where the entry handler's registers put the traced function: the probed
+ * instruction F for BRK entries, the return into F's body (F + 8) else. */
+u64 st_entry_pc(int mech, const struct st_workload *w);
 bool st_mech_regs_are_pt(int mech);   /* handlers see a pt_regs (else ftrace_regs) */
 const char *st_kind_name(int kind);
 

@@ -1,6 +1,7 @@
 /*
  * kprobe-sim on every instruction class it simulates (branches, literal
- * loads, ADR/ADRP, the frame-record STP): each target must return what it
+ * loads, ADR/ADRP, the frame-record STP, the patch site's `mov x9, x30`):
+ * each target must return what it
  * returns unprobed, for inputs taking both sides of each condition. XOL and
  * single-step must refuse the PC-relative ones and handle the STP.
  */
@@ -36,6 +37,7 @@ static const struct sim_case cases[] = {
     { "adr", pb_sim_adr, PB_SIM_ADR_OFFSET, true, { 0, 1 } },
     { "adrp", pb_sim_adrp, PB_SIM_ADRP_OFFSET, true, { 0, 1 } },
     { "stp-pre-index", pb_sim_stp, PB_SIM_STP_OFFSET, false, { 7, 8 } },
+    { "entry-mov", pb_sim_entry_mov, PB_SIM_ENTRY_MOV_OFFSET, false, { 7, -8 } },
 };
 
 static void run_case(const struct sim_case *c, int mech)
@@ -82,6 +84,7 @@ void st_kprobe_sim_targets(void)
           pb_sim_tbnz(8) != pb_sim_tbnz(7));
     CHECK_EQ(pb_sim_ldrsw_lit(0), (long)(int)0x80000001);
     CHECK_EQ(pb_sim_ldr_lit_w(0), 0x80000001L);
+    CHECK_EQ(pb_sim_entry_mov(7), 7); /* boot wrote the site's `mov x9, x30` */
     for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
         run_case(&cases[i], PB_MECH_KPROBE_SIM);
         run_case(&cases[i], PB_MECH_KPROBE_XOL);

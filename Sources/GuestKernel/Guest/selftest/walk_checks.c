@@ -1,13 +1,14 @@
 /*
  * Expected stack walks per mechanism, against the reference taken with
  * nothing attached (st_ref). The traced function F appears as F + 8 (the
- * return address into its body that the trampoline's own frame record or
- * the probe's pt_regs holds); tail = [pb_driver_return_site, return into
- * pb_run, return into st_run].
+ * return address into its body that the trampoline's own frame record
+ * holds), or as F where a BRK on its symbol interrupted it (st_entry_pc:
+ * written E below); tail = [pb_driver_return_site, return into pb_run,
+ * return into st_run].
  *
  *   entry walk   ftrace/direct/fentry/fgraph/fprobe: ..., trampoline, F+8, tail
  *                BRK entry (kprobes, kretprobes) and the broken nofp
- *                trampoline: ..., F+8, tail[1..] - the caller's frame is
+ *                trampoline: ..., E, tail[1..] - the caller's frame is
  *                missing (LR not saved yet / record skipped); the reliable
  *                walker refuses BRK entries but cannot see the nofp bug.
  *   exit walk    ..., tail (fentry: F+8, tail); reliable except kretprobe-brk
@@ -15,7 +16,7 @@
  *   IRQ walk     crosses IRQ stack -> exception -> task stack, ends like the
  *                callee walk; the reliable walker refuses
  *   regs walks   (regs-walk handlers: from the set's pc and x29, as perf)
- *                entry: F+8, tail[1..] on every path - F has not saved its
+ *                entry: E, tail[1..] on every path - F has not saved its
  *                LR, so the caller is missing; exit: tail (fentry: F+8,
  *                tail[1..], its pc being still F+8)
  */
@@ -42,16 +43,16 @@ static bool entry_misses_caller(int mech)
     return st_mech_brk_entry(mech) || mech == PB_MECH_FTRACE_ARGS_NOFP;
 }
 
-/* F+8, then `repeat` copies of one return address inside F, then the tail. */
-static int find_entry_chain(const struct pb_walk *w, u64 f8, int repeat, bool skip_driver)
+/* E, then `repeat` copies of one return address inside F's body, then the tail. */
+static int find_entry_chain(const struct pb_walk *w, u64 fn, u64 e, int repeat, bool skip_driver)
 {
     for (int i = 0; i < (int)w->count; i++) {
-        if (w->pcs[i] != f8)
+        if (w->pcs[i] != e)
             continue;
         int j = i + 1;
         if (repeat > 0) {
             u64 r = w->pcs[j];
-            if (r <= f8 || r >= f8 + 256)
+            if (r <= fn + 8 || r >= fn + 8 + 256)
                 continue;
             int k = 0;
             while (k < repeat && j < (int)w->count && w->pcs[j] == r)
@@ -93,7 +94,7 @@ void st_check_entry_walk(int mech, const struct st_workload *w)
 {
     const struct pb_walk *plain = &pb_control.entry_walk.plain;
     const struct pb_walk *rel = &pb_control.entry_walk.reliable;
-    u64 f8 = w->fn + 8;
+    u64 f8 = w->fn + 8, e = st_entry_pc(mech, w);
     bool recursive = w->fn == (unsigned long)pb_wl_recursive;
     bool misses = entry_misses_caller(mech);
 
@@ -107,7 +108,7 @@ void st_check_entry_walk(int mech, const struct st_workload *w)
     } else {
         int repeat = recursive ? (misses ? ST_DEPTH - 1 : ST_DEPTH) : 0;
         /* Through recursion the missing frame is one of the repeats. */
-        i = find_entry_chain(plain, f8, repeat, misses && !recursive);
+        i = find_entry_chain(plain, w->fn, e, repeat, misses && !recursive);
         CHECK(i >= 0);
     }
     if (st_mech_brk_entry(mech)) {
@@ -211,33 +212,33 @@ void st_check_irq_walk(int mech, const struct st_workload *w)
     CHECK_EQ(pb_control.irq_walk.reliable.status, PB_WALK_E_EXCEPTION_BOUNDARY);
 }
 
-/* F+8 and then tail[1..]: the walk skips the caller (tail[0]). */
-static bool starts_f8_then_skips_caller(const struct pb_walk *w, u64 f8)
+/* `first` and then tail[1..]: the walk skips the caller (tail[0]). */
+static bool starts_then_skips_caller(const struct pb_walk *w, u64 first)
 {
-    return w->count >= 3 && w->pcs[0] == f8 && w->pcs[1] == st_ref.tail[1] && w->pcs[2] == st_ref.tail[2];
+    return w->count >= 3 && w->pcs[0] == first && w->pcs[1] == st_ref.tail[1] && w->pcs[2] == st_ref.tail[2];
 }
 
 void st_check_regs_walks(int mech, const struct st_workload *w)
 {
     const struct pb_walk *entry = &pb_control.entry_walk.plain;
     const struct pb_walk *exit = &pb_control.exit_walk.plain;
-    u64 f8 = w->fn + 8;
+    u64 f8 = w->fn + 8, e = st_entry_pc(mech, w);
 
     CHECK_EQ(entry->status, PB_WALK_OK);
     /* Through recursion the last entry is the innermost level's: its caller
      * is F itself, so the walk goes on at F's caller (for fentry, F's body
      * was called by the trampoline). */
     if (w->fn == (unsigned long)pb_wl_recursive)
-        CHECK(entry->count > 1 && entry->pcs[0] == f8 &&
+        CHECK(entry->count > 1 && entry->pcs[0] == e &&
               (mech == PB_MECH_FENTRY_FEXIT ? is_trampoline_pc(entry->pcs[1])
                                             : entry->pcs[1] > f8 && entry->pcs[1] < f8 + 256));
     else
-        CHECK(starts_f8_then_skips_caller(entry, f8));
+        CHECK(starts_then_skips_caller(entry, e));
     if (!st_mech_has_exit(mech))
         return;
     CHECK_EQ(exit->status, PB_WALK_OK);
     if (mech == PB_MECH_FENTRY_FEXIT)
-        CHECK(w->fn == (unsigned long)pb_wl_recursive ? exit->pcs[0] == f8 : starts_f8_then_skips_caller(exit, f8));
+        CHECK(w->fn == (unsigned long)pb_wl_recursive ? exit->pcs[0] == f8 : starts_then_skips_caller(exit, f8));
     else
         CHECK_EQ(st_walk_find(exit, st_ref.tail, 3), 0);
 }

@@ -1,7 +1,7 @@
 /*
  * kprobe-sim probe targets: tiny functions with the patchable-entry layout
  * (recorded in .pb_patch_sites like the compiler's entries) whose result
- * depends on one instruction, at body offset PB_SIM_*_OFFSET, executing
+ * depends on one instruction, at symbol offset PB_SIM_*_OFFSET, executing
  * exactly as the hardware would. A wrong simulation returns a wrong value
  * (-1 on the paths that must never run) rather than crashing.
  */
@@ -141,6 +141,14 @@ sim_target pb_sim_ret
     ret
     poison
 sim_end pb_sim_ret
+
+/* The patch site's own `mov x9, x30` (written at boot): x9 - x30 is 0 only
+ * if it ran, however it ran. */
+sim_target pb_sim_entry_mov
+    sub     x9, x9, x30
+    add     x0, x0, x9
+    ret
+sim_end pb_sim_entry_mov
 
 sim_target pb_sim_ldr_lit_x
     ldr     x1, 1f

@@ -9,7 +9,7 @@ struct ArgumentContext {
     let debugFunction: DWARFFunction?
     let registers: RegisterSetKind
     let isReturn: Bool
-    /// An entry event on the first body instruction: the parameters are still where the caller put them.
+    /// An entry event up to the first body instruction: the parameters are still where the caller put them.
     let atFunctionEntry: Bool
 }
 

@@ -87,50 +87,50 @@ public struct ProbeResolver: Sendable {
         var mechanism: Mechanism
         var attachParameter: UInt64
         var probeAddress: UInt64
-        /// Registers still hold the arguments: an entry event at the function's first body instruction.
+        /// Registers still hold the arguments: an entry event up to the function's first body instruction.
         var atFunctionEntry: Bool
     }
 
-    /// Maps the kernel's symbol-relative offset to the guest's body-relative attach parameter:
-    /// `SYM` and `SYM+0` are the function entry, which the guest's kprobes place on the first body
-    /// instruction (`SYM+8`, after the patch-site NOPs); `SYM+N` for N ≥ 8 probes body offset N − 8.
+    /// Maps the kernel's symbol-relative offset to the guest's attach parameter, which is the same
+    /// offset: `SYM` and `SYM+0` probe the symbol itself, the patch site's `mov x9, x30`, where arm64
+    /// puts a kprobe on a function; `SYM+4` is the ftrace call site, which arm64 refuses to kprobe
+    /// (no KPROBES_ON_FTRACE); `SYM+8` is the first body instruction.
     private func probePoint(_ definition: ProbeDefinition, function: ResolvedProbe.Function) throws -> ProbePoint {
-        let body = function.address + GuestABI.patchSiteBytes
         switch definition.kind {
         case .fprobe:
             return ProbePoint(mechanism: .fprobe, attachParameter: 0, probeAddress: function.address,
                               atFunctionEntry: !definition.isReturnProbe)
         case .kretprobe:
-            return ProbePoint(mechanism: .kretprobeBRK, attachParameter: 0, probeAddress: body, atFunctionEntry: false)
+            return ProbePoint(mechanism: .kretprobeBRK, attachParameter: 0, probeAddress: function.address,
+                              atFunctionEntry: false)
         case .kprobe where definition.isReturnProbe:
-            return ProbePoint(mechanism: .kretprobeBRK, attachParameter: 0, probeAddress: body, atFunctionEntry: false)
+            return ProbePoint(mechanism: .kretprobeBRK, attachParameter: 0, probeAddress: function.address,
+                              atFunctionEntry: false)
         case .kprobe:
             break
         }
         let offset = UInt64(definition.offset)
         let span = definition.offsetSpan ?? definition.symbolSpan
-        if offset == 0 {
-            return ProbePoint(mechanism: .kprobeXOL, attachParameter: 0, probeAddress: body, atFunctionEntry: true)
-        }
-        guard offset >= GuestABI.patchSiteBytes else {
-            throw error(definition, .offsetInPatchSite,
-                        "+\(offset) is inside the patch-site NOPs (+0…+7) that ftrace owns: probe +0 (the entry) or +8 onwards",
-                        span)
-        }
-        let parameter = offset - GuestABI.patchSiteBytes
-        guard parameter % 4 == 0 else {
+        guard offset % 4 == 0 else {
             throw error(definition, .misalignedOffset, "+\(offset) is not on an instruction boundary (a multiple of 4)", span)
+        }
+        guard offset != GuestABI.ftraceCallSiteOffset else {
+            throw error(definition, .offsetInPatchSite,
+                        "+\(offset) is the ftrace call site (the patch site's BL), which arm64 does not let a kprobe "
+                            + "probe: probe +0 (the entry) or +8 onwards",
+                        span)
         }
         guard offset < function.size else {
             throw error(definition, .offsetOutsideFunction,
                         "+\(offset) is outside \(function.name) (0x\(String(function.size, radix: 16)) bytes)", span)
         }
-        guard parameter < GuestABI.kprobeMaxOffset else {
+        guard offset < GuestABI.kprobeMaxOffset else {
             throw error(definition, .offsetTooLarge,
-                        "+\(offset) is beyond the guest's kprobe reach (body offsets below \(GuestABI.kprobeMaxOffset))", span)
+                        "+\(offset) is beyond the guest's kprobe reach (offsets below \(GuestABI.kprobeMaxOffset))", span)
         }
-        return ProbePoint(mechanism: .kprobeXOL, attachParameter: parameter, probeAddress: body + parameter,
-                          atFunctionEntry: parameter == 0)
+        // Up to the first body instruction the registers still hold the arguments.
+        return ProbePoint(mechanism: .kprobeXOL, attachParameter: offset, probeAddress: function.address + offset,
+                          atFunctionEntry: offset <= GuestABI.patchSiteBytes)
     }
 
     /// Function names within two edits of `name`, for "did you mean".

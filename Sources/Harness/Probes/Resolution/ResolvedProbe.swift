@@ -21,10 +21,10 @@ public struct ResolvedProbe: Equatable, Sendable {
     public let group: String
     public let event: String
     public let function: Function
-    /// Where an entry event fires: the probed instruction (kprobes: symbol + 8 + the attach
+    /// Where an entry event fires: the probed instruction (kprobes: the symbol + the attach
     /// parameter) or the function (fprobes). Return events show the caller instead.
     public let probeAddress: UInt64
-    /// The `pb_attach` parameter: for kprobes the byte offset from the first body instruction.
+    /// The `pb_attach` parameter: for kprobes the byte offset from the symbol.
     public let attachParameter: UInt64
     public let arguments: [ResolvedArgument]
 

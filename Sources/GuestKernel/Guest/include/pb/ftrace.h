@@ -3,8 +3,8 @@
  *
  *   func-8: nop   } CALL_OPS: the 8-byte ops literal
  *   func-4: nop   }
- *   func+0: nop   -> mov x9, x30
- *   func+4: nop   -> bl <trampoline>
+ *   func+0: nop   -> mov x9, x30 at boot (arm64's ftrace_init_nop)
+ *   func+4: nop   -> bl <trampoline> while traced (the ftrace location)
  *   func+8: first body instruction (stp x29, x30, [sp, #-N]!)
  *
  * The trampolines are entered with x9 = the traced function's return
@@ -75,7 +75,7 @@ static inline u64 pb_ftrace_func_of_ip(u64 ip)
 }
 
 /* Site management. pb_ftrace_check_site: 0 if func is a recorded patchable
- * entry whose four NOPs are intact, else PB_EILSEQ. */
+ * entry as boot left it (NOP, NOP, `mov x9, x30`, NOP), else PB_EILSEQ. */
 int pb_ftrace_check_site(u64 func);
 bool pb_ftrace_is_recorded_site(u64 func);
 u64 pb_ftrace_caller_addr(enum pb_ftrace_caller caller);
@@ -84,10 +84,10 @@ u64 pb_ftrace_caller_addr(enum pb_ftrace_caller caller);
  * CALL_OPS site whose function several ops trace points its literal here
  * (the kernel's ftrace_list_ops). */
 struct pb_ftrace_ops *pb_ftrace_list_op(enum pb_ftrace_caller caller);
-/* Patch `mov x9, x30; bl target` (and the ops literal if ops_literal != 0).
+/* Patch the site's `bl target` after its `mov x9, x30` (and the ops literal if ops_literal != 0).
  * Checks the branch range first: PB_ERANGE leaves the text untouched. */
 int pb_ftrace_patch_site(u64 func, u64 target, u64 ops_literal);
-/* Restore the four NOPs. */
+/* Restore the site as boot left it: the BL and the literal NOPs again. */
 void pb_ftrace_unpatch_site(u64 func);
 
 void pb_ftrace_init(void);

@@ -65,24 +65,28 @@ long pb_sim_ldrsw_lit(long x);  /* LDRSW x1, literal: returns x + (s32)0x8000000
 long pb_sim_adr(long x);        /* ADR: returns the address of its own label minus pb_sim_adr */
 long pb_sim_adrp(long x);       /* ADRP: returns the page of a data label */
 long pb_sim_stp(long x);        /* frame record with STP pre-index and a callee */
+long pb_sim_entry_mov(long x);  /* returns x when x9 held x30 at its body: the boot-written mov */
 
-#define PB_SIM_B_OFFSET 4
-#define PB_SIM_BL_OFFSET 8
-#define PB_SIM_BCOND_OFFSET 4
-#define PB_SIM_BLT_OFFSET 4
-#define PB_SIM_BHI_OFFSET 4
-#define PB_SIM_CBZ_OFFSET 0
-#define PB_SIM_CBNZ_W_OFFSET 0
-#define PB_SIM_TBZ_OFFSET 0
-#define PB_SIM_TBNZ_OFFSET 0
-#define PB_SIM_BR_OFFSET 4
-#define PB_SIM_BLR_OFFSET 12
-#define PB_SIM_RET_OFFSET 4
-#define PB_SIM_LDR_LIT_X_OFFSET 0
-#define PB_SIM_LDR_LIT_W_OFFSET 0
-#define PB_SIM_LDRSW_LIT_OFFSET 0
-#define PB_SIM_ADR_OFFSET 0
-#define PB_SIM_ADRP_OFFSET 0
-#define PB_SIM_STP_OFFSET 0
+/* The probed instruction of each target: its byte offset from the symbol (the
+ * body starts at +8, after the patch site's `mov x9, x30; nop`). */
+#define PB_SIM_ENTRY_MOV_OFFSET 0
+#define PB_SIM_B_OFFSET 12
+#define PB_SIM_BL_OFFSET 16
+#define PB_SIM_BCOND_OFFSET 12
+#define PB_SIM_BLT_OFFSET 12
+#define PB_SIM_BHI_OFFSET 12
+#define PB_SIM_CBZ_OFFSET 8
+#define PB_SIM_CBNZ_W_OFFSET 8
+#define PB_SIM_TBZ_OFFSET 8
+#define PB_SIM_TBNZ_OFFSET 8
+#define PB_SIM_BR_OFFSET 12
+#define PB_SIM_BLR_OFFSET 20
+#define PB_SIM_RET_OFFSET 12
+#define PB_SIM_LDR_LIT_X_OFFSET 8
+#define PB_SIM_LDR_LIT_W_OFFSET 8
+#define PB_SIM_LDRSW_LIT_OFFSET 8
+#define PB_SIM_ADR_OFFSET 8
+#define PB_SIM_ADRP_OFFSET 8
+#define PB_SIM_STP_OFFSET 8
 
 #endif
