@@ -24,8 +24,8 @@ struct CallTrace: Sendable, Equatable {
 /// Brackets every call the driver makes: entry and exit windows, stack low-water, handler stack.
 ///
 /// The entry window ends at the second instruction of the body (symbol + patch site + 4), not
-/// the first: BRK kprobes probe the first body instruction, so only the second is reached after
-/// every mechanism has done its entry work. The exit window starts at the last RET executed in
+/// the first: a kprobe may probe the first body instruction (`SYM+8`), so only the second is
+/// reached after every probe has done its entry work. The exit window starts at the last RET executed in
 /// the traced function (or a function it tail-called): in recursion that is the outermost one.
 final class CallWindowRecorder {
     struct Addresses {

@@ -1,7 +1,7 @@
 /// Whether the registers an entry handler is given are the traced function's own at its entry:
 /// each group of fields of the `pt_regs` or `ftrace_regs` its path hands over, compared with the
-/// emulator's registers when the function was entered (pc: its first body instruction, where every
-/// path resumes). The call is made with IRQs masked and condition flags set, so a PSTATE that is
+/// emulator's registers when the function was entered (pc: the symbol for the BRK kprobes, which
+/// interrupt it there; its first body instruction for the other paths, where each resumes it). The call is made with IRQs masked and condition flags set, so a PSTATE that is
 /// made up rather than read shows. Groups the register set lacks are absent.
 public struct HandlerRegisters: Codable, Sendable, Equatable {
     /// "pt_regs" or "ftrace_regs".

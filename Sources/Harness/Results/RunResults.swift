@@ -217,8 +217,8 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
 /// The measured cost of one scenario (its windows per call), with the `none` baseline it is relative to.
 public struct ScenarioMetrics: Codable, Sendable, Equatable {
     /// From the driver's call instruction to the second instruction of the traced function's body.
-    /// (Not the first: BRK kprobes probe the first body instruction, so only the second is reached
-    /// after every mechanism has finished its entry work.)
+    /// (Not the first: a kprobe may probe the first body instruction, `SYM+8`, so only the second is
+    /// reached after every probe has finished its entry work.)
     public var entry: WindowComparison
     /// From the traced function's last RET to the driver's next instruction. (In recursion the
     /// outermost RET; after a tail call the tail target's.)

@@ -6,7 +6,7 @@ extension HandlerRegisters {
         /// x0–x30.
         var x: [UInt64]
         var sp: UInt64
-        /// Where every path resumes the function: its first body instruction.
+        /// The pc the path's entry registers must hold (`Mechanism.entryRegistersOffset`).
         var pc: UInt64
         /// PSTATE in SPSR form, as pt_regs holds it.
         var pstate: UInt64

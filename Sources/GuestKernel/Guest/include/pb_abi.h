@@ -101,7 +101,7 @@
 /* ---------------------------------------------------------------------
  * Mechanisms (the order of GuestABI.swift's Mechanism enum)
  * ------------------------------------------------------------------- */
-#define PB_MECH_NONE             0  /* patch-site NOPs only (attach validates and records, patches nothing) */
+#define PB_MECH_NONE             0  /* the site as boot left it (attach validates and records, patches nothing) */
 #define PB_MECH_FTRACE_ARGS      1  /* mov x9,x30; bl ftrace_caller: ftrace_regs, two frame records */
 #define PB_MECH_FTRACE_REGS      2  /* ... bl ftrace_regs_caller: full pt_regs, synthetic PSTATE */
 #define PB_MECH_FTRACE_LIST      3  /* ftrace_caller -> list func over pb_set_ops_count() ops */

@@ -71,8 +71,9 @@ static void check_layouts(void)
     CHECK_EQ(read_sysreg(CurrentEL) >> 2, 1);
 }
 
-/* Every workload: two NOPs before and at the symbol (recorded as a patch
- * site), then `stp x29, x30, [sp, #-N]!` as the first body instruction. */
+/* Every workload: a patch site as boot leaves it (two NOPs before the
+ * symbol, `mov x9, x30; nop` at it), then `stp x29, x30, [sp, #-N]!` as the
+ * first body instruction. */
 static void check_workload_layout(void)
 {
     const unsigned long fns[] = { (unsigned long)pb_wl_leaf, (unsigned long)pb_wl_nonleaf,

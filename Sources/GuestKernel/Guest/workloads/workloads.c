@@ -1,9 +1,9 @@
 /*
  * The traced workloads. Every function in this file gets a patchable entry
- * (the CALL_OPS layout: two NOPs before the symbol, two at it), and with
- * -mno-omit-leaf-frame-pointer each body starts with the frame record
- * store `stp x29, x30, [sp, #-N]!` (where kprobes probe; the self-test
- * checks this layout, so a compiler change cannot slip by).
+ * (the CALL_OPS layout: two NOPs before the symbol, two at it, the first of
+ * which boot turns into `mov x9, x30`), and with -mno-omit-leaf-frame-pointer
+ * each body starts with the frame record store `stp x29, x30, [sp, #-N]!`
+ * (the self-test checks this layout, so a compiler change cannot slip by).
  */
 #include "pb/types.h"
 #include "pb/workloads.h"

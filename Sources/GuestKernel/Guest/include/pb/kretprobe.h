@@ -1,5 +1,6 @@
 /*
- * kretprobes: a kprobe on the function's first body instruction records the
+ * kretprobes: a kprobe on the function's symbol (the patch site's `mov x9,
+ * x30`, before the ftrace call, as on arm64) records the
  * return address in an instance (on the task's list, newest first) and
  * replaces LR with a return trampoline:
  *   - BRK variant: the trampoline is a BRK, so the exit handler gets the
