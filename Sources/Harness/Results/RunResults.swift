@@ -185,6 +185,17 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
     /// For the `args` handler on a path with a return hook: whether the registers its exit handler is
     /// given are what the caller resumes with (added within schema 1).
     public var exitHandlerRegisters: HandlerRegisters?
+    /// Another tracer's hook on the same function, attached first with the count handler (added
+    /// within schema 1: absent when the mechanism was measured alone, and in older files).
+    public var alongside: String?
+
+    /// The hooks on the function: `mechanism`, or `mechanism+alongside`.
+    public var path: String { Self.path(mechanism, alongside: alongside) }
+
+    /// `mechanism`, or `mechanism+alongside` when another tracer's hook shares the function.
+    public static func path(_ mechanism: String, alongside: String?) -> String {
+        alongside.map { "\(mechanism)+\($0)" } ?? mechanism
+    }
 
     /// Each register group a handler was checked for, with where ("entry" or "exit"): what compare
     /// and the CSV publish one by one.
@@ -194,13 +205,13 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
         }
     }
 
-    /// `mechanism/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
-    public var id: String { "\(mechanism)/\(handler)/\(workload)@\(cpu)" }
+    /// `path/handler/workload@cpu`: stable across runs, the key `bench compare` matches on.
+    public var id: String { "\(path)/\(handler)/\(workload)@\(cpu)" }
 
     public init(mechanism: String, handler: String, workload: String, cpu: String,
                 metrics: ScenarioMetrics, walks: [WalkVerification], handlerChange: HandlerChange? = nil,
                 callRedirect: CallRedirect? = nil, handlerRegisters: HandlerRegisters? = nil,
-                exitHandlerRegisters: HandlerRegisters? = nil) {
+                exitHandlerRegisters: HandlerRegisters? = nil, alongside: String? = nil) {
         self.mechanism = mechanism
         self.handler = handler
         self.workload = workload
@@ -211,6 +222,7 @@ public struct ScenarioResult: Codable, Sendable, Equatable, Identifiable {
         self.callRedirect = callRedirect
         self.handlerRegisters = handlerRegisters
         self.exitHandlerRegisters = exitHandlerRegisters
+        self.alongside = alongside
     }
 }
 

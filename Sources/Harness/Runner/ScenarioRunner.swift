@@ -51,10 +51,13 @@ struct ScenarioRunner {
         if let reason = spec.handler.unmeasurableReason(on: spec.workload) {
             throw MeasurementError.scenarioFailed(id: spec.id, reason: reason)
         }
-        let registers = spec.handler == .args && spec.mechanism != .none ? try checkRegisters(spec) : nil
+        // With another tracer's hook beside it, the first handler to run may be that one's: the
+        // register check is made on a path alone.
+        let registers = spec.handler == .args && spec.mechanism != .none && spec.alongside == nil
+            ? try checkRegisters(spec) : nil
         let verifyWalks = spec.handler == .walk || spec.handler == .regsWalk || spec.workload == .sample
         let outcome = try measureCalls(mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload,
-                                       cpu: spec.cpu, plan: plan, verifyWalks: verifyWalks)
+                                       cpu: spec.cpu, plan: plan, verifyWalks: verifyWalks, alongside: spec.alongside)
         let metrics = ScenarioMetrics(
             entry: WindowComparison(
                 steady: Comparison(measured: outcome.steady.averageEntry, baseline: baseline.steadyEntry),
@@ -74,7 +77,8 @@ struct ScenarioRunner {
                               workload: spec.workload.rawValue, cpu: spec.cpu, metrics: metrics, walks: outcome.walks,
                               handlerChange: spec.handler == .modify ? try judgeChange(spec, outcome: outcome, plan: plan) : nil,
                               callRedirect: spec.handler == .redirect ? try judgeRedirect(spec, outcome: outcome, plan: plan) : nil,
-                              handlerRegisters: registers?.entry, exitHandlerRegisters: registers?.exit)
+                              handlerRegisters: registers?.entry, exitHandlerRegisters: registers?.exit,
+                              alongside: spec.alongside?.rawValue)
     }
 
     struct Outcome {
@@ -89,14 +93,17 @@ struct ScenarioRunner {
         var exitHits: UInt64
     }
 
+    /// With `alongside`, that mechanism is attached to the workload first, with the count handler:
+    /// the attach cost is the measured mechanism's with it in place, the detach cost both hooks'.
     private func measureCalls(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String,
-                              plan: CallPlan, verifyWalks: Bool) throws -> Outcome {
+                              plan: CallPlan, verifyWalks: Bool, alongside: Mechanism? = nil) throws -> Outcome {
         let kernel = try environment.makeKernel()
         let machine = kernel.machine
         let textGuard = try TextWriteGuard(kernel: kernel)
         MachineTiming.time(machine, profile: cpu)
         MachineTiming.resetCold(machine)
 
+        if let alongside { try kernel.attach(alongside, handler: .count, to: workload) }
         let attachStart = MachineTiming.snapshot(machine)
         try kernel.attach(mechanism, handler: handler, to: workload)
         let attach = MachineTiming.snapshot(machine) - attachStart
@@ -146,7 +153,8 @@ struct ScenarioRunner {
         let detachStart = MachineTiming.snapshot(machine)
         try kernel.detach(from: workload)
         let detach = MachineTiming.snapshot(machine) - detachStart
-        try textGuard.check("\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)",
+        try textGuard.check("\(ScenarioResult.path(mechanism.rawValue, alongside: alongside?.rawValue))/\(handler.rawValue)/"
+                                + "\(workload.rawValue)@\(cpu)",
                             describe: environment.describer(for: kernel))
         return Outcome(attach: attach, detach: detach, firstHit: firstHit, steady: steady,
                        walks: walkRecorder?.verifications ?? [], firstResult: firstResult, steadyResult: steadyResult,

@@ -31,12 +31,18 @@ public struct SuiteDefinition: Codable, Sendable, Equatable {
         public var handlers: [String]
         public var workloads: [String]
         public var cpus: [String]?
+        /// Another tracer's hook on the same function, attached first with the count handler: a
+        /// mechanism of the other kind than each of `mechanisms` (a BRK one beside patch-site ones,
+        /// or the reverse), as a kprobe and ftrace share a function on arm64 (optional).
+        public var alongside: String?
 
-        public init(mechanisms: [String], handlers: [String], workloads: [String], cpus: [String]? = nil) {
+        public init(mechanisms: [String], handlers: [String], workloads: [String], cpus: [String]? = nil,
+                    alongside: String? = nil) {
             self.mechanisms = mechanisms
             self.handlers = handlers
             self.workloads = workloads
             self.cpus = cpus
+            self.alongside = alongside
         }
     }
 
@@ -85,15 +91,22 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var handler: HandlerKind
     public var workload: Workload
     public var cpu: String
+    /// Another tracer's hook on the same function, attached first with the count handler (nil: the
+    /// mechanism alone).
+    public var alongside: Mechanism?
 
-    public init(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String) {
+    public init(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String, alongside: Mechanism? = nil) {
         self.mechanism = mechanism
         self.handler = handler
         self.workload = workload
         self.cpu = cpu
+        self.alongside = alongside
     }
 
-    public var id: String { "\(mechanism.rawValue)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)" }
+    /// The hooks on the function: `mechanism`, or `mechanism+alongside`.
+    public var path: String { ScenarioResult.path(mechanism.rawValue, alongside: alongside?.rawValue) }
+
+    public var id: String { "\(path)/\(handler.rawValue)/\(workload.rawValue)@\(cpu)" }
 }
 
 /// One per-instruction IRQ sweep.
@@ -216,6 +229,13 @@ extension Suite {
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let handlers: [HandlerKind] = try expand(group.handlers, HandlerKind.allCases, field: "\(field).handlers")
             let workloads: [Workload] = try expand(group.workloads, Workload.allCases, field: "\(field).workloads")
+            let alongside: Mechanism? = try group.alongside.map { name in
+                let other: Mechanism = try one(name, field: "\(field).alongside")
+                if let reason = Suite.alongsideProblem(other, mechanisms: mechanisms, handlers: group.handlers == ["all"] ? [] : handlers) {
+                    throw fail("\(field).alongside '\(name)': \(reason)")
+                }
+                return other
+            }
             // A pair that cannot be measured is an error when the group names both, and left out
             // when it comes from "all" (every pair that can be measured).
             if group.handlers != ["all"] && group.workloads != ["all"] {
@@ -230,8 +250,10 @@ extension Suite {
             for cpu in profiles {
                 for mechanism in mechanisms where mechanism != .none {
                     for handler in handlers {
-                        for workload in workloads where handler.unmeasurableReason(on: workload) == nil {
-                            scenarios.append(ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu))
+                        for workload in workloads where handler.unmeasurableReason(on: workload) == nil
+                            && (alongside == nil || !Suite.handlersMeasuredAlone.contains(handler)) {
+                            scenarios.append(ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu,
+                                                          alongside: alongside))
                         }
                     }
                 }

@@ -9,7 +9,7 @@ public enum DesignReport {
         var sections = [overview(index)]
         sections += [
             regsVersusArgs(index), kprobesVersusFtrace(index), directVersusListVersusCallOps(index), sharedFunction(index),
-            returnProbes(index), ptRegsCopy(index), handlerRegisters(index), handlerChanges(index), fetchCosts(index), stackWalks(index),
+            returnProbes(index), stackedReturnHooks(index), ptRegsCopy(index), handlerRegisters(index), handlerChanges(index), fetchCosts(index), stackWalks(index),
             walksFromRegisters(index), stackUse(index), attachDetach(index),
             cycleAttribution(index), cpuSensitivity(index),
             scalingCurves(index), allScenarios(index), method(),
@@ -45,7 +45,7 @@ public enum DesignReport {
         scenarios.map { scenario in
             let steady = scenario.steadyOverhead
             let firstHit = scenario.metrics.entry.firstHit.overhead + scenario.metrics.exit.firstHit.overhead
-            return [scenario.mechanism, cycles(scenario.entryOverhead), cycles(scenario.exitOverhead),
+            return [scenario.path, cycles(scenario.entryOverhead), cycles(scenario.exitOverhead),
                     cycles(scenario.totalOverhead), cycles(scenario.firstHitOverhead),
                     cycles(steady.instructions), cycles(steady.exceptions),
                     cycles(steady.branchMispredicts), cycles(steady.returnMispredicts), cycles(firstHit.cacheMisses),
@@ -119,7 +119,7 @@ public enum DesignReport {
             .paragraph("Every figure is a deterministic cycle count from the emulator's \(models): the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
             .table(ReportTable(caption: "Run", headers: ["", "value"], rows: [
                 ["suite", results.run.suite], ["commit", results.run.commit], ["started", results.run.startedAt],
-                ["scenarios", String(results.scenarios.count)], ["scaling curves", String(results.scaling.count)],
+                ["scenarios", String(index.allScenarios.count)], ["scaling curves", String(results.scaling.count)],
                 ["guest image SHA-256", String(results.environment.guestImageSHA256.prefix(16)) + "…"],
                 ["libdw reference unwinder", results.environment.libdw],
                 ["wall time", String(format: "%.1f s on %d workers", results.run.wallSeconds, results.run.jobs)],
@@ -130,7 +130,7 @@ public enum DesignReport {
                 : "the run's first profile: the default, \(HarnessProfiles.defaultName), was not measured"
             // What each profile holds: a suite may measure only a few scenarios on its other profiles.
             let holdings = index.cpus.map { cpu -> (cpu: String, counts: [Int]) in
-                (cpu, [results.scenarios.filter { $0.cpu == cpu }.count, results.scaling.filter { $0.cpu == cpu }.count,
+                (cpu, [index.allScenarios.filter { $0.cpu == cpu }.count, results.scaling.filter { $0.cpu == cpu }.count,
                        results.fetchCosts.filter { $0.cpu == cpu }.count])
             }
             let coverage = Set(holdings.map(\.counts)).count == 1
@@ -645,7 +645,7 @@ public enum DesignReport {
     }
 
     static func allScenarios(_ index: ResultsIndex) -> ReportSection? {
-        let scenarios = index.results.scenarios
+        let scenarios = index.allScenarios
         guard !scenarios.isEmpty else { return nil }
         let rows = scenarios.map { s in [s.id] + overheadRows([s])[0].dropFirst() }
         return ReportSection(title: "Every scenario", blocks: [

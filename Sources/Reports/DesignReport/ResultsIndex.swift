@@ -3,11 +3,21 @@ import Harness
 
 /// Lookups over a run's scenarios for the report's questions.
 struct ResultsIndex {
+    /// The run with only the scenarios whose mechanism traced its function alone: what every
+    /// question but the stacked-hooks one compares.
     let results: RunResults
+    /// Every scenario of the run, those with another tracer's hook beside them (`alongside`) too.
+    let allScenarios: [ScenarioResult]
+    /// The scenarios with another tracer's hook on the same function.
+    let stacked: [ScenarioResult]
     private let byID: [String: ScenarioResult]
 
     init(_ results: RunResults) {
-        self.results = results
+        allScenarios = results.scenarios
+        stacked = results.scenarios.filter { $0.alongside != nil }
+        var alone = results
+        alone.scenarios = results.scenarios.filter { $0.alongside == nil }
+        self.results = alone
         byID = Dictionary(results.scenarios.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

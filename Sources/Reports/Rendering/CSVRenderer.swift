@@ -33,7 +33,7 @@ public enum CSVRenderer {
         for scenario in results.scenarios {
             let m = scenario.metrics
             func add(_ metric: String, _ value: Double) {
-                row("scenario", scenario.id, scenario.mechanism, scenario.handler, scenario.workload, scenario.cpu, metric, value)
+                row("scenario", scenario.id, scenario.path, scenario.handler, scenario.workload, scenario.cpu, metric, value)
             }
             for (window, comparison) in [("entry", m.entry), ("exit", m.exit)] {
                 for (phase, counters) in [("steady", comparison.steady), ("first_hit", comparison.firstHit)] {

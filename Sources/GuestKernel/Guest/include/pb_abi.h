@@ -205,7 +205,8 @@
 #define PB_OK          0
 #define PB_ENOENT     (-2)   /* detach: the target is not attached */
 #define PB_ENOMEM    (-12)   /* out of attachments, ops, slots or trampoline memory */
-#define PB_EBUSY     (-16)   /* attach: the target is already attached */
+#define PB_EBUSY     (-16)   /* attach: the target already has a hook of that kind (a function
+                                takes one BRK mechanism and one patch-site mechanism at once) */
 #define PB_EINVAL    (-22)   /* unknown mechanism / handler kind, bad param */
 #define PB_ERANGE    (-34)   /* trampoline allocated out of branch range */
 #define PB_EILSEQ    (-84)   /* the target is not a patchable site (NOP pattern / site list) */
@@ -217,7 +218,7 @@
  * ------------------------------------------------------------------- */
 #ifndef __ASSEMBLER__
 long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned long param);
-long pb_detach(unsigned long target);          /* PB_ENOENT if not attached */
+long pb_detach(unsigned long target);          /* every attachment of target, newest first; PB_ENOENT if none */
 long pb_detach_all(void);                      /* returns the number detached */
 long pb_run(unsigned long workload, long n, long arg0);
     /* Calls `workload` n times from the driver (through pb_driver_call_site)

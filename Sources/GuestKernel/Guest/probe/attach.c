@@ -53,12 +53,33 @@ const struct pb_mechanism *pb_mechanism_get(long mech)
     return mech >= 0 && mech < PB_MECH_COUNT ? &mechanisms[mech] : NULL;
 }
 
+static u64 attach_count;
+
+/* Whether the mechanism hooks a function by a BRK on its symbol (else by the
+ * patch site's call, or not at all for none). */
+static bool hooks_by_breakpoint(long mech)
+{
+    return mech == PB_MECH_KPROBE_XOL || mech == PB_MECH_KPROBE_SS || mech == PB_MECH_KPROBE_SIM ||
+           mech == PB_MECH_KRETPROBE_BRK || mech == PB_MECH_KRETPROBE_TRAMP;
+}
+
+/* An attachment of the function (the other, if any, is its `beside`), or NULL. */
 static struct pb_attachment *find_attachment(u64 target)
 {
     for (int i = 0; i < PB_MAX_ATTACHMENTS; i++)
         if (attachments[i].used && attachments[i].target == target)
             return &attachments[i];
     return NULL;
+}
+
+/* Whether `mechanism` may join the function's attachment `other`: one BRK
+ * mechanism and one patch-site mechanism share a function, as a kprobe and
+ * ftrace do on arm64 (the kprobe on the site's `mov x9, x30`, ftrace's call
+ * after it); two of one kind, a third, or none with anything, do not. */
+static bool can_share(long mechanism, const struct pb_attachment *other)
+{
+    return !other->beside && mechanism != PB_MECH_NONE && other->mech != PB_MECH_NONE &&
+           hooks_by_breakpoint(mechanism) != hooks_by_breakpoint(other->mech);
 }
 
 long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned long param)
@@ -69,11 +90,16 @@ long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned
 
     if (!m || handler_kind < 0 || handler_kind >= PB_HANDLER_KIND_COUNT)
         return PB_EINVAL;
-    if (find_attachment(target))
-        return PB_EBUSY;
-    err = pb_ftrace_check_site(target);
-    if (err)
-        return err;
+    struct pb_attachment *other = find_attachment(target);
+    if (other) {
+        /* The first attachment checked the site; it now holds that one's hook. */
+        if (!can_share(mechanism, other))
+            return PB_EBUSY;
+    } else {
+        err = pb_ftrace_check_site(target);
+        if (err)
+            return err;
+    }
     for (int i = 0; i < PB_MAX_ATTACHMENTS; i++) {
         if (!attachments[i].used) {
             a = &attachments[i];
@@ -92,30 +118,51 @@ long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned
     if (err)
         return err;
     a->used = true;
+    a->order = ++attach_count;
+    if (other) {
+        a->beside = other;
+        other->beside = a;
+    }
     return 0;
 }
 
-long pb_detach(unsigned long target)
+static void detach_one(struct pb_attachment *a)
+{
+    mechanisms[a->mech].detach(a);
+    a->used = false;
+    a->beside = NULL;
+}
+
+/* Detaches every attachment of the function, newest first; returns how many. */
+static long detach_function(u64 target)
 {
     struct pb_attachment *a = find_attachment(target);
 
     if (!a)
-        return PB_ENOENT;
-    mechanisms[a->mech].detach(a);
-    a->used = false;
-    return 0;
+        return 0;
+    struct pb_attachment *b = a->beside;
+    if (!b) {
+        detach_one(a);
+        return 1;
+    }
+    struct pb_attachment *newer = a->order > b->order ? a : b;
+    detach_one(newer);
+    detach_one(newer == a ? b : a);
+    return 2;
+}
+
+long pb_detach(unsigned long target)
+{
+    return detach_function(target) ? 0 : PB_ENOENT;
 }
 
 long pb_detach_all(void)
 {
     long n = 0;
 
-    for (int i = 0; i < PB_MAX_ATTACHMENTS; i++) {
-        if (attachments[i].used) {
-            pb_detach(attachments[i].target);
-            n++;
-        }
-    }
+    for (int i = 0; i < PB_MAX_ATTACHMENTS; i++)
+        if (attachments[i].used)
+            n += detach_function(attachments[i].target);
     return n;
 }
 

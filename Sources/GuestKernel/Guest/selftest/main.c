@@ -20,6 +20,7 @@ int pb_image_main(void)
     st_step_sweep();
     st_fetch_edge_cases();
     st_typed_workload();
+    st_stacked_hooks();
     st_bad_requests();
     return st_summary();
 }

@@ -13,6 +13,7 @@ void st_step_sweep(void);
 void st_fetch_edge_cases(void);
 void st_bad_requests(void);
 void st_typed_workload(void);
+void st_stacked_hooks(void);
 
 /* Tests that borrow a hook give it back to kprobes. */
 static inline void st_restore_kprobe_hooks(void)

@@ -36,6 +36,8 @@ void pb_fetch_run(const struct pb_fetch_prog *prog, const struct pb_probe_event 
 
 struct pb_attachment {
     bool used;
+    u64 order;                     /* attach order: a function's newest is detached first */
+    struct pb_attachment *beside;  /* the other hook on the same function, or NULL */
     u64 target;                    /* function symbol address */
     int mech;
     int kind;

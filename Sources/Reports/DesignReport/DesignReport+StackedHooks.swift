@@ -1,0 +1,112 @@
+import GuestKernel
+import Harness
+
+extension DesignReport {
+    /// Seed 002: a kretprobe and the graph tracer each keep a hidden return stack. With both on one
+    /// function, what do the two cost together, and do walks still recover both return addresses?
+    static func stackedReturnHooks(_ index: ResultsIndex) -> ReportSection? {
+        let title = "Two return hooks on one function: what they cost together, and do walks recover both?"
+        let cpu = index.primaryCPU
+        let stacked = index.stacked.filter { $0.cpu == cpu }
+        guard !stacked.isEmpty else { return nil }
+        let paragraph = "Each of these scenarios attaches another tracer's hook to the function first, with the count handler, "
+            + "then the measured mechanism with its handler. On arm64 a kprobe sits on the function's symbol (the patch site's "
+            + "`mov x9, x30`) and ftrace's call comes after it, so whichever is attached first, the kprobe runs first: a kretprobe "
+            + "takes the real return address and the graph tracer then takes the kretprobe's trampoline. On return the graph "
+            + "tracer's hook runs first, then the kretprobe's, and arm64's unwinder recovers them in that order "
+            + "(ftrace_graph_ret_addr, then kretprobe_find_ret_addr). fprobe is the single-stack alternative seed 002 argues for. "
+            + "Alone: the two mechanisms' own scenarios on the same workload and profile, added."
+        var blocks: [ReportBlock] = [.paragraph(paragraph)]
+        let counted = stacked.filter { $0.handler == HandlerKind.count.rawValue }
+        if !counted.isEmpty {
+            let rows = counted.map { scenario -> [String] in
+                let alone = aloneTogether(scenario, index)
+                return [scenario.path, scenario.workload, cycles(scenario.entryOverhead), alone.map { cycles($0.entry) } ?? "–",
+                        cycles(scenario.exitOverhead), alone.map { cycles($0.exit) } ?? "–"]
+            }
+            blocks.append(.table(ReportTable(caption: "Overhead per call, both hooks against the two alone (\(cpu))",
+                                             headers: ["hooks", "workload", "entry cycles", "alone, added", "exit cycles",
+                                                       "alone, added"],
+                                             rows: rows, numericColumns: Set(2...5))))
+        }
+        let walked = stacked.filter { !$0.walks.isEmpty }
+        let walkRows = walked.flatMap { scenario in
+            scenario.walks.map { walk -> [String] in
+                let alone = index.scenario(scenario.mechanism, handler: scenario.handler, workload: scenario.workload, cpu: cpu)?
+                    .walks.first { $0.point == walk.point && $0.walker == walk.walker }
+                return ["\(scenario.path)/\(scenario.handler)/\(scenario.workload)", walk.point.rawValue, walk.walker.rawValue,
+                        rightOf(walk), alone.map(rightOf) ?? "–"]
+            }
+        }
+        if !walkRows.isEmpty {
+            blocks.append(.table(ReportTable(caption: "Walks right, both hooks against the measured mechanism alone (\(cpu))",
+                                             headers: ["scenario", "walk point", "walker", "both hooks", "alone"],
+                                             rows: walkRows)))
+        }
+        blocks.append(.verdict(stackedVerdict(counted: counted, walked: walked, index: index, cpu: cpu)))
+        return ReportSection(title: title, blocks: blocks)
+    }
+
+    /// "right of total", with the refusals of a walker that may refuse.
+    static func rightOf(_ walk: WalkVerification) -> String {
+        "\(walk.correct) of \(walk.total)" + (walk.refused > 0 ? " (\(walk.refused) refused)" : "")
+    }
+
+    /// The two mechanisms' own overheads on the scenario's workload and profile, added; nil when
+    /// either was not measured alone with the count handler.
+    static func aloneTogether(_ scenario: ScenarioResult, _ index: ResultsIndex) -> (entry: Double, exit: Double)? {
+        guard let other = scenario.alongside,
+              let measured = index.scenario(scenario.mechanism, workload: scenario.workload, cpu: scenario.cpu),
+              let beside = index.scenario(other, workload: scenario.workload, cpu: scenario.cpu) else { return nil }
+        return (measured.entryOverhead + beside.entryOverhead, measured.exitOverhead + beside.exitOverhead)
+    }
+
+    /// What the two hooks cost against each alone and against fprobe, and whether each walker is
+    /// right as often with both as with the measured mechanism alone, from the scenarios' figures.
+    static func stackedVerdict(counted: [ScenarioResult], walked: [ScenarioResult], index: ResultsIndex, cpu: String) -> String {
+        var sentences: [String] = []
+        let workload = index.referenceWorkload(cpu: cpu)
+        for scenario in counted where scenario.workload == workload || workload == nil {
+            var sentence = "on \(scenario.workload), \(scenario.path) costs \(amount(scenario.totalOverhead, "cycles")) per call"
+            if let alone = aloneTogether(scenario, index) {
+                sentence += "; " + comparison("the pair", scenario.totalOverhead, "the two alone added", alone.entry + alone.exit)
+            }
+            if let fprobe = index.scenario(Mechanism.fprobe.rawValue, workload: scenario.workload, cpu: cpu) {
+                sentence += "; " + comparison("the pair", scenario.totalOverhead, "fprobe (one return stack for entry and exit)",
+                                              fprobe.totalOverhead)
+            }
+            sentences.append(sentence)
+        }
+        for walker in Walker.allCases {
+            var same = 0, compared = 0, differing: [String] = []
+            var correct = 0, total = 0
+            for scenario in walked {
+                for walk in scenario.walks where walk.walker == walker {
+                    correct += walk.correct
+                    total += walk.total
+                    guard let alone = index.scenario(scenario.mechanism, handler: scenario.handler, workload: scenario.workload,
+                                                     cpu: cpu)?.walks.first(where: { $0.point == walk.point && $0.walker == walker }),
+                          alone.total > 0, walk.total > 0 else { continue }
+                    compared += 1
+                    if Double(walk.correct) / Double(walk.total) == Double(alone.correct) / Double(alone.total) {
+                        same += 1
+                    } else {
+                        differing.append("\(scenario.path)/\(scenario.handler)/\(scenario.workload) \(walk.point.rawValue) "
+                            + "(\(walk.correct) of \(walk.total) against \(alone.correct) of \(alone.total))")
+                    }
+                }
+            }
+            guard total > 0 else { continue }
+            let name = walker == .guest ? "the guest's walker" : walker == .guestReliable ? "the guest's reliable walker" : "libdw"
+            var sentence = "with both hooks \(name) is right on \(correct) of \(total) walks"
+            if compared > 0 {
+                sentence += differing.isEmpty
+                    ? ", as often as with the measured mechanism alone at all \(count(compared, "walk point"))"
+                    : ", as often as alone at \(same) of \(count(compared, "walk point")); not at " + differing.joined(separator: ", ")
+            }
+            sentences.append(sentence)
+        }
+        guard !sentences.isEmpty else { return "No stacked scenario on \(cpu) has a count handler or walks to compare." }
+        return sentences.map(\.capitalizedFirst).joined(separator: ". ") + "."
+    }
+}
