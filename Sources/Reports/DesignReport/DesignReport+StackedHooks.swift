@@ -72,8 +72,8 @@ extension DesignReport {
                 sentence += "; " + comparison("the pair", scenario.totalOverhead, "the two alone added", alone.entry + alone.exit)
             }
             if let fprobe = index.scenario(Mechanism.fprobe.rawValue, workload: scenario.workload, cpu: cpu) {
-                sentence += "; " + comparison("the pair", scenario.totalOverhead, "fprobe (one return stack for entry and exit)",
-                                              fprobe.totalOverhead)
+                sentence += " (fprobe, which hooks entry and return through the graph tracer's one return stack without a BRK, "
+                    + "costs \(amount(fprobe.totalOverhead, "cycles")) alone)"
             }
             sentences.append(sentence)
         }
