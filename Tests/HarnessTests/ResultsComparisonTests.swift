@@ -45,12 +45,35 @@ import Testing
         let layout = ResultsComparison(baseline: before, current: run("b", cycles: 800, instructions: 1407, mispredicts: 9, guest: "11"))
         let window = try #require(layout.changes.first { $0.key.hasSuffix("entry overhead cycles (steady)") })
         #expect(window.verdict == .improved && window.note == "same instructions; branch mispredicts 14 → 9")
-        #expect(layout.notes.contains { $0.hasPrefix("1 of the 2 steady windows whose cycles moved ran the same instructions")
+        #expect(layout.notes.contains { $0.hasPrefix("1 of the 2 steady windows and curve points whose cycles moved ran the same instructions")
             && $0.contains("code that moved is the likely cause") })
         // More instructions: the code path changed, and nothing is said about mispredicts.
         let longer = ResultsComparison(baseline: before, current: run("c", cycles: 800, instructions: 1410, mispredicts: 9, guest: "11"))
         #expect(longer.changes.first { $0.key.hasSuffix("entry overhead cycles (steady)") }?.note == nil)
         #expect(!longer.notes.contains { $0.contains("same instructions") })
+    }
+
+    /// A curve point that moved on the same instructions is noted the same way, from the counters
+    /// of its measured window; one without counters (an older file) is not.
+    @Test func curvePointsThatMoveOnTheSameInstructionsAreNotedToo() throws {
+        func run(_ id: String, y: Double, instructions: Double, mispredicts: Double, counters: Bool = true) -> RunResults {
+            var results = ResultsFixtures.run(id, scenarios: [])
+            let window = WindowCounters(cycles: y + 100, instructions: instructions, branchMispredicts: mispredicts)
+            results.scaling = [ScalingCurve(parameter: .sharedOps, mechanism: "ftrace-list", handler: "count", workload: "leaf",
+                                            cpu: "cortex-a72", quantity: "entry overhead cycles per call",
+                                            points: [ScalingPoint(x: 4, y: y, window: counters ? window : nil)])]
+            return results
+        }
+        let before = run("a", y: 222, instructions: 371, mispredicts: 3)
+        let moved = ResultsComparison(baseline: before, current: run("b", y: 262, instructions: 371, mispredicts: 5))
+        let point = try #require(moved.changes.first { $0.key.hasSuffix("· at 4") })
+        #expect(point.verdict == .regressed && point.note == "same instructions; branch mispredicts 3 → 5")
+        #expect(moved.notes.contains { $0.hasPrefix("1 of the 1 steady windows and curve points whose cycles moved") })
+        let longer = ResultsComparison(baseline: before, current: run("c", y: 262, instructions: 425, mispredicts: 5))
+        #expect(longer.changes.first { $0.key.hasSuffix("· at 4") }?.note == nil)
+        let older = ResultsComparison(baseline: run("d", y: 222, instructions: 0, mispredicts: 0, counters: false),
+                                      current: run("e", y: 262, instructions: 371, mispredicts: 5))
+        #expect(older.changes.first { $0.key.hasSuffix("· at 4") }?.note == nil)
     }
 
     @Test func aScenarioMissingFromTheRunIsARegression() {

@@ -92,7 +92,11 @@ extension RunResults {
         }
         for curve in scaling {
             for point in curve.points {
-                add("\(curve.id) · at \(formatAxis(point.x))", point.y)
+                let key = "\(curve.id) · at \(formatAxis(point.x))"
+                add(key, point.y)
+                for (name, value) in point.window?.named ?? [] where name != "cycles" {
+                    add("\(key) \(name) per call", value)
+                }
             }
         }
         for cost in fetchCosts {

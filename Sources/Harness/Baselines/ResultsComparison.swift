@@ -118,19 +118,24 @@ public struct ResultsComparison: Sendable {
     static let predictorCounters = [("branchMispredicts", "branch mispredicts"), ("returnMispredicts", "return mispredicts"),
                                     ("cacheMisses", "cache misses")]
 
-    /// Notes each moved steady window whose instructions per call did not move, with the mispredict
-    /// and cache-miss counts that did ("same instructions; branch mispredicts 14 → 9"), and returns
-    /// a summary for the comparison's notes (nil when there is none). Such a window ran the same
-    /// code path; where the guest image differs, that usually means its code or another path's
-    /// moved, since the predictors and caches are indexed by address.
+    /// Notes each moved steady window or curve point whose instructions per call did not move, with
+    /// the mispredict and cache-miss counts that did ("same instructions; branch mispredicts 14 →
+    /// 9"), and returns a summary for the comparison's notes (nil when there is none). Such a window
+    /// ran the same code path; where the guest image differs, that usually means its code or
+    /// another path's moved, since the predictors and caches are indexed by address.
     private static func notePredictorMoves(_ changes: inout [MetricChange], old: [String: NamedMetric],
                                            new: [String: NamedMetric], guestDiffers: Bool) -> String? {
         let suffix = " overhead cycles (steady)"
+        /// The prefix of the window's counter keys: a scenario's steady window, or a curve point
+        /// whose window counters were recorded (its counters follow its own key).
+        func window(of key: String) -> String? {
+            if key.hasSuffix(suffix) { return String(key.dropLast(suffix.count)) }
+            return old["\(key) instructions per call"] != nil ? key : nil
+        }
         var moved = 0, sameInstructions = 0
-        for index in changes.indices where changes[index].key.hasSuffix(suffix)
-            && (changes[index].verdict == .improved || changes[index].verdict == .regressed) {
+        for index in changes.indices where changes[index].verdict == .improved || changes[index].verdict == .regressed {
+            guard let window = window(of: changes[index].key) else { continue }
             moved += 1
-            let window = String(changes[index].key.dropLast(suffix.count))
             func values(_ counter: String) -> (Double, Double)? {
                 guard let before = old["\(window) \(counter) per call"]?.value,
                       let after = new["\(window) \(counter) per call"]?.value else { return nil }
@@ -149,7 +154,7 @@ public struct ResultsComparison: Sendable {
             changes[index].note = "same instructions; " + counts.joined(separator: ", ")
         }
         guard sameInstructions > 0 else { return nil }
-        return "\(sameInstructions) of the \(moved) steady windows whose cycles moved ran the same instructions per call and "
+        return "\(sameInstructions) of the \(moved) steady windows and curve points whose cycles moved ran the same instructions per call and "
             + "moved with their mispredicts or cache misses (noted in the table)"
             + (guestDiffers ? ": with a different guest image, code that moved is the likely cause, since the predictors and "
                 + "caches are indexed by address." : ".")

@@ -600,9 +600,17 @@ public struct ScalingCurve: Codable, Sendable, Equatable, Identifiable {
 public struct ScalingPoint: Codable, Sendable, Equatable {
     public var x: Double
     public var y: Double
+    /// The counters of the measured window behind `y` (added within schema 1: absent in older
+    /// files): the traced call's entry window per call for the ops, shared-ops and functions-call
+    /// curves, the whole call tree per driver call for depth curves, the attach itself for attach
+    /// curves. `bench compare` uses them to tell a point that moved with the same instructions
+    /// (code placement) from one that ran other code.
+    public var window: WindowCounters?
 
-    public init(x: Double, y: Double) {
+    public init(x: Double, y: Double, window: WindowCounters? = nil) {
         self.x = x
         self.y = y
+        self.window = window
     }
 }
+

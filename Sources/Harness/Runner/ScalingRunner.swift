@@ -64,7 +64,8 @@ struct ScalingRunner {
             let traces = try steadyTraces(kernel, mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload, argument: argument,
                                           plan: plan)
             try check(kernel, value)
-            points.append(ScalingPoint(x: Double(value), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
+            points.append(ScalingPoint(x: Double(value), y: traces.averageEntry.cycles - baseline.averageEntry.cycles,
+                                       window: traces.averageEntry))
         }
         return points
     }
@@ -107,10 +108,12 @@ struct ScalingRunner {
             let start = MachineTiming.snapshot(kernel.machine)
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
             for target in targets { try kernel.attach(spec.mechanism, handler: spec.handler, to: target) }
-            attachPoints.append(ScalingPoint(x: Double(count), y: (MachineTiming.snapshot(kernel.machine) - start).cycles))
+            let attach = MachineTiming.snapshot(kernel.machine) - start
+            attachPoints.append(ScalingPoint(x: Double(count), y: attach.cycles, window: attach.windowCounters))
             let traces = try steadyTraces(kernel, mechanism: spec.mechanism, handler: spec.handler, workload: spec.workload, argument: argument,
                                           plan: plan)
-            callPoints.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles))
+            callPoints.append(ScalingPoint(x: Double(count), y: traces.averageEntry.cycles - baseline.averageEntry.cycles,
+                                           window: traces.averageEntry))
         }
         return [attachPoints, callPoints]
     }
@@ -138,7 +141,8 @@ struct ScalingRunner {
             }
             let invocations = Double(depth + 1)
             points.append(ScalingPoint(x: Double(depth),
-                                       y: (traces.averageWhole.cycles - baseline.averageWhole.cycles) / invocations))
+                                       y: (traces.averageWhole.cycles - baseline.averageWhole.cycles) / invocations,
+                                       window: traces.averageWhole))
         }
         return points
     }

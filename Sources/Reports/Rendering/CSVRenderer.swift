@@ -3,7 +3,8 @@ import Harness
 /// Renders results as tidy CSV: one row per measured value, ready for a spreadsheet pivot or pandas.
 ///
 /// Columns: `kind,id,mechanism,handler,workload,cpu,metric,value`. Scenario metrics have kind
-/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value), fetch
+/// `scenario`, walk counts `walk`, scaling points `scaling` (the metric names the x value; the
+/// counters of the point's measured window follow it, as `… instructions per call`), fetch
 /// costs `fetch`. Values are written in full (`ReportFormat.exact`): each reads back as the Double
 /// in `results.json`. A fetch cost the run could not measure (`unavailableFetchCosts`) has kind
 /// `fetch_unavailable`: a row per metric a fetch cost has, with an empty value, since there is no
@@ -65,15 +66,18 @@ public enum CSVRenderer {
                 // unavailable fetch cost has: no count is invented.
                 let available = walk.unavailable == nil
                 for (name, value) in counts + (walk.masked.map { [("masked", $0)] } ?? []) {
-                    row(available ? "walk" : "walk_unavailable", scenario.id, scenario.mechanism, scenario.handler,
+                    row(available ? "walk" : "walk_unavailable", scenario.id, scenario.path, scenario.handler,
                         scenario.workload, scenario.cpu, "\(prefix)_\(name)", available ? Double(value) : nil)
                 }
             }
         }
         for curve in results.scaling {
             for point in curve.points {
-                row("scaling", curve.id, curve.mechanism, curve.handler, curve.workload, curve.cpu,
-                    "\(curve.quantity) at \(curve.parameter.rawValue)=\(ReportFormat.exact(point.x))", point.y)
+                let metric = "\(curve.quantity) at \(curve.parameter.rawValue)=\(ReportFormat.exact(point.x))"
+                row("scaling", curve.id, curve.mechanism, curve.handler, curve.workload, curve.cpu, metric, point.y)
+                for (name, value) in point.window?.named ?? [] where name != "cycles" {
+                    row("scaling", curve.id, curve.mechanism, curve.handler, curve.workload, curve.cpu, "\(metric) \(name) per call", value)
+                }
             }
         }
         for cost in results.fetchCosts {
