@@ -32,14 +32,6 @@ public final class GuestKernel {
         case selfTest = "guest-selftest"
     }
 
-    /// The URL of a bundled guest image.
-    public static func imageURL(_ name: ImageName) throws -> URL {
-        guard let url = Bundle.module.url(forResource: name.rawValue, withExtension: "elf") else {
-            throw GuestError.imageMissing(name.rawValue + ".elf")
-        }
-        return url
-    }
-
     /// Loads and boots the harness image (or another image with the same ABI) on a fresh machine.
     public convenience init(image name: ImageName = .harness) throws {
         try self.init(imageURL: try Self.imageURL(name))
@@ -291,7 +283,9 @@ public enum GuestError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .imageMissing(let name): return "guest image \(name) is not in the GuestKernel bundle (was the package built?)"
+        case .imageMissing(let name):
+            return "guest image \(name) is not in the GuestKernel resources (was the package built? bench needs its "
+                + "\(GuestKernel.resourceFolderName) folder beside it, or the package's build folder)"
         case .badImage(let reason): return "guest image unusable: \(reason)"
         case .missingSymbol(let name, let path): return "guest image \(path) has no symbol \(name)"
         case .bootFailed(let reason): return "the guest did not boot: \(reason)"
