@@ -26,6 +26,19 @@ import Testing
         #expect(!all.scenarios.isEmpty && all.scenarios.allSatisfy { !Suite.handlersMeasuredAlone.contains($0.handler) })
     }
 
+    /// An IRQ sweep takes `alongside` too; its walks join the stacked scenario, which it brings along.
+    @Test func sweepsTakeAnotherHookAlongside() throws {
+        let sweep: [String: Any] = ["mechanisms": ["kretprobe-brk"], "workload": "nonleaf", "handler": "count", "alongside": "fgraph"]
+        let suite = try SuiteValidationTests.resolve(["interruptSweeps": [sweep]])
+        #expect(suite.sweeps.map(\.alongside) == [.functionGraph])
+        #expect(suite.scenarios.map(\.id) == ["kretprobe-brk+fgraph/count/nonleaf@cortex-a72"])
+        var baseline = sweep
+        baseline["mechanisms"] = ["none"]
+        baseline["alongside"] = "kretprobe-brk"
+        let none = try SuiteValidationTests.problem(["interruptSweeps": [baseline]])
+        #expect(none?.contains("interruptSweeps[0].alongside 'kretprobe-brk': none is the baseline") == true, "\(none ?? "accepted")")
+    }
+
     /// The kretprobe takes the real return address, the graph tracer then the kretprobe's
     /// trampoline; the callee's walk recovers both, as often as under the kretprobe alone, and the
     /// pair costs about what the two cost alone.

@@ -16,6 +16,7 @@ struct InterruptSweepRunner {
         let kernel = try environment.makeKernel()
         let machine = kernel.machine
         MachineTiming.fastForward(machine)
+        if let alongside = spec.alongside { try kernel.attach(alongside, handler: .count, to: spec.workload) }
         try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
         let argument = ScenarioRunner.argument(for: spec.workload)
         let driver = HookedCall(kernel: kernel)

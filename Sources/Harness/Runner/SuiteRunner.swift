@@ -63,7 +63,7 @@ public struct SuiteRunner: Sendable {
             switch self {
             case .baseline(let workload, let cpu): return "none/\(workload.rawValue)@\(cpu) (baseline)"
             case .scenario(let spec): return spec.id
-            case .sweep(let spec): return "\(spec.mechanism.rawValue)/\(spec.handler.rawValue)/\(spec.workload.rawValue)@\(spec.cpu) IRQ sweep"
+            case .sweep(let spec): return "\(spec.scenario.id) IRQ sweep"
             case .curve(let spec): return "\(spec.mechanism.rawValue) by \(spec.parameter.rawValue)@\(spec.cpu)"
             case .fetchCost(let spec): return "fetch cost of '\(spec.definition)'@\(spec.cpu)"
             }
@@ -135,7 +135,7 @@ public struct SuiteRunner: Sendable {
                 scenarios.append(Self.noneScenario(spec: spec, baseline: baseline, walks: walks))
             } else {
                 let scenario = spec.mechanism == .none ? "its baseline (none on \(spec.workload.rawValue))"
-                    : "its scenario \(spec.mechanism.rawValue)/\(spec.handler.rawValue)/\(spec.workload.rawValue)@\(spec.cpu)"
+                    : "its scenario \(home.id)"
                 failures.append(MeasurementFailure(id: Task.sweep(spec).label,
                                                    reason: "its walks are not published: \(scenario) was not measured"))
             }

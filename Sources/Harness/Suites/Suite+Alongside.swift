@@ -13,6 +13,9 @@ extension Suite {
         guard Mechanism.measurable.contains(other), other != .none else {
             return "not a mechanism that can trace a function beside another"
         }
+        if mechanisms.contains(.none) {
+            return "none is the baseline, measured with nothing attached"
+        }
         if let same = mechanisms.first(where: { $0.usesBreakpoint == other.usesBreakpoint }) {
             let kind = other.usesBreakpoint ? "a BRK on the symbol" : "the patch site's call"
             return "\(same.rawValue) hooks the function the same way (\(kind)): a function takes one BRK mechanism and one "

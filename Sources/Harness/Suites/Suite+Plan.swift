@@ -3,7 +3,7 @@ import GuestKernel
 extension SweepSpec {
     /// The scenario whose result publishes this sweep's walks (for `none`, the baseline reported as a scenario).
     public var scenario: ScenarioSpec {
-        ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu)
+        ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu, alongside: alongside)
     }
 }
 

@@ -50,6 +50,8 @@ public struct SuiteDefinition: Codable, Sendable, Equatable {
         public var mechanisms: [String]
         public var workload: String
         public var handler: String
+        /// Another tracer's hook on the same function during the sweep, as a scenario group's (optional).
+        public var alongside: String?
     }
 
     /// Probe definitions in the kernel's dynamic-event syntax, each measured on every CPU.
@@ -115,6 +117,16 @@ public struct SweepSpec: Sendable, Hashable {
     public var handler: HandlerKind
     public var workload: Workload
     public var cpu: String
+    /// Another tracer's hook on the same function, attached first with the count handler.
+    public var alongside: Mechanism?
+
+    public init(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String, alongside: Mechanism? = nil) {
+        self.mechanism = mechanism
+        self.handler = handler
+        self.workload = workload
+        self.cpu = cpu
+        self.alongside = alongside
+    }
 }
 
 /// One probe definition whose fetch cost is measured on one CPU.
@@ -200,6 +212,15 @@ extension Suite {
             }
             return value
         }
+        /// A group's `alongside`, checked against its mechanisms and handlers (nil when absent).
+        func checkedAlongside(_ name: String?, mechanisms: [Mechanism], handlers: [HandlerKind], field: String) throws -> Mechanism? {
+            guard let name else { return nil }
+            let other: Mechanism = try one(name, field: "\(field).alongside")
+            if let reason = Suite.alongsideProblem(other, mechanisms: mechanisms, handlers: handlers) {
+                throw fail("\(field).alongside '\(name)': \(reason)")
+            }
+            return other
+        }
 
         let cpus = definition.cpus.isEmpty ? [defaultCPU] : unique(definition.cpus)
         for cpu in cpus where !knownCPUs.contains(cpu) {
@@ -229,13 +250,8 @@ extension Suite {
             let mechanisms: [Mechanism] = try expand(group.mechanisms, Mechanism.measurable, field: "\(field).mechanisms")
             let handlers: [HandlerKind] = try expand(group.handlers, HandlerKind.allCases, field: "\(field).handlers")
             let workloads: [Workload] = try expand(group.workloads, Workload.allCases, field: "\(field).workloads")
-            let alongside: Mechanism? = try group.alongside.map { name in
-                let other: Mechanism = try one(name, field: "\(field).alongside")
-                if let reason = Suite.alongsideProblem(other, mechanisms: mechanisms, handlers: group.handlers == ["all"] ? [] : handlers) {
-                    throw fail("\(field).alongside '\(name)': \(reason)")
-                }
-                return other
-            }
+            let alongside = try checkedAlongside(group.alongside, mechanisms: mechanisms,
+                                                 handlers: group.handlers == ["all"] ? [] : handlers, field: field)
             // A pair that cannot be measured is an error when the group names both, and left out
             // when it comes from "all" (every pair that can be measured).
             if group.handlers != ["all"] && group.workloads != ["all"] {
@@ -266,16 +282,17 @@ extension Suite {
             let workload: Workload = try one(group.workload, field: "\(field).workload")
             let handler: HandlerKind = try one(group.handler, field: "\(field).handler")
             if let reason = handler.unmeasurableReason(on: workload) { throw fail("\(field): \(reason)") }
+            let alongside = try checkedAlongside(group.alongside, mechanisms: mechanisms, handlers: [handler], field: field)
             for cpu in cpus {
                 for mechanism in mechanisms {
-                    sweeps.append(SweepSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu))
+                    sweeps.append(SweepSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu, alongside: alongside))
                 }
             }
         }
         // A sweep's walks are published in its scenario's result, so a sweep brings its scenario
         // along (`none` is reported from its baseline instead).
         for sweep in sweeps where sweep.mechanism != .none {
-            scenarios.append(ScenarioSpec(mechanism: sweep.mechanism, handler: sweep.handler, workload: sweep.workload, cpu: sweep.cpu))
+            scenarios.append(sweep.scenario)
         }
         var curves: [CurveSpec] = []
         for (index, group) in definition.scaling.enumerated() {
