@@ -236,9 +236,11 @@ import TestSupport
     }
 
     @Test func badCommandLineValuesAreUsageErrorsNotCrashes() throws {
-        for (arguments, message) in [(["trace", ""], "is not mechanism/handler/workload[@cpu]"),
-                                     (["trace", "@"], "is not mechanism/handler/workload[@cpu]"),
+        for (arguments, message) in [(["trace", ""], "is not mechanism[+alongside]/handler/workload[@cpu]"),
+                                     (["trace", "@"], "is not mechanism[+alongside]/handler/workload[@cpu]"),
                                      (["trace", "fgraph/count/leaf@"], "unknown CPU profile ''"),
+                                     (["trace", "fprobe+fgraph/count/leaf"], "fprobe hooks the function the same way"),
+                                     (["trace", "kretprobe-brk+/count/leaf"], "unknown mechanism ''"),
                                      (["trace", "fgraph/count/leaf", "--warmup=-5"], "--warmup must be between 0 and 10000"),
                                      (["list", "--cpu", "cortex-a72"], "--cpu selects a profile for --cpus"),
                                      (["run", "--jobs", "0"], "--jobs must be 1 or more"),

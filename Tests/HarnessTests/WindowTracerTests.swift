@@ -9,7 +9,6 @@ import Testing
     /// Every mechanism, with each handler kind the suites measure (and a workload of its own).
     @Test(arguments: Mechanism.measurable, [HandlerKind.count, .args, .walk, .modify, .redirect, .regsWalk])
     func theTracedWindowsCostWhatTheRunMeasures(_ mechanism: Mechanism, _ handler: HandlerKind) throws {
-        let environment = try SteadyStateTests.environment.get()
         let workload: Workload = switch handler {
         case .walk: .sample
         case .args: .args
@@ -18,7 +17,18 @@ import Testing
         case .regsWalk: .recursive
         default: .tailcall
         }
-        let spec = ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: HarnessProfiles.defaultName)
+        try expectTraceMatchesRun(ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: HarnessProfiles.defaultName))
+    }
+
+    /// With another tracer's hook beside the mechanism, attached first by both.
+    @Test(arguments: [(Mechanism.kretprobeBRK, Mechanism.functionGraph), (.functionGraph, .kretprobeTrampoline), (.kprobeXOL, .fprobe)])
+    func tracesOfTwoHooksCostWhatTheRunMeasures(_ mechanism: Mechanism, _ alongside: Mechanism) throws {
+        try expectTraceMatchesRun(ScenarioSpec(mechanism: mechanism, handler: .count, workload: .nonleaf, cpu: HarnessProfiles.defaultName,
+                                               alongside: alongside))
+    }
+
+    func expectTraceMatchesRun(_ spec: ScenarioSpec) throws {
+        let environment = try SteadyStateTests.environment.get()
         let plan = CallPlan(warmup: 8, measured: 4)
         let runner = ScenarioRunner(environment: environment)
         let baseline = try runner.measureBaseline(workload: spec.workload, cpu: spec.cpu, plan: plan)

@@ -50,6 +50,8 @@ public struct WindowTracer {
         let machine = kernel.machine
         MachineTiming.time(machine, profile: spec.cpu)
         MachineTiming.resetCold(machine)
+        // As the measurement attaches them: another tracer's hook first, with the count handler.
+        if let alongside = spec.alongside { try kernel.attach(alongside, handler: .count, to: spec.workload) }
         if spec.mechanism != .none {
             try kernel.attach(spec.mechanism, handler: spec.handler, to: spec.workload)
         }

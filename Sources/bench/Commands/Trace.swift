@@ -9,14 +9,15 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one steady-state call of a scenario instruction by instruction, with cycles and symbols.",
         discussion: """
-        SCENARIO is mechanism/handler/workload[@cpu], as in results.json (e.g. ftrace-args/count/leaf@cortex-a72). \
+        SCENARIO is mechanism[+alongside]/handler/workload[@cpu], as in results.json (e.g. ftrace-args/count/leaf@cortex-a72, \
+        or kretprobe-brk+fgraph/count/nonleaf with another tracer's hook on the function, attached first). \
         Each line shows the window (entry, body, exit), the cycles the instruction cost under the CPU profile, \
         the address with its symbol, the instruction and the registers it wrote. Window totals are that \
         call's cycles, then its cycles by symbol: `bench run` reports the mean over its measured calls, the same \
         where every call costs the same.
         """)
 
-    @Argument(help: "mechanism/handler/workload[@cpu]")
+    @Argument(help: "mechanism[+alongside]/handler/workload[@cpu]")
     var scenario: String
 
     @Option(help: "Calls to run before the traced one (0 traces a first hit).")
@@ -57,11 +58,17 @@ struct Trace: ParsableCommand {
         let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         let names = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard names.count == 3 else {
-            throw ValidationError("'\(text)' is not mechanism/handler/workload[@cpu]")
+            throw ValidationError("'\(text)' is not mechanism[+alongside]/handler/workload[@cpu]")
         }
-        guard let mechanism = Mechanism(rawValue: String(names[0])) else {
-            throw ValidationError("unknown mechanism '\(names[0])' (known: \(Mechanism.allCases.map(\.rawValue).joined(separator: ", ")))")
+        let hooks = names[0].split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false)
+        func mechanism(_ name: Substring) throws -> Mechanism {
+            guard let mechanism = Mechanism(rawValue: String(name)) else {
+                throw ValidationError("unknown mechanism '\(name)' (known: \(Mechanism.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return mechanism
         }
+        let measured = try mechanism(hooks[0])
+        let alongside = try hooks.count > 1 ? mechanism(hooks[1]) : nil
         guard let handler = HandlerKind(rawValue: String(names[1])) else {
             throw ValidationError("unknown handler kind '\(names[1])' (known: \(HandlerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -69,10 +76,13 @@ struct Trace: ParsableCommand {
             throw ValidationError("unknown workload '\(names[2])' (known: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if let reason = handler.unmeasurableReason(on: workload) { throw ValidationError(reason) }
+        if let alongside, let reason = Suite.alongsideProblem(alongside, mechanisms: [measured], handlers: [handler]) {
+            throw ValidationError("'\(alongside.rawValue)' beside \(measured.rawValue): \(reason)")
+        }
         let cpu = parts.count > 1 ? String(parts[1]) : HarnessProfiles.defaultName
         guard HarnessProfiles.names.contains(cpu) else {
             throw ValidationError("unknown CPU profile '\(cpu)' (known: \(HarnessProfiles.names.joined(separator: ", ")))")
         }
-        return ScenarioSpec(mechanism: mechanism, handler: handler, workload: workload, cpu: cpu)
+        return ScenarioSpec(mechanism: measured, handler: handler, workload: workload, cpu: cpu, alongside: alongside)
     }
 }
