@@ -42,7 +42,7 @@ struct PackedClassCost {
     /// schedule's always-free row for an absent group), `directNeedsAll0/1` are all ones for a
     /// group that needs all its pipes and `directSpan0/1` are the groups' busy cycles.
     var isDirect = false
-    /// The rows' offsets in the schedule's bit array (pipe × `PipeSchedule.wordsPerPipe`).
+    /// The rows' offsets in the schedule's bit array (`PipeSchedule.pipeOffset`).
     var directRows: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0)
     var directNeedsAll0: UInt64 = 0
     var directNeedsAll1: UInt64 = 0
@@ -132,10 +132,10 @@ struct PackedClassCost {
                 func rows(_ mask: UInt16) -> [UInt16] {
                     var pipes = (0..<16).filter { mask & (1 << UInt16($0)) != 0 }.map(UInt16.init)
                     while pipes.count < 3 { pipes.append(pipes.last ?? UInt16(freeRow)) }
-                    return pipes.map { $0 * UInt16(PipeSchedule.wordsPerPipe) }
+                    return pipes.map { UInt16(PipeSchedule.pipeOffset(Int($0))) }
                 }
                 let first = rows(groups[0].mask)
-                let free = UInt16(freeRow) * UInt16(PipeSchedule.wordsPerPipe)
+                let free = UInt16(PipeSchedule.pipeOffset(Int(freeRow)))
                 let second = groups.count > 1 ? rows(groups[1].mask) : [free, free, free]
                 directRows = (first[0], first[1], first[2], second[0], second[1], second[2])
                 directNeedsAll0 = groups[0].count > 1 ? ~0 : 0
