@@ -7,6 +7,8 @@ public enum GuestABI {
     public static let controlMagic: UInt64 = 0x4C52_5443_4250
     /// The host sampling IRQ (an SGI).
     public static let hostSampleInterrupt = 7
+    /// `PB_IRQ_CALL_INTID`: the IRQ that calls the function `pb_arm_irq_call` armed (an SGI).
+    public static let irqCallInterrupt = 6
     /// `hlt #imm` that hands control back to the host.
     public static let hostReturnHalt: UInt16 = 1
     public static let moduleAreaBase: UInt64 = 0x5000_0000
@@ -73,6 +75,11 @@ public enum GuestABI {
         public static let setSharedOps = "pb_set_shared_ops"
         /// uint64: calls of the shared ops' handlers (`pb_set_shared_ops`), zeroed by `pb_reset`.
         public static let sharedOpsHits = "pb_shared_ops_hits"
+        public static let armIRQCall = "pb_arm_irq_call"
+        /// int64: what the last call made by the IRQ-call interrupt returned.
+        public static let irqCallResult = "pb_irq_call_result"
+        /// uint64: calls the IRQ-call interrupt made since `pb_arm_irq_call`.
+        public static let irqCallCount = "pb_irq_call_count"
         public static let reset = "pb_reset"
         public static let attachedCount = "pb_attached_count"
         public static let patchSitesStart = "pb_patch_sites_start"

@@ -158,6 +158,12 @@ public final class GuestKernel {
     public func isCallFinished(_ stop: StopReason) throws -> Bool {
         switch stop {
         case .halted(GuestABI.hostReturnHalt, let pc) where pc == hostReturn:
+            // Code the guest wrote must be fetchable by the time it hands control back: an early
+            // fetch of a concurrently modifiable instruction may run (the architecture lets it get
+            // either word), so a routine that never finishes its maintenance shows here.
+            if let (line, missing) = machine.unsynchronizedCodeSteps.first {
+                throw GuestError.codeNotSynchronized(line: line, missing: missing, symbol: symbols.describe(line))
+            }
             return true
         case .hook:
             return false
@@ -254,11 +260,27 @@ public final class GuestKernel {
 
     /// Calls the shared ops' handlers made since the last reset.
     public func sharedOpsHits() throws -> UInt64 {
-        let address = try address(of: GuestABI.Symbol.sharedOpsHits)
-        guard let hits = machine.memory.readUInt64(at: address) else {
-            throw GuestError.badImage("\(GuestABI.Symbol.sharedOpsHits) at 0x\(String(address, radix: 16)) is not in the guest's memory")
+        try readWord(GuestABI.Symbol.sharedOpsHits)
+    }
+
+    /// Arms the IRQ-call interrupt (`GuestABI.irqCallInterrupt`): each time it is raised, the guest
+    /// calls `function(argument)` from IRQ context and keeps the result (`irqCalls`).
+    public func armIRQCall(_ function: UInt64, argument: Int64) throws {
+        _ = try call(GuestABI.Symbol.armIRQCall, function, UInt64(bitPattern: argument))
+    }
+
+    /// The calls the IRQ-call interrupt made since it was armed, and what the last one returned.
+    public func irqCalls() throws -> (count: UInt64, lastResult: Int64) {
+        (try readWord(GuestABI.Symbol.irqCallCount), Int64(bitPattern: try readWord(GuestABI.Symbol.irqCallResult)))
+    }
+
+    /// The 64-bit word at a guest symbol.
+    private func readWord(_ symbol: String) throws -> UInt64 {
+        let address = try address(of: symbol)
+        guard let word = machine.memory.readUInt64(at: address) else {
+            throw GuestError.badImage("\(symbol) at 0x\(String(address, radix: 16)) is not in the guest's memory")
         }
-        return hits
+        return word
     }
 
     /// Zeroes counters, last values, walks and the fetch ring.
@@ -280,6 +302,8 @@ public enum GuestError: Error, CustomStringConvertible, Equatable {
     case fault(MachineFault, symbol: String?)
     case unexpectedStop(String)
     case rejected(operation: String, code: Int64)
+    /// A host call returned with code the guest wrote still lacking a maintenance step.
+    case codeNotSynchronized(line: UInt64, missing: String, symbol: String?)
 
     public var description: String {
         switch self {
@@ -294,6 +318,9 @@ public enum GuestError: Error, CustomStringConvertible, Equatable {
         case .fault(let fault, let symbol): return "guest fault: \(fault)\(symbol.map { " in \($0)" } ?? "")"
         case .unexpectedStop(let what): return "unexpected stop: \(what)"
         case .rejected(let operation, let code): return "guest rejected \(operation): \(GuestErrorCode.describe(code))"
+        case .codeNotSynchronized(let line, let missing, let symbol):
+            return "the guest returned to the host with code it wrote (line 0x\(String(line, radix: 16))\(symbol.map { ", \($0)" } ?? "")) "
+                + "lacking \(missing) (code maintenance is required here)"
         }
     }
 }

@@ -13,7 +13,7 @@ import Testing
     static let icIvau: UInt32 = 0xD50B_7520
     static let nop: UInt32 = 0xD503_201F
 
-    @Test func attachingWithoutInstructionCacheInvalidationFailsAtTheFirstCall() throws {
+    @Test func attachingWithoutInstructionCacheInvalidationFails() throws {
         let kernel = try Self.environment.get().makeKernel()
         // Break the guest's patching routines by hand (host writes are not tracked): no IC IVAU.
         var removed = 0
@@ -26,10 +26,14 @@ import Testing
             }
         }
         #expect(removed >= TextWriteGuard.patchingRoutines.count, "each routine invalidates the instruction cache")
-        try kernel.attach(.ftraceArgs, handler: .count, to: .leaf)
+        // The BLs ftrace writes may be fetched early (the architecture lets such a fetch get the
+        // old or the new instruction), so the missing step shows when attach hands control back.
         do {
+            try kernel.attach(.ftraceArgs, handler: .count, to: .leaf)
             try kernel.run(.leaf, count: 1, argument: 3)
             Issue.record("the patched site ran without instruction cache maintenance")
+        } catch GuestError.codeNotSynchronized(_, let missing, _) {
+            #expect(missing.contains("IC IVAU"), "\(missing)")
         } catch GuestError.fault(let fault, _) {
             guard case .incoherentInstructionFetch = fault.kind else {
                 Issue.record("unexpected fault: \(fault)")

@@ -9,8 +9,12 @@ import A64
 /// -A72), done on its 64-byte line: DC CVAU, a DSB, IC IVAU (or IC IALLU), a DSB, and a context
 /// synchronization event (ISB, exception entry or exception return). Fetching it earlier could
 /// execute the old instruction or the new one, so the machine stops with a fault naming the step
-/// the guest left out. The line's other instructions are the same in either copy and run freely.
-/// Host writes (loading, the harness's requests) are not tracked.
+/// the guest left out — unless both are instructions the Arm ARM lets a PE execute while they are
+/// modified (B, BL, BRK, HVC, ISB, NOP, SMC, SVC: its rules for concurrent modification and
+/// execution), for which the fetch gets one or the other; the machine then runs the new one, as
+/// arm64's ftrace relies on when an interrupt calls a function whose NOP it is turning into a BL.
+/// The line's other instructions are the same in either copy and run freely. Host writes
+/// (loading, the harness's requests) are not tracked.
 struct CodeCoherenceTracker {
     /// How far a written line has got through the required sequence.
     enum Step: Int, Sendable {
@@ -36,6 +40,37 @@ struct CodeCoherenceTracker {
     private(set) var lines: [UInt64: Step] = [:]
     /// The instructions (word addresses) written in those lines.
     private(set) var words: Set<UInt64> = []
+    /// Each written instruction's word before its first write since its line was last synchronized.
+    private(set) var oldWords: [UInt64: UInt32] = [:]
+
+    /// Whether `word` is one of the instructions the Arm ARM lets a PE execute while another
+    /// thread modifies it (the old or the new one executes): B, BL, BRK, HVC, ISB, NOP, SMC, SVC.
+    static func isConcurrentlyModifiable(_ word: UInt32) -> Bool {
+        let opcode = word & 0xFC00_0000
+        if opcode == 0x1400_0000 || opcode == 0x9400_0000 { return true }          // B, BL
+        let exception = word & 0xFFE0_001F
+        if exception == 0xD420_0000 || (0xD400_0001...0xD400_0003).contains(exception) { return true } // BRK, SVC, HVC, SMC
+        return word == 0xD503_201F || word & 0xFFFF_F0FF == 0xD503_30DF          // NOP, ISB
+    }
+
+    /// Before a guest write of `count` bytes at `address`: keeps the old word of each instruction
+    /// not already written since its line was last synchronized.
+    mutating func noteOldWords(_ address: UInt64, count: Int, memory: PhysicalMemory) {
+        let written = address..<(address &+ UInt64(count))
+        guard ranges.contains(where: { $0.overlaps(written) }) else { return }
+        var word = address & ~3
+        while word < written.upperBound {
+            if oldWords[word] == nil, let old = memory.readUInt32(at: word) { oldWords[word] = old }
+            word &+= 4
+        }
+    }
+
+    /// Whether an early fetch of the instruction at `address` may go ahead: its old and its new
+    /// word are both concurrently modifiable, so the architecture lets the fetch get either.
+    func fetchMayGetEither(at address: UInt64, memory: PhysicalMemory) -> Bool {
+        guard let old = oldWords[address], let new = memory.readUInt32(at: address) else { return false }
+        return Self.isConcurrentlyModifiable(old) && Self.isConcurrentlyModifiable(new)
+    }
 
     var isEnforced: Bool { !ranges.isEmpty }
 
@@ -89,6 +124,7 @@ struct CodeCoherenceTracker {
         for line in synchronized { lines[line] = nil }
         let released = words.filter { synchronized.contains(Self.line(of: $0)) }
         words.subtract(released)
+        for word in released { oldWords[word] = nil }
         return Array(released)
     }
 
@@ -121,6 +157,12 @@ extension Machine {
     /// Lines the guest wrote in the enforced ranges and has not yet made fetchable, lowest first.
     public var unsynchronizedCodeLines: [UInt64] { coherence.lines.keys.sorted() }
 
+    /// The step each such line still lacks, lowest line first (for an error naming what the guest
+    /// left out when it hands control back with code written and not synchronized).
+    public var unsynchronizedCodeSteps: [(line: UInt64, missing: String)] {
+        coherence.lines.sorted { $0.key < $1.key }.map { ($0.key, $0.value.missing) }
+    }
+
     /// A guest write to a watched page: tracks it if it falls in an enforced range.
     func trackCodeWrite(_ address: UInt64, count: Int) {
         for word in coherence.written(address, count: count) {
@@ -150,10 +192,12 @@ extension Machine {
         for word in coherence.contextSynchronized() { cache.setCoherenceMark(word, false, memory: memory) }
     }
 
-    /// Stops with a fault if the guest wrote the instruction at `address` and its line is not yet synchronized.
-    /// Returns whether it stopped.
+    /// Stops with a fault if the guest wrote the instruction at `address` and its line is not yet
+    /// synchronized, unless the architecture lets the fetch get either word (both concurrently
+    /// modifiable). Returns whether it stopped.
     func stopIfIncoherentFetch(at address: UInt64) -> Bool {
-        guard let step = coherence.missingStep(at: address) else { return false }
+        guard let step = coherence.missingStep(at: address),
+              !coherence.fetchMayGetEither(at: address, memory: memory) else { return false }
         let line = CodeCoherenceTracker.line(of: address)
         stopWithFault(.incoherentInstructionFetch(line: line), at: address,
                       message: "instruction fetched that the guest wrote (line 0x\(String(line, radix: 16))) without "

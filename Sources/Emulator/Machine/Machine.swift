@@ -105,6 +105,10 @@ public final class Machine {
             }
             if coherence.isEnforced { trackCodeWrite(address, count: count) }
         }
+        memory.watchedWillWriteHandler = { [unowned self] address, count in
+            // self.memory, not the initialiser's parameter: capturing that would be a reference cycle.
+            if coherence.isEnforced { coherence.noteOldWords(address, count: count, memory: self.memory) }
+        }
         memory.deviceAccessHandler = { [unowned self] in
             irqLine = interruptController.irqAsserted
             blockBreakRequested = true

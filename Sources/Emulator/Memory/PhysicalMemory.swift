@@ -57,6 +57,8 @@ public final class PhysicalMemory {
     var codeWriteHandler: ((UInt64, Int) -> Void)?
     /// Called for every write to a watched page: (address, byte count).
     var watchedWriteHandler: ((UInt64, Int) -> Void)?
+    /// Called before every write to a watched page, while it still holds the old bytes: (address, byte count).
+    var watchedWillWriteHandler: ((UInt64, Int) -> Void)?
     /// Called after a device access so the machine can re-evaluate interrupt lines.
     var deviceAccessHandler: (() -> Void)?
 
@@ -221,6 +223,7 @@ public final class PhysicalMemory {
             return true
         }
         if let page = page(containing: address) {
+            if page.watched { watchedWillWriteHandler?(address, size) }
             store(value, size: size, to: page.bytes + offset)
             if page.watched { watchedWriteHandler?(address, size) }
             if page.holdsCode {

@@ -93,6 +93,10 @@
 
 /* The INTID of the host's sampling IRQ (an SGI number). */
 #define PB_HOST_SAMPLE_INTID 7
+/* The INTID of the IRQ that calls a function from IRQ context once armed by
+ * pb_arm_irq_call (an SGI number): the patch-atomicity checks raise it at
+ * every instruction of an attach or detach. */
+#define PB_IRQ_CALL_INTID 6
 
 /* Module area: dynamically allocated trampolines that are out of BL range. */
 #define PB_MODULE_AREA_BASE 0x50000000UL
@@ -220,6 +224,10 @@
 long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned long param);
 long pb_detach(unsigned long target);          /* every attachment of target, newest first; PB_ENOENT if none */
 long pb_detach_all(void);                      /* returns the number detached */
+/* Arms PB_IRQ_CALL_INTID to call fn(arg) from IRQ context each time it is
+ * raised, recording pb_irq_call_result and counting pb_irq_call_count (zeroed
+ * here). Code in .pb_late.text, off every measured path. */
+long pb_arm_irq_call(unsigned long fn, long arg);
 long pb_run(unsigned long workload, long n, long arg0);
     /* Calls `workload` n times from the driver (through pb_driver_call_site)
      * with x0 = arg0 and x1..x7, stack arguments and the struct taken from

@@ -39,6 +39,21 @@ static u16 brk_imm_for(const struct pb_kprobe *p)
     return p->mode == PB_KPROBE_SIM ? PB_BRK_IMM_KPROBE_SIM : PB_BRK_IMM_KPROBE;
 }
 
+/* Writes a BRK over the probed instruction, or the instruction back over it.
+ * Neither pair is one the Arm ARM lets a PE execute while it is modified (an
+ * arbitrary instruction and a BRK), so arm64 patches kprobes under
+ * stop_machine: nothing runs the text until the write is cleaned, invalidated
+ * and synchronized. On one core that is IRQs masked across the write and its
+ * maintenance, or an interrupt calling the function would fetch a line the
+ * architecture does not define. */
+static void poke_probe(struct pb_kprobe *p, u32 insn)
+{
+    u64 flags = local_irq_save();
+
+    pb_text_poke32((void *)p->addr, insn);
+    local_irq_restore(flags);
+}
+
 int pb_register_kprobe(struct pb_kprobe *p)
 {
     int free_index = -1;
@@ -71,7 +86,7 @@ int pb_register_kprobe(struct pb_kprobe *p)
         pb_text_copy(p->slot, slot_code, sizeof(slot_code));
     }
     kprobe_table[free_index] = p;
-    pb_text_poke32((void *)p->addr, pb_insn_gen_brk(brk_imm_for(p)));
+    poke_probe(p, pb_insn_gen_brk(brk_imm_for(p)));
     p->armed = true;
     return 0;
 }
@@ -80,7 +95,7 @@ void pb_unregister_kprobe(struct pb_kprobe *p)
 {
     if (!p->armed)
         return;
-    pb_text_poke32((void *)p->addr, p->opcode);
+    poke_probe(p, p->opcode);
     for (int i = 0; i < PB_MAX_KPROBES; i++)
         if (kprobe_table[i] == p)
             kprobe_table[i] = NULL;
