@@ -64,6 +64,38 @@ struct BenchExecTests {
                 "the message must name the step and the place: \(strict.standardError)")
     }
 
+    /// A NOP patched into a branch, both instructions the architecture lets a core run while they
+    /// are modified: the early fetch runs, but the program exits with the line not synchronized.
+    @Test func aConcurrentlyModifiablePatchLeftUnmaintainedFailsAtExit() throws {
+        let program = """
+            _start:
+                adr     x1, patched
+                ldr     w2, =0x14000002             // b +8: over the mov below
+                str     w2, [x1]
+                dc      cvau, x1
+                dsb     ish
+                isb
+            patched:
+                nop
+                mov     x0, #3
+                mov     x0, #0x18
+                ldr     x2, =0x20026
+                adr     x3, exit_block
+                str     x2, [x3]
+                str     xzr, [x3, #8]
+                mov     x1, x3
+                hlt     #0xF000
+                .ltorg
+                .p2align 3
+            exit_block:
+                .quad   0, 0
+            """
+        let strict = try exec(program, ["--require-code-maintenance"], name: "branchPatchStrict")
+        #expect(strict.status == 70, "\(strict.summary)\n\(strict.standardError)")
+        #expect(strict.standardError.contains("exited with code it wrote") && strict.standardError.contains("lacking IC IVAU"),
+                "\(strict.standardError)")
+    }
+
     @Test("the guest's status is bench exec's; one outside 0–255 exits 1 with a note giving it",
           arguments: [(Int64(0), Int32(0)), (3, 3), (255, 255), (256, 1), (512, 1), (-1, 1), (0x1_0000_0000, 1)])
     func guestExitStatus(guest: Int64, expected: Int32) throws {
