@@ -55,7 +55,7 @@ extension DesignReport {
             : clauses.isEmpty ? "No symbol spent cycles in the tracing paths' entry windows on \(workload) (\(cpu))."
             : "On \(workload) (\(cpu)) the largest single share of the entry window is " + clauses.joined(separator: "; ") + "."
         let reference = scenarios.contains { $0.mechanism == "none" }
-            ? " The none row is the untraced call (the patch site left as NOPs) the overheads are measured against." : ""
+            ? " The none row is the untraced call (the patch site as boot leaves it, `mov x9, x30; nop`) the overheads are measured against." : ""
         return ReportSection(title: title, blocks: [
             .paragraph("Each steady-state window's cycles per call, charged to the symbol whose instructions spent them (an exception's entry to the instruction that raised it; code the guest allocates at run time, such as trampolines and out-of-line slots, to its area). These are each path's own windows, the driver's call and the traced function's patch site included, not the overhead against none.\(reference)"),
             .table(ReportTable(caption: "Cycles per call by symbol on \(workload) (\(cpu))",

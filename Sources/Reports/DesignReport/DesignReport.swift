@@ -116,7 +116,7 @@ public enum DesignReport {
         let profiles = results.run.cpuProfiles
         let models = "\(profiles.joined(separator: ", ")) \(profiles.count == 1 ? "model" : "models")"
         var blocks: [ReportBlock] = [
-            .paragraph("Every figure is a deterministic cycle count from the emulator's \(models): the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site left as NOPs) on the same workload and CPU."),
+            .paragraph("Every figure is a deterministic cycle count from the emulator's \(models): the same commit gives the same numbers on any host. Overheads are relative to `none` (the patch site as boot leaves it, `mov x9, x30; nop`) on the same workload and CPU."),
             .table(ReportTable(caption: "Run", headers: ["", "value"], rows: [
                 ["suite", results.run.suite], ["commit", results.run.commit], ["started", results.run.startedAt],
                 ["scenarios", String(index.allScenarios.count)], ["scaling curves", String(results.scaling.count)],
