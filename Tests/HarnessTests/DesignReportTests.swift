@@ -21,6 +21,33 @@ import Testing
         section?.blocks.compactMap { if case .verdict(let text) = $0 { text } else { nil } } ?? []
     }
 
+    /// The two-hooks section: the pair against the two alone added, stacked scenarios kept out of
+    /// the single-path questions, and a walker that does worse beside the other hook named with
+    /// its walk point.
+    @Test func twoHooksOnOneFunctionAreComparedWithEachAlone() throws {
+        func walks(_ correct: Int) -> [WalkVerification] {
+            [WalkVerification(point: .calleeWhileHooked, walker: .guest, total: 4, correct: 4),
+             WalkVerification(point: .calleeWhileHooked, walker: .libdw, total: 4, correct: correct)]
+        }
+        var pair = Self.scenario("kretprobe-brk", entryCycles: 500, walks: walks(0))
+        pair.alongside = "fgraph"
+        let results = ResultsFixtures.run("r", scenarios: [
+            pair, Self.scenario("kretprobe-brk", entryCycles: 420, walks: walks(4)), Self.scenario("fgraph", entryCycles: 60),
+        ])
+        let verdict = try #require(Self.verdicts(Self.section("Two return hooks on one function", results)).first)
+        // Entry and exit windows are both the fixture's: (500 - 10) * 2 against (410 + 50) * 2.
+        #expect(verdict.contains("kretprobe-brk+fgraph costs 980 cycles per call"), "\(verdict)")
+        #expect(verdict.contains("60 cycles") && verdict.contains("more per call than the two alone added"), "\(verdict)")
+        #expect(verdict.contains("the guest's walker is right on 4 of 4 walks, and does as well as alone at all 1 walk point"),
+                "\(verdict)")
+        #expect(verdict.contains("libdw is right on 0 of 4 walks") && verdict.contains("not at kretprobe-brk+fgraph/count/leaf callee"),
+                "\(verdict)")
+        // The single-path questions see kretprobe-brk alone only.
+        let returns = try #require(Self.section("Return probes", results))
+        let rows = returns.blocks.compactMap { if case .table(let table) = $0 { table.rows } else { nil } }.flatMap { $0 }
+        #expect(!rows.contains { $0.first == "kretprobe-brk+fgraph" } && rows.contains { $0.first == "kretprobe-brk" })
+    }
+
     @Test func eachKprobeReportsItsOwnExceptionCount() throws {
         let results = ResultsFixtures.run("r", scenarios: [
             Self.scenario("kprobe-xol", entryCycles: 300, exceptions: 2),
