@@ -8,17 +8,16 @@ extension GuestKernel {
     /// The URL of a bundled guest image.
     ///
     /// Looked up where SwiftPM puts the resources on Linux — beside the running executable — and,
-    /// for a process started from elsewhere, in the build folders of the package this module was
-    /// compiled from. SwiftPM's own accessor (`Bundle.module`) stops the process when neither
+    /// for a process started from elsewhere, in this configuration's build folder of the package
+    /// this module was compiled from. SwiftPM's own accessor (`Bundle.module`) stops the process when neither
     /// holds the bundle, as after copying `bench` away and deleting the build folder; here that is
     /// an error naming where it looked.
     public static func imageURL(_ name: ImageName) throws -> URL {
-        let file = name.rawValue + ".elf"
         #if os(Linux)
         return try imageURL(name, in: resourceFolderCandidates())
         #else
         guard let url = Bundle.module.url(forResource: name.rawValue, withExtension: "elf") else {
-            throw GuestError.imageMissing(file)
+            throw GuestError.imageMissing(name.rawValue + ".elf")
         }
         return url
         #endif
