@@ -34,7 +34,7 @@ import Testing
         let results = ResultsFixtures.run("r", scenarios: [
             pair, Self.scenario("kretprobe-brk", entryCycles: 420, walks: walks(4)), Self.scenario("fgraph", entryCycles: 60),
         ])
-        let verdict = try #require(Self.verdicts(Self.section("Two return hooks on one function", results)).first)
+        let verdict = try #require(Self.verdicts(Self.section("Two hooks on one function", results)).first)
         // Entry and exit windows are both the fixture's: (500 - 10) * 2 against (410 + 50) * 2.
         #expect(verdict.contains("kretprobe-brk+fgraph costs 980 cycles per call"), "\(verdict)")
         #expect(verdict.contains("60 cycles") && verdict.contains("more per call than the two alone added"), "\(verdict)")

@@ -5,12 +5,13 @@ extension DesignReport {
     /// Seed 002: a kretprobe and the graph tracer each keep a hidden return stack. With both on one
     /// function, what do the two cost together, and do walks still recover both return addresses?
     static func stackedReturnHooks(_ index: ResultsIndex) -> ReportSection? {
-        let title = "Two return hooks on one function: what they cost together, and do walks recover both?"
+        let title = "Two hooks on one function: what do they cost together, and do walks still find the callers?"
         let cpu = index.primaryCPU
         let stacked = index.stacked.filter { $0.cpu == cpu }
         guard !stacked.isEmpty else { return nil }
         let paragraph = "Each of these scenarios attaches another tracer's hook to the function first, with the count handler, "
-            + "then the measured mechanism with its handler. On arm64 a kprobe sits on the function's symbol (the patch site's "
+            + "then the measured mechanism with its handler: one BRK mechanism and one patch-site mechanism, as a kprobe and ftrace "
+            + "share a function. On arm64 a kprobe sits on the function's symbol (the patch site's "
             + "`mov x9, x30`) and ftrace's call comes after it, so whichever is attached first, the kprobe runs first: a kretprobe "
             + "takes the real return address and the graph tracer then takes the kretprobe's trampoline. On return the graph "
             + "tracer's hook runs first, then the kretprobe's, and arm64's unwinder recovers them in that order "
