@@ -7,7 +7,8 @@ import Testing
 /// its detach, gets the untraced function's result every time (a half-armed kprobe would take a BRK
 /// no kprobe claims, a site whose BL went live before its ops or trampoline would jump into
 /// nothing). The guest patches as arm64 does: the slot, the ops and the literal first, the one
-/// instruction that makes the hook live last; that instruction first on detach.
+/// instruction that makes the hook live last; that instruction first on detach. Where the
+/// architecture lets the interrupted fetch get the old or the new instruction, both are tried.
 @Suite struct PatchAtomicityTests {
     static let workload = Workload.nonleaf
     static let argument: Int64 = 3
@@ -24,12 +25,13 @@ import Testing
 
     /// Raises the IRQ before instruction `k` of `operation`, for every k; returns the results the
     /// IRQ's calls got, each with its k, where one differs from `expected` or no call was made.
-    static func sweep(_ environment: MeasurementEnvironment, expected: Int64, prepare: (GuestKernel) throws -> Void,
+    static func sweep(_ environment: MeasurementEnvironment, expected: Int64, oldWord: Bool, prepare: (GuestKernel) throws -> Void,
                       _ operation: (GuestKernel) throws -> Void) throws -> (moments: UInt64, wrong: [String]) {
         let steps = try length(environment, prepare: prepare, operation)
         var wrong: [String] = []
         for k in 0..<steps {
             let kernel = try environment.makeKernel()
+            kernel.machine.earlyFetchRunsOldWord = oldWord
             try prepare(kernel)
             try kernel.armIRQCall(try kernel.address(of: workload.symbol), argument: argument)
             kernel.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: k)
@@ -48,8 +50,8 @@ import Testing
     }
 
     @Test(arguments: [Mechanism.ftraceArgs, .ftraceCallOps, .directCaller, .directPLT, .fentryFexit, .functionGraph,
-                      .kprobeXOL, .kprobeSimulate, .kretprobeBRK])
-    func aCallFromAnInterruptMidPatchRunsTheFunction(_ mechanism: Mechanism) throws {
+                      .kprobeXOL, .kprobeSimulate, .kretprobeBRK], [false, true])
+    func aCallFromAnInterruptMidPatchRunsTheFunction(_ mechanism: Mechanism, oldWord: Bool) throws {
         let environment = try SteadyStateTests.environment.get()
         // The untraced result, from the same interrupt.
         let reference = try environment.makeKernel()
@@ -59,11 +61,11 @@ import Testing
         let expected = try reference.irqCalls()
         try #require(expected.count == 1, "the interrupt called the function")
 
-        let attach = try Self.sweep(environment, expected: expected.lastResult, prepare: { _ in }) {
+        let attach = try Self.sweep(environment, expected: expected.lastResult, oldWord: oldWord, prepare: { _ in }) {
             try $0.attach(mechanism, handler: .count, to: Self.workload)
         }
         #expect(attach.moments > 100 && attach.wrong.isEmpty, "attach: \(attach.wrong.prefix(5))")
-        let detach = try Self.sweep(environment, expected: expected.lastResult, prepare: {
+        let detach = try Self.sweep(environment, expected: expected.lastResult, oldWord: oldWord, prepare: {
             try $0.attach(mechanism, handler: .count, to: Self.workload)
         }) { try $0.detach(from: Self.workload) }
         #expect(detach.moments > 20 && detach.wrong.isEmpty, "detach: \(detach.wrong.prefix(5))")

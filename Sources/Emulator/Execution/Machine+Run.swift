@@ -53,7 +53,18 @@ extension Machine {
             let page = pc & 3 == 0 ? cache.page(containing: pc, memory: memory) : nil
             let index = Int(pc & PhysicalMemory.pageOffsetMask) >> 2
             let flagged = if let page { page.hooked[index] } else { !hooks.isEmpty && hooks.contains(pc) }
-            if flagged && coherence.isEnforced && stopIfIncoherentFetch(at: pc) { continue }
+            if flagged && coherence.isEnforced {
+                switch earlyFetch(at: pc) {
+                case .stopped:
+                    continue
+                case .runOld(let old, let new) where !stepping:
+                    if let page { runOldWord(old, insteadOf: new, at: pc, page: page, index: index, model: &model) }
+                    attribution?.record(charge, delta: model.counters - countersBefore)
+                    continue
+                case .proceed, .runOld:
+                    break
+                }
+            }
             if flagged && (page == nil || hooks.contains(pc)) {
                 if resumingFromHook == pc {
                     resumingFromHook = nil

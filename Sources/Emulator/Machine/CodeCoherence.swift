@@ -65,11 +65,12 @@ struct CodeCoherenceTracker {
         }
     }
 
-    /// Whether an early fetch of the instruction at `address` may go ahead: its old and its new
-    /// word are both concurrently modifiable, so the architecture lets the fetch get either.
-    func fetchMayGetEither(at address: UInt64, memory: PhysicalMemory) -> Bool {
-        guard let old = oldWords[address], let new = memory.readUInt32(at: address) else { return false }
-        return Self.isConcurrentlyModifiable(old) && Self.isConcurrentlyModifiable(new)
+    /// The old and the new word of the instruction at `address` when an early fetch may get either
+    /// (both concurrently modifiable); nil otherwise.
+    func eitherWord(at address: UInt64, memory: PhysicalMemory) -> (old: UInt32, new: UInt32)? {
+        guard let old = oldWords[address], let new = memory.readUInt32(at: address),
+              Self.isConcurrentlyModifiable(old) && Self.isConcurrentlyModifiable(new) else { return nil }
+        return (old, new)
     }
 
     var isEnforced: Bool { !ranges.isEmpty }
@@ -192,16 +193,39 @@ extension Machine {
         for word in coherence.contextSynchronized() { cache.setCoherenceMark(word, false, memory: memory) }
     }
 
+    /// What a fetch of the instruction at `address` gets, if the guest wrote it and its line is not
+    /// yet synchronized.
+    enum EarlyFetch {
+        /// Nothing to check, or the new word runs.
+        case proceed
+        /// The old word runs, once (`earlyFetchRunsOldWord`).
+        case runOld(old: UInt32, new: UInt32)
+        /// The machine stopped with a fault naming the step the guest left out.
+        case stopped
+    }
+
     /// Stops with a fault if the guest wrote the instruction at `address` and its line is not yet
     /// synchronized, unless the architecture lets the fetch get either word (both concurrently
-    /// modifiable). Returns whether it stopped.
-    func stopIfIncoherentFetch(at address: UInt64) -> Bool {
-        guard let step = coherence.missingStep(at: address),
-              !coherence.fetchMayGetEither(at: address, memory: memory) else { return false }
+    /// modifiable): then the new word runs, or the old one with `earlyFetchRunsOldWord`.
+    func earlyFetch(at address: UInt64) -> EarlyFetch {
+        guard let step = coherence.missingStep(at: address) else { return .proceed }
+        if let words = coherence.eitherWord(at: address, memory: memory) {
+            return earlyFetchRunsOldWord ? .runOld(old: words.old, new: words.new) : .proceed
+        }
         let line = CodeCoherenceTracker.line(of: address)
         stopWithFault(.incoherentInstructionFetch(line: line), at: address,
                       message: "instruction fetched that the guest wrote (line 0x\(String(line, radix: 16))) without "
                         + "\(step.missing) afterwards (code maintenance is required here)")
-        return true
+        return .stopped
+    }
+
+    /// Runs `old` at `pc` once in place of `new`, as a core whose instruction cache still holds the
+    /// line would: the word is swapped in by a host write (which no coherence tracking sees), run
+    /// as a one-instruction block, and swapped back.
+    func runOldWord<Model: CycleModel>(_ old: UInt32, insteadOf new: UInt32, at pc: UInt64, page: CodePage, index: Int,
+                                      model: inout Model) {
+        memory.writeUInt32(old, at: pc)
+        executeBlocks(page: page, from: index, budget: 1, chain: false, model: &model)
+        memory.writeUInt32(new, at: pc)
     }
 }

@@ -41,6 +41,10 @@ public final class Machine {
 
     /// Receives semihosting console output, byte by byte.
     public var consoleOutput: (UInt8) -> Void = { _ in }
+    /// Which word an early fetch of a guest-modified instruction runs when the architecture lets it
+    /// get either (both words concurrently modifiable, its line not yet synchronized): the new one
+    /// (false, the default) or the old one, as a core whose instruction cache still holds the line.
+    public var earlyFetchRunsOldWord = false
     /// Receives calls, returns, unconditional branches and exceptions, when set.
     public var controlFlowObserver: ControlFlowObserver?
     /// Called for a guest write to a watched range: (pc of the store, address, byte count).
