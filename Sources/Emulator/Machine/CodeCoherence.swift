@@ -11,8 +11,9 @@ import A64
 /// execute the old instruction or the new one, so the machine stops with a fault naming the step
 /// the guest left out — unless both are instructions the Arm ARM lets a PE execute while they are
 /// modified (B, BL, BRK, HVC, ISB, NOP, SMC, SVC: its rules for concurrent modification and
-/// execution), for which the fetch gets one or the other; the machine then runs the new one, as
-/// arm64's ftrace relies on when an interrupt calls a function whose NOP it is turning into a BL.
+/// execution), for which the fetch gets one or the other; the machine then runs the new one (or
+/// the old one, with `Machine.earlyFetchRunsOldWord`), as arm64's ftrace relies on when an
+/// interrupt calls a function whose NOP it is turning into a BL.
 /// The line's other instructions are the same in either copy and run freely. Host writes
 /// (loading, the harness's requests) are not tracked.
 struct CodeCoherenceTracker {
