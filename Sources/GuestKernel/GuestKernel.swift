@@ -161,8 +161,8 @@ public final class GuestKernel {
             // Code the guest wrote must be fetchable by the time it hands control back: an early
             // fetch of a concurrently modifiable instruction may run (the architecture lets it get
             // either word), so a routine that never finishes its maintenance shows here.
-            if let (line, missing) = machine.unsynchronizedCodeSteps.first {
-                throw GuestError.codeNotSynchronized(line: line, missing: missing, symbol: symbols.describe(line))
+            if let report = machine.unsynchronizedCodeReport(symbolize: symbols.describe) {
+                throw GuestError.codeNotSynchronized(report)
             }
             return true
         case .hook:
@@ -302,8 +302,9 @@ public enum GuestError: Error, CustomStringConvertible, Equatable {
     case fault(MachineFault, symbol: String?)
     case unexpectedStop(String)
     case rejected(operation: String, code: Int64)
-    /// A host call returned with code the guest wrote still lacking a maintenance step.
-    case codeNotSynchronized(line: UInt64, missing: String, symbol: String?)
+    /// A host call returned with code the guest wrote still lacking a maintenance step
+    /// (`Machine.unsynchronizedCodeReport`).
+    case codeNotSynchronized(String)
 
     public var description: String {
         switch self {
@@ -318,9 +319,7 @@ public enum GuestError: Error, CustomStringConvertible, Equatable {
         case .fault(let fault, let symbol): return "guest fault: \(fault)\(symbol.map { " in \($0)" } ?? "")"
         case .unexpectedStop(let what): return "unexpected stop: \(what)"
         case .rejected(let operation, let code): return "guest rejected \(operation): \(GuestErrorCode.describe(code))"
-        case .codeNotSynchronized(let line, let missing, let symbol):
-            return "the guest returned to the host with code it wrote (line 0x\(String(line, radix: 16))\(symbol.map { ", \($0)" } ?? "")) "
-                + "lacking \(missing) (code maintenance is required here)"
+        case .codeNotSynchronized(let report): return "the guest returned to the host with \(report)"
         }
     }
 }

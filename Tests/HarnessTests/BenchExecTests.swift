@@ -30,6 +30,23 @@ struct BenchExecTests {
                 "the message must say what, where and the syndrome: \(result.standardError)")
     }
 
+    /// Exits through semihosting (SYS_EXIT_EXTENDED) with the status in `register`.
+    static func exit(status register: String) -> String {
+        """
+            mov     x0, #0x18
+            ldr     x2, =0x20026
+            adr     x3, exit_block
+            str     x2, [x3]
+            str     \(register), [x3, #8]
+            mov     x1, x3
+            hlt     #0xF000
+            .ltorg
+            .p2align 3
+        exit_block:
+            .quad   0, 0
+        """
+    }
+
     /// A program that patches an instruction it then runs, with DC CVAU but no IC IVAU.
     static let selfPatching = """
         _start:
@@ -42,18 +59,7 @@ struct BenchExecTests {
         patched:
             mov     x0, #3
             mov     x1, x0
-            mov     x0, #0x18
-            ldr     x2, =0x20026
-            adr     x3, exit_block
-            str     x2, [x3]
-            str     x1, [x3, #8]
-            mov     x1, x3
-            hlt     #0xF000
-            .ltorg
-            .p2align 3
-        exit_block:
-            .quad   0, 0
-        """
+        """ + "\n" + exit(status: "x1")
 
     @Test func requiredCodeMaintenanceStopsAPatchWithoutInstructionCacheInvalidation() throws {
         let lenient = try exec(Self.selfPatching, name: "selfPatchingLenient")
@@ -78,18 +84,7 @@ struct BenchExecTests {
             patched:
                 nop
                 mov     x0, #3
-                mov     x0, #0x18
-                ldr     x2, =0x20026
-                adr     x3, exit_block
-                str     x2, [x3]
-                str     xzr, [x3, #8]
-                mov     x1, x3
-                hlt     #0xF000
-                .ltorg
-                .p2align 3
-            exit_block:
-                .quad   0, 0
-            """
+            """ + "\n" + Self.exit(status: "xzr")
         let strict = try exec(program, ["--require-code-maintenance"], name: "branchPatchStrict")
         #expect(strict.status == 70, "\(strict.summary)\n\(strict.standardError)")
         #expect(strict.standardError.contains("exited with code it wrote") && strict.standardError.contains("lacking IC IVAU"),

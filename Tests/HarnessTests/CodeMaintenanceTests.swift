@@ -32,8 +32,8 @@ import Testing
             try kernel.attach(.ftraceArgs, handler: .count, to: .leaf)
             try kernel.run(.leaf, count: 1, argument: 3)
             Issue.record("the patched site ran without instruction cache maintenance")
-        } catch GuestError.codeNotSynchronized(_, let missing, _) {
-            #expect(missing.contains("IC IVAU"), "\(missing)")
+        } catch GuestError.codeNotSynchronized(let report) {
+            #expect(report.contains("lacking IC IVAU"), "\(report)")
         } catch GuestError.fault(let fault, _) {
             guard case .incoherentInstructionFetch = fault.kind else {
                 Issue.record("unexpected fault: \(fault)")

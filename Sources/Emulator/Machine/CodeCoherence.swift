@@ -165,6 +165,15 @@ extension Machine {
         coherence.lines.sorted { $0.key < $1.key }.map { ($0.key, $0.value.missing) }
     }
 
+    /// "code it wrote (line 0x…, symbol) lacking <step> (…)" for the lowest unsynchronized line,
+    /// or nil when every written line is synchronized: what a host call's end or a program's exit
+    /// reports (`symbolize` names an address).
+    public func unsynchronizedCodeReport(symbolize: (UInt64) -> String?) -> String? {
+        guard let (line, missing) = unsynchronizedCodeSteps.first else { return nil }
+        return "code it wrote (line 0x\(String(line, radix: 16))\(symbolize(line).map { ", \($0)" } ?? "")) lacking \(missing) "
+            + "(code maintenance is required here)"
+    }
+
     /// A guest write to a watched page: tracks it if it falls in an enforced range.
     func trackCodeWrite(_ address: UInt64, count: Int) {
         for word in coherence.written(address, count: count) {

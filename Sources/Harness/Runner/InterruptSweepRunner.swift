@@ -28,11 +28,10 @@ struct InterruptSweepRunner {
         machine.controlFlowObserver = shadow
         driver.onCallStart = { shadow.reset(rootFunction: $0, stackPointer: kernel.taskStackTop) }
         let references = environment.makeReferences(for: kernel)
-        let function = try kernel.address(of: spec.workload.symbol)
         let recorder = try WalkRecorder(driver: driver, shadow: shadow,
                                         classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
-                                        references: references, tracedFunction: function,
-                                        entryRegistersPC: function + spec.mechanism.entryRegistersOffset)
+                                        references: references, tracedFunction: try kernel.address(of: spec.workload.symbol),
+                                        mechanism: spec.mechanism)
 
         // Where IRQs are masked (a BRK handler, an out-of-line slot) the injected IRQ is taken at
         // the next unmasked instruction: the same moment, in the same state, as the IRQ injected

@@ -112,7 +112,6 @@ struct ScenarioRunner {
         let windows = CallWindowRecorder(driver: driver, addresses: try CallWindowRecorder.addresses(for: workload, handler: handler, in: kernel))
         var walkRecorder: WalkRecorder?
         if verifyWalks {
-            let function = try kernel.address(of: workload.symbol)
             let shadow = ShadowCallStack(functionStarts: kernel.symbols.functionStarts, rootFunction: 0,
                                          stackPointer: kernel.taskStackTop)
             machine.controlFlowObserver = shadow
@@ -120,8 +119,7 @@ struct ScenarioRunner {
             walkRecorder = try WalkRecorder(driver: driver, shadow: shadow,
                                             classifier: WalkClassifier(returnTrampolines: environment.returnTrampolines()),
                                             references: environment.makeReferences(for: kernel),
-                                            tracedFunction: function,
-                                            entryRegistersPC: function + mechanism.entryRegistersOffset)
+                                            tracedFunction: try kernel.address(of: workload.symbol), mechanism: mechanism)
         }
         let argument = Self.argument(for: workload)
         let firstResult = try driver.run(workload, count: 1, argument: argument, phase: "the first call")

@@ -118,15 +118,7 @@ public struct SweepSpec: Sendable, Hashable {
     public var workload: Workload
     public var cpu: String
     /// Another tracer's hook on the same function, attached first with the count handler.
-    public var alongside: Mechanism?
-
-    public init(mechanism: Mechanism, handler: HandlerKind, workload: Workload, cpu: String, alongside: Mechanism? = nil) {
-        self.mechanism = mechanism
-        self.handler = handler
-        self.workload = workload
-        self.cpu = cpu
-        self.alongside = alongside
-    }
+    public var alongside: Mechanism? = nil
 }
 
 /// One probe definition whose fetch cost is measured on one CPU.

@@ -30,10 +30,11 @@ final class WalkRecorder {
     ]
 
     /// `tracedFunction` is the workload's function, whose call walks from a handler's registers
-    /// (`regs-walk`) must find; `entryRegistersPC` is the pc its path's entry handler is given
-    /// (`Mechanism.entryRegistersOffset`).
+    /// (`regs-walk`) must find; `mechanism` is the path whose handler takes them, which hands over
+    /// its own entry pc (`Mechanism.entryRegistersOffset`).
     init(driver: HookedCall, shadow: ShadowCallStack, classifier: WalkClassifier, references: WalkReferences,
-         tracedFunction: UInt64, entryRegistersPC: UInt64) throws {
+         tracedFunction: UInt64, mechanism: Mechanism) throws {
+        let entryRegistersPC = tracedFunction + mechanism.entryRegistersOffset
         kernel = driver.kernel
         self.shadow = shadow
         self.classifier = classifier

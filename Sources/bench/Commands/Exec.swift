@@ -78,9 +78,8 @@ struct Exec: ParsableCommand {
         case .exited(let status):
             // Code it wrote must have been made fetchable by the end: an early fetch of a
             // concurrently modifiable instruction may run, so a missing step shows here.
-            if let (line, missing) = machine.unsynchronizedCodeSteps.first {
-                printError("bench exec: \(image): the guest exited with code it wrote (line 0x\(String(line, radix: 16))"
-                           + "\(symbols.describe(line).map { ", \($0)" } ?? "")) lacking \(missing) (code maintenance is required here)")
+            if let report = machine.unsynchronizedCodeReport(symbolize: symbols.describe) {
+                printError("bench exec: \(image): the guest exited with \(report)")
                 throw ExitCode(Self.abnormalStop)
             }
             guard (0...255).contains(status) else {
