@@ -80,6 +80,11 @@ public enum GuestABI {
         public static let irqCallResult = "pb_irq_call_result"
         /// uint64: calls the IRQ-call interrupt made since `pb_arm_irq_call`.
         public static let irqCallCount = "pb_irq_call_count"
+        /// `pb_detach(target)` from IRQ context, then the code memory detach freed overwritten with
+        /// UDF as if reused (for `pb_arm_irq_call`).
+        public static let detachReusingCode = "pb_detach_reusing_code"
+        /// `struct pb_code_map`: the count of live generated-code allocations, then the regions.
+        public static let codeMap = "pb_code_map"
         public static let reset = "pb_reset"
         public static let attachedCount = "pb_attached_count"
         public static let patchSitesStart = "pb_patch_sites_start"

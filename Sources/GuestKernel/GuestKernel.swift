@@ -24,6 +24,9 @@ public final class GuestKernel {
     /// Instructions a host call may take before it counts as a runaway guest.
     public var callInstructionLimit: UInt64 = 200_000_000
 
+    /// The last of what the guest printed, for errors (a panic says why before it exits).
+    private let console = ConsoleTail()
+
     /// The guest images built by the package plugin.
     public enum ImageName: String, Sendable {
         /// Boots and waits for host calls.
@@ -60,6 +63,7 @@ public final class GuestKernel {
         self.image = image
         self.symbols = symbols
         machine = Machine(image: image)
+        machine.consoleOutput = { [console] in console.append($0) }
         let table = symbols
         func resolve(_ name: String) throws -> UInt64 {
             guard let address = table.address(of: name) else { throw GuestError.missingSymbol(name, imageURL.path) }
@@ -81,6 +85,7 @@ public final class GuestKernel {
         image = booted.image
         symbols = booted.symbols
         machine = Machine(copying: booted.machine)
+        machine.consoleOutput = { [console] in console.append($0) }
         controlAddress = booted.controlAddress
         hostReturn = booted.hostReturn
         taskStackTop = booted.taskStackTop
@@ -172,7 +177,8 @@ public final class GuestKernel {
         case .fault(let fault):
             throw GuestError.fault(fault, symbol: symbols.describe(fault.pc))
         case .exited(let status):
-            throw GuestError.unexpectedStop("the guest exited with status \(status) during a host call")
+            throw GuestError.unexpectedStop("the guest exited with status \(status) during a host call"
+                                             + (console.lastReport.map { "; it printed: \($0)" } ?? ""))
         case .halted(let immediate, let pc):
             throw GuestError.unexpectedStop("HLT #\(immediate) at \(symbols.describe(pc) ?? "0x" + String(pc, radix: 16))")
         }
@@ -274,6 +280,12 @@ public final class GuestKernel {
         (try readWord(GuestABI.Symbol.irqCallCount), Int64(bitPattern: try readWord(GuestABI.Symbol.irqCallResult)))
     }
 
+    /// Pieces of generated code (trampolines, veneers, kprobe slots) allocated now, including
+    /// those freed from an interrupt and waiting for their grace period.
+    public func generatedCodeCount() throws -> UInt64 {
+        try readWord(GuestABI.Symbol.codeMap)
+    }
+
     /// The 64-bit word at a guest symbol.
     private func readWord(_ symbol: String) throws -> UInt64 {
         let address = try address(of: symbol)
@@ -337,5 +349,28 @@ public enum GuestErrorCode {
         case -95: return "EOPNOTSUPP (the probed instruction cannot be handled by this mechanism)"
         default: return "error \(code)"
         }
+    }
+}
+
+/// The last kilobytes a guest printed through semihosting, kept so that an error can say what the
+/// guest said before it stopped (a panic prints its reason, then the registers).
+final class ConsoleTail: @unchecked Sendable {
+    private static let capacity = 4096
+    private var bytes: [UInt8] = []
+
+    /// Called by the machine for each byte printed (on the thread running the machine).
+    func append(_ byte: UInt8) {
+        if bytes.count == Self.capacity { bytes.removeFirst(Self.capacity / 2) }
+        bytes.append(byte)
+    }
+
+    /// The last panic's first two lines (its reason and where it was taken), or else the last line
+    /// printed; nil when nothing was.
+    var lastReport: String? {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let panic = lines.lastIndex(where: { $0.hasPrefix("PANIC:") }) {
+            return lines[panic...].prefix(2).joined(separator: " ")
+        }
+        return lines.last
     }
 }

@@ -150,4 +150,16 @@ import Testing
         kernel.callInstructionLimit = 2_000_000
         #expect(throws: (any Error).self) { try kernel.call(0x7000_0000_0000) }
     }
+
+    @Test func aPanicsReasonReachesTheError() throws {
+        let kernel = try GuestKernel()
+        // Naming a piece of generated code that was never allocated makes the guest panic.
+        do {
+            try kernel.call("pb_code_set_owner", 0x1234, 0)
+            Issue.record("the guest did not stop")
+        } catch let error as GuestError {
+            #expect("\(error)".contains("exited with status 70 during a host call; it printed: PANIC: pb_code_map: not a live allocation"),
+                    "\(error)")
+        }
+    }
 }

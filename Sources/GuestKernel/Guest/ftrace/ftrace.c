@@ -12,6 +12,7 @@
 /* Patched BLs inside the trampolines and the ops they pass (entry-ftrace.S). */
 extern u32 pb_ftrace_call[], pb_ftrace_regs_call[], pb_ftrace_nofp_call[];
 struct pb_ftrace_ops *pb_ftrace_args_op, *pb_ftrace_regs_op, *pb_ftrace_nofp_op;
+struct pb_ftrace_ops pb_ftrace_nop_ops = { .func = pb_ftrace_stub, .caller = PB_CALLER_CALLOPS };
 
 struct caller_state {
     struct pb_ftrace_ops *list;
@@ -163,14 +164,19 @@ static void sort_patch_sites(void)
  * `mov x9, x30`, and ftrace_call_adjust makes the BL after it the ftrace
  * location. So an untraced function runs `mov x9, x30; nop`, enabling a site
  * writes only its BL (and literal), and a kprobe on the function's symbol
- * lands on the `mov`, before the ftrace call. A site whose first NOP is not
- * a NOP is left as it is; pb_ftrace_check_site then refuses it. */
+ * lands on the `mov`, before the ftrace call. Its CALL_OPS literal (the two
+ * NOPs before the symbol) points at pb_ftrace_nop_ops from boot on, as
+ * ftrace_rec_set_nop_ops does: a call that took the BL just before it went
+ * back to a NOP still loads a valid ops. A site whose words are not the
+ * compiler's NOPs is left as it is; pb_ftrace_check_site then refuses it. */
 static void init_patch_sites(void)
 {
     for (u64 *site = pb_patch_sites_start; site < pb_patch_sites_end; site++) {
         void *func = (void *)(*site + 8);
         if (pb_text_read32(func) == INSN_NOP)
             pb_text_poke32(func, INSN_MOV_X9_X30);
+        if (pb_text_read32((void *)*site) == INSN_NOP && pb_text_read32((void *)(*site + 4)) == INSN_NOP)
+            pb_text_poke64((void *)*site, (u64)&pb_ftrace_nop_ops);
     }
 }
 
@@ -195,11 +201,10 @@ int pb_ftrace_check_site(u64 func)
 {
     if ((func & 7) || !pb_ftrace_is_recorded_site(func))
         return PB_EILSEQ;
-    for (int i = -2; i < 2; i++) {
-        u32 expected = i == 0 ? INSN_MOV_X9_X30 : INSN_NOP;
-        if (pb_text_read32((const void *)(func + 4 * i)) != expected)
-            return PB_EILSEQ;
-    }
+    if (*(const volatile u64 *)(func - 8) != (u64)&pb_ftrace_nop_ops)
+        return PB_EILSEQ;
+    if (pb_text_read32((const void *)func) != INSN_MOV_X9_X30 || pb_text_read32((const void *)(func + 4)) != INSN_NOP)
+        return PB_EILSEQ;
     return 0;
 }
 
@@ -219,10 +224,11 @@ int pb_ftrace_patch_site(u64 func, u64 target, u64 ops_literal)
 
 void pb_ftrace_unpatch_site(u64 func)
 {
-    /* The BL first: the site stops calling before anything else changes. The
-     * `mov x9, x30` stays, as the kernel's ftrace_make_nop leaves it. */
+    /* As the kernel's ftrace_make_nop: the literal back to the nop ops, then
+     * the BL back to a NOP. A call already past the BL, or taking it in
+     * between, loads either ops, and both stay valid. The `mov x9, x30`
+     * stays. */
+    if (*(const volatile u64 *)(func - 8) != (u64)&pb_ftrace_nop_ops)
+        pb_text_poke64((void *)(func - 8), (u64)&pb_ftrace_nop_ops);
     pb_text_poke32((void *)(func + 4), INSN_NOP);
-    if (pb_text_read32((void *)(func - 8)) != INSN_NOP ||
-        pb_text_read32((void *)(func - 4)) != INSN_NOP)
-        pb_text_poke64((void *)(func - 8), ((u64)INSN_NOP << 32) | INSN_NOP);
 }

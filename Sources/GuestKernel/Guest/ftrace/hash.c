@@ -67,8 +67,10 @@ void pb_hash_remove(struct pb_ftrace_hash *h, u64 key)
 
     if (!s)
         return;
+    /* The value stays: a lookup interrupted after it matched this slot still
+     * reads what it matched (as a reader in an RCU grace period does). Only a
+     * later add, outside any such lookup, reuses the slot. */
     s->owner = &tombstone;
-    s->val = NULL;
     h->count--;
 }
 

@@ -228,6 +228,11 @@ long pb_detach_all(void);                      /* returns the number detached */
  * raised, recording pb_irq_call_result and counting pb_irq_call_count (zeroed
  * here). Code in .pb_late.text, off every measured path. */
 long pb_arm_irq_call(unsigned long fn, long arg);
+/* pb_detach(target), then code in both areas allocated, filled with UDF #0
+ * and freed again, as if something else reused the memory detach freed: a
+ * call the interrupt stopped inside freed code then faults. For the
+ * in-flight detach checks (through pb_arm_irq_call); in .pb_late.text. */
+long pb_detach_reusing_code(unsigned long target);
 long pb_run(unsigned long workload, long n, long arg0);
     /* Calls `workload` n times from the driver (through pb_driver_call_site)
      * with x0 = arg0 and x1..x7, stack arguments and the struct taken from

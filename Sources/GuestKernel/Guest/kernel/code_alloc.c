@@ -61,10 +61,48 @@ static struct area *area_of(u64 addr)
     return &module_area;
 }
 
+/*
+ * Code freed from an interrupt may still be running in the context the
+ * interrupt stopped (a call inside the trampoline whose detach the interrupt
+ * made), so it is freed after a grace period, as the kernel frees trampolines
+ * with call_rcu_tasks: here, at the next attach or detach, or code allocated
+ * or freed, outside any interrupt (pb_code_grace_period_ends). The guest has
+ * one task, so by then it is back in a host call and every call that was
+ * inside the code has returned. Until then the code stays allocated and in
+ * pb_code_map (walks from inside it still recognise it).
+ */
+#define MAX_DEFERRED_FREES 64
+static void *deferred_frees[MAX_DEFERRED_FREES];
+static unsigned int deferred_count;
+
+static bool in_interrupt(void)
+{
+    u64 sp;
+
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    return sp >= (u64)pb_irq_stack_base && sp < (u64)pb_irq_stack_top;
+}
+
+static void free_now(void *p);
+
+static void end_grace_period(void)
+{
+    while (deferred_count)
+        free_now(deferred_frees[--deferred_count]);
+}
+
+void pb_code_grace_period_ends(void)
+{
+    if (deferred_count && !in_interrupt())
+        end_grace_period();
+}
+
 void *pb_code_alloc(enum pb_code_area which, pb_code_kind_t kind, size_t size)
 {
     struct area *a = get_area(which);
     u64 need = (size + CHUNK - 1) / CHUNK;
+
+    pb_code_grace_period_ends();
 
     if (pb_code_map.count == PB_CODE_MAP_MAX || need == 0)
         return NULL;
@@ -102,6 +140,19 @@ void pb_code_set_owner(void *p, u64 traced_function)
 }
 
 void pb_code_free(void *p)
+{
+    if (in_interrupt()) {
+        find_region((u64)p); /* a live allocation, or a panic now rather than later */
+        if (deferred_count == MAX_DEFERRED_FREES)
+            pb_panic("pb_code_free: too many frees waiting for a grace period", NULL);
+        deferred_frees[deferred_count++] = p;
+        return;
+    }
+    end_grace_period();
+    free_now(p);
+}
+
+static void free_now(void *p)
 {
     struct pb_code_region *r = find_region((u64)p);
     struct area *a = area_of(r->start);

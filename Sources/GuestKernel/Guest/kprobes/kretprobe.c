@@ -55,12 +55,22 @@ int pb_register_kretprobe(struct pb_kretprobe *rp)
     return pb_register_kprobe(&rp->kp);
 }
 
+/* As rethook_stop: returns already hooked still come back through the
+ * trampoline, which puts the real return address back, but no handler runs for
+ * them; their instances are released as they return, and the kretprobe may not
+ * be registered again until then (pb_kretprobe_in_flight). */
 void pb_unregister_kretprobe(struct pb_kretprobe *rp)
 {
-    for (struct pb_kretprobe_instance *ri = current->kretprobe_instances; ri; ri = ri->next)
-        if (ri->rp == rp)
-            pb_panic("kretprobe unregistered while its function is active", NULL);
     pb_unregister_kprobe(&rp->kp);
+    WRITE_ONCE(rp->handler, NULL);
+}
+
+bool pb_kretprobe_in_flight(const struct pb_kretprobe *rp)
+{
+    for (struct pb_kretprobe_instance *ri = READ_ONCE(current->kretprobe_instances); ri; ri = ri->next)
+        if (ri->rp == rp)
+            return true;
+    return false;
 }
 
 /*
@@ -89,8 +99,9 @@ static u64 kretprobe_trampoline_handler(struct pt_regs *regs, u64 fp)
     regs->pc = correct;
     do {
         ri = current->kretprobe_instances;
-        if (ri->rp->handler)
-            ri->rp->handler(ri, regs);
+        pb_kretprobe_fn handler = READ_ONCE(ri->rp->handler);
+        if (handler)
+            handler(ri, regs);
         WRITE_ONCE(current->kretprobe_instances, ri->next);
         barrier();
         ri->in_use = false;

@@ -88,6 +88,7 @@ long pb_attach(long mechanism, long handler_kind, unsigned long target, unsigned
     struct pb_attachment *a = NULL;
     int err;
 
+    pb_code_grace_period_ends();
     if (!m || handler_kind < 0 || handler_kind >= PB_HANDLER_KIND_COUNT)
         return PB_EINVAL;
     struct pb_attachment *other = find_attachment(target);
@@ -153,6 +154,7 @@ static long detach_function(u64 target)
 
 long pb_detach(unsigned long target)
 {
+    pb_code_grace_period_ends();
     return detach_function(target) ? 0 : PB_ENOENT;
 }
 

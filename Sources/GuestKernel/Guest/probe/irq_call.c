@@ -5,7 +5,9 @@
  * (an interrupt handler calling the function being patched is the case the
  * patch order must survive). Kept in .pb_late.text, off every measured path.
  */
+#include "pb/code_alloc.h"
 #include "pb/irq.h"
+#include "pb/patching.h"
 #include "pb/probe.h"
 #include "pb/ptrace.h"
 
@@ -31,4 +33,28 @@ __attribute__((section(".pb_late.text"))) long pb_arm_irq_call(unsigned long fn,
     pb_irq_call_count = 0;
     pb_request_irq(PB_IRQ_CALL_INTID, irq_call);
     return 0;
+}
+
+/* Chunks of each code area pb_detach_reusing_code overwrites: more than the
+ * largest trampoline, veneer and slot an attach allocates together, which
+ * first-fit allocation places at an area's start on a kernel with nothing
+ * else attached. */
+#define REUSED_CHUNKS 16
+#define CHUNK_BYTES 64
+
+__attribute__((section(".pb_late.text"))) long pb_detach_reusing_code(unsigned long target)
+{
+    static const u32 udf[CHUNK_BYTES / 4]; /* UDF #0 is the all-zero word */
+    static const enum pb_code_area areas[] = { PB_AREA_NEAR, PB_AREA_MODULE };
+    void *taken[REUSED_CHUNKS];
+    long result = pb_detach(target);
+
+    for (unsigned int area = 0; area < sizeof(areas) / sizeof(areas[0]); area++) {
+        unsigned int n = 0;
+        while (n < REUSED_CHUNKS && (taken[n] = pb_code_alloc(areas[area], PB_CODE_TRAMPOLINE, CHUNK_BYTES)))
+            pb_text_copy(taken[n++], udf, CHUNK_BYTES);
+        while (n)
+            pb_code_free(taken[--n]);
+    }
+    return result;
 }

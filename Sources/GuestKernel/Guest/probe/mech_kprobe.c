@@ -86,7 +86,7 @@ int pb_attach_kretprobe(struct pb_attachment *a)
     if (a->param)
         return PB_EINVAL;
     for (int i = 0; i < PB_MAX_KRETPROBES; i++) {
-        if (!kretprobe_used[i]) {
+        if (!kretprobe_used[i] && !pb_kretprobe_in_flight(&kretprobe_pool[i])) {
             slot = i;
             break;
         }

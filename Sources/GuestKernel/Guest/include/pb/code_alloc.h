@@ -20,7 +20,10 @@ typedef u64 pb_code_kind_t;
 /* Allocations are published in pb_code_map for the harness. */
 void *pb_code_alloc(enum pb_code_area area, pb_code_kind_t kind, size_t size);
 void pb_code_set_owner(void *p, u64 traced_function);
+/* Frees p; from an interrupt, only once the grace period ends (code_alloc.c). */
 void pb_code_free(void *p);
+/* Frees what waits for its grace period, unless called from an interrupt. */
+void pb_code_grace_period_ends(void);
 /* The kind of the live allocation containing pc; false if none. */
 bool pb_code_lookup(u64 pc, pb_code_kind_t *kind);
 unsigned int pb_code_live_count(void);

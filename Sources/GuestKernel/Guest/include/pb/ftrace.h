@@ -97,6 +97,9 @@ extern char ftrace_caller[], ftrace_regs_caller[], ftrace_caller_nofp[], ftrace_
 extern char pb_ftrace_trampolines_start[], pb_ftrace_trampolines_end[];
 extern char return_to_handler[];
 void pb_ftrace_stub(u64 ip, u64 parent_ip, struct pb_ftrace_ops *op, struct ftrace_regs *fregs);
+/* The ops an untraced CALL_OPS site's literal points at (the kernel's
+ * ftrace_nop_ops): pb_ftrace_stub, no direct call. */
+extern struct pb_ftrace_ops pb_ftrace_nop_ops;
 
 _Static_assert(__builtin_offsetof(struct pb_ftrace_ops, func) == OPS_FUNC, "OPS_FUNC");
 _Static_assert(__builtin_offsetof(struct pb_ftrace_ops, direct_call) == OPS_DIRECT_CALL,

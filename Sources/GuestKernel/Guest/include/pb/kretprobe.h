@@ -46,7 +46,10 @@ struct pb_kretprobe {
 };
 
 int pb_register_kretprobe(struct pb_kretprobe *rp);
+/* Unregisters; returns already hooked still go through the trampoline, without the handler. */
 void pb_unregister_kretprobe(struct pb_kretprobe *rp);
+/* Whether a return rp hooked is still pending (rp may not be registered again until it returns). */
+bool pb_kretprobe_in_flight(const struct pb_kretprobe *rp);
 void pb_kretprobes_init(void);
 
 /* Unwinder support: the original return address of a frame whose return
