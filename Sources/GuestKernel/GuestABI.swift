@@ -83,6 +83,8 @@ public enum GuestABI {
         /// `pb_detach(target)` from IRQ context, then the code memory detach freed overwritten with
         /// UDF as if reused (for `pb_arm_irq_call`).
         public static let detachReusingCode = "pb_detach_reusing_code"
+        /// `pb_detach_reusing_code`, then the same attachment made again (for `pb_arm_irq_call`).
+        public static let detachReattach = "pb_detach_reattach"
         /// `struct pb_code_map`: the count of live generated-code allocations, then the regions.
         public static let codeMap = "pb_code_map"
         public static let reset = "pb_reset"

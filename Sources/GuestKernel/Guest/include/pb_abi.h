@@ -233,6 +233,9 @@ long pb_arm_irq_call(unsigned long fn, long arg);
  * call the interrupt stopped inside freed code then faults. For the
  * in-flight detach checks (through pb_arm_irq_call); in .pb_late.text. */
 long pb_detach_reusing_code(unsigned long target);
+/* pb_detach_reusing_code(target), then the same attachment made again: a new
+ * tracer taking the function while a call through the old hook runs on. */
+long pb_detach_reattach(unsigned long target);
 long pb_run(unsigned long workload, long n, long arg0);
     /* Calls `workload` n times from the driver (through pb_driver_call_site)
      * with x0 = arg0 and x1..x7, stack arguments and the struct taken from

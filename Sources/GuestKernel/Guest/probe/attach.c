@@ -223,3 +223,20 @@ long pb_reset(void)
     pb_kretprobe_reset_missed();
     return 0;
 }
+
+/* pb_detach_reusing_code(target), then the function's attachment made again
+ * (same mechanism, handler and parameter): another tracer taking the function
+ * while a call that entered through the old hook is still running. For the
+ * in-flight detach checks (through pb_arm_irq_call); after all other code, so
+ * that it moved nothing measured. */
+__attribute__((section(".pb_test.text"))) long pb_detach_reattach(unsigned long target)
+{
+    const struct pb_attachment *a = find_attachment(target);
+
+    if (!a || a->beside)
+        return PB_EINVAL;
+    long mechanism = a->mech, kind = a->kind;
+    unsigned long param = a->param;
+    long result = pb_detach_reusing_code(target);
+    return result ? result : pb_attach(mechanism, kind, target, param);
+}
