@@ -29,10 +29,17 @@ import Testing
         var hits: (entry: UInt64, exit: UInt64)
     }
 
-    static func tracedCall(_ mechanism: Mechanism, _ workload: Workload, _ environment: MeasurementEnvironment) throws -> TracedCall {
+    /// Attaches `mechanism` to `workload` with the count handler, after `alongside` if any.
+    static func attach(_ mechanism: Mechanism, alongside: Mechanism?, to workload: Workload, in kernel: GuestKernel) throws {
+        if let alongside { try kernel.attach(alongside, handler: .count, to: workload) }
+        try kernel.attach(mechanism, handler: .count, to: workload)
+    }
+
+    static func tracedCall(_ mechanism: Mechanism, alongside: Mechanism?, _ workload: Workload,
+                           _ environment: MeasurementEnvironment) throws -> TracedCall {
         let expected = try environment.makeKernel().run(workload, count: 1, argument: argument)
         let kernel = try environment.makeKernel()
-        try kernel.attach(mechanism, handler: .count, to: workload)
+        try attach(mechanism, alongside: alongside, to: workload, in: kernel)
         let before = kernel.machine.counters.instructions
         try kernel.run(workload, count: 1, argument: argument)
         let steps = kernel.machine.counters.instructions - before
@@ -44,14 +51,14 @@ import Testing
     /// Raises the interrupt, whose handler calls the guest's `operation` on the traced function,
     /// before each instruction of a traced call; `after` checks the kernel once the call returned
     /// (nil when all is well). Returns the moments that went wrong, with what went wrong.
-    static func sweep(_ mechanism: Mechanism, _ workload: Workload, operation: String,
+    static func sweep(_ mechanism: Mechanism, alongside: Mechanism? = nil, _ workload: Workload, operation: String,
                       after: (GuestKernel, TracedCall) throws -> String?) throws -> (call: TracedCall, wrong: [String]) {
         let environment = try SteadyStateTests.environment.get()
-        let call = try tracedCall(mechanism, workload, environment)
+        let call = try tracedCall(mechanism, alongside: alongside, workload, environment)
         var wrong: [String] = []
         for k in 0..<call.steps {
             let kernel = try environment.makeKernel()
-            try kernel.attach(mechanism, handler: .count, to: workload)
+            try attach(mechanism, alongside: alongside, to: workload, in: kernel)
             let function = try kernel.address(of: workload.symbol)
             try kernel.armIRQCall(try kernel.address(of: operation), argument: Int64(bitPattern: function))
             kernel.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: k)
@@ -102,6 +109,26 @@ import Testing
     func aNewTracerTakingTheFunctionMidCall(_ mechanism: Mechanism, workload: Workload) throws {
         let (call, wrong) = try Self.sweep(mechanism, workload, operation: GuestABI.Symbol.detachReattach) { kernel, call in
             try Self.nextCall(kernel, workload, call, hits: call.hits)
+        }
+        let failures = wrong.count
+        #expect(call.steps > 250 && failures == 0, "\(failures) of \(call.steps) moments, the first: \(wrong.prefix(3).joined(separator: "; "))")
+    }
+
+    /// The pairs the suites measure on one function: both hooks go in the interrupt's one detach.
+    @Test(arguments: [(Mechanism.kretprobeBRK, Mechanism.functionGraph), (.kretprobeTrampoline, .functionGraph),
+                      (.functionGraph, .kretprobeBRK), (.fprobe, .kretprobeBRK)])
+    func twoHooksOnOneFunctionDetachedMidCall(_ pair: (Mechanism, Mechanism)) throws {
+        let (mechanism, alongside) = pair
+        let workload = Workload.recursive
+        let (call, wrong) = try Self.sweep(mechanism, alongside: alongside, workload, operation: GuestABI.Symbol.detachReusingCode) {
+            kernel, call in
+            try kernel.reset()
+            let untraced = try kernel.run(workload, count: 1, argument: Self.argument)
+            guard untraced == call.expected, kernel.control.entryHits == 0 else {
+                return "next call \(untraced) with \(kernel.control.entryHits) hit(s)"
+            }
+            try Self.attach(mechanism, alongside: alongside, to: workload, in: kernel)
+            return try Self.nextCall(kernel, workload, call, hits: call.hits)
         }
         let failures = wrong.count
         #expect(call.steps > 250 && failures == 0, "\(failures) of \(call.steps) moments, the first: \(wrong.prefix(3).joined(separator: "; "))")
