@@ -19,18 +19,29 @@ static void fgraph_ftrace_func(u64 ip, u64 parent_ip, struct pb_ftrace_ops *op,
         pb_fgraph_missed++;
         return;
     }
-    /* Fill the slot above the top first; it becomes visible to the
-     * unwinder only when the depth is raised. */
+    /* As ftrace_push_return_trace: what the unwinder reads (ret, fp) goes
+     * into the slot above the top before the depth is raised, so an interrupt
+     * that walks sees a whole entry; the slot is reserved before the entry
+     * handler runs, so a call from an interrupt (a traced function called
+     * from an IRQ handler) pushes above it; and everything is written again
+     * once it is reserved, since such a call before the raise may have used
+     * the same slot. */
     struct pb_ret_stack_entry *e = &t->ret_stack[depth];
+    e->ret = fregs->lr;
+    e->fp = fregs->fp;
+    barrier();
+    WRITE_ONCE(t->curr_ret_depth, depth + 1);
+    barrier();
     e->ret = fregs->lr;
     e->func = pb_ftrace_func_of_ip(ip);
     e->fp = fregs->fp;
     e->gops = gops;
     e->data[0] = e->data[1] = 0;
-    if (!gops->entryfunc(gops, e, fregs))
+    if (!gops->entryfunc(gops, e, fregs)) {
+        barrier();
+        WRITE_ONCE(t->curr_ret_depth, depth);
         return;
-    barrier();
-    WRITE_ONCE(t->curr_ret_depth, depth + 1);
+    }
     barrier();
     fregs->lr = (u64)return_to_handler;
 }

@@ -1,0 +1,91 @@
+import GuestKernel
+import Testing
+@testable import Harness
+
+/// Raises the IRQ-call interrupt (`GuestKernel.armIRQCall`) before each instruction of a traced
+/// call, for the sweeps that check what an interrupt in the middle of a hook may do: detach the
+/// function (`DetachInFlightTests`) or call it again (`InterruptReentryTests`).
+struct InterruptedCallSweep {
+    static let argument: Int64 = 3
+
+    /// The path under test: `mechanism` on `workload` with the count handler, after `alongside`.
+    var mechanism: Mechanism
+    var alongside: Mechanism? = nil
+    var workload: Workload
+
+    /// What the sweep knows about one traced call.
+    struct TracedCall {
+        /// The untraced result.
+        var expected: Int64
+        /// Instructions of one traced call: the moments the interrupt is raised at.
+        var steps: UInt64
+        /// Entry and exit hits of one traced call.
+        var hits: (entry: UInt64, exit: UInt64)
+    }
+
+    func attach(in kernel: GuestKernel) throws {
+        if let alongside { try kernel.attach(alongside, handler: .count, to: workload) }
+        try kernel.attach(mechanism, handler: .count, to: workload)
+    }
+
+    func tracedCall(_ environment: MeasurementEnvironment) throws -> TracedCall {
+        let expected = try environment.makeKernel().run(workload, count: 1, argument: Self.argument)
+        let kernel = try environment.makeKernel()
+        try attach(in: kernel)
+        let before = kernel.machine.counters.instructions
+        try kernel.run(workload, count: 1, argument: Self.argument)
+        let steps = kernel.machine.counters.instructions - before
+        try kernel.reset()
+        try kernel.run(workload, count: 1, argument: Self.argument)
+        return TracedCall(expected: expected, steps: steps, hits: (kernel.control.entryHits, kernel.control.exitHits))
+    }
+
+    /// Before each instruction of a traced call, an interrupt whose handler calls the guest function
+    /// `irqCall` names with its argument; the call must return the untraced result and the
+    /// interrupt's call `irqResult`, then `after` checks the kernel (nil when all is well). Returns
+    /// the traced call and the moments that went wrong, with what went wrong.
+    func run(irqCall: (GuestKernel) throws -> (function: UInt64, argument: Int64), irqResult: Int64,
+             after: (GuestKernel, TracedCall) throws -> String?) throws -> (call: TracedCall, wrong: [String]) {
+        let environment = try SteadyStateTests.environment.get()
+        let call = try tracedCall(environment)
+        var wrong: [String] = []
+        for k in 0..<call.steps {
+            let kernel = try environment.makeKernel()
+            try attach(in: kernel)
+            let (function, argument) = try irqCall(kernel)
+            try kernel.armIRQCall(function, argument: argument)
+            kernel.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: k)
+            do {
+                let result = try kernel.run(workload, count: 1, argument: Self.argument)
+                let interrupt = try kernel.irqCalls()
+                if result != call.expected || interrupt.count != 1 || interrupt.lastResult != irqResult {
+                    wrong.append("instruction \(k): result \(result), the interrupt's call \(interrupt)")
+                } else if let problem = try after(kernel, call) {
+                    wrong.append("instruction \(k): \(problem)")
+                }
+            } catch {
+                wrong.append("instruction \(k): \(error)")
+            }
+        }
+        return (call, wrong)
+    }
+
+    /// The next call's result and hits, then whether detaching leaves no generated code.
+    func nextCall(_ kernel: GuestKernel, _ call: TracedCall, hits: (entry: UInt64, exit: UInt64)) throws -> String? {
+        try kernel.reset()
+        let result = try kernel.run(workload, count: 1, argument: Self.argument)
+        let seen = (kernel.control.entryHits, kernel.control.exitHits)
+        guard result == call.expected, seen == hits else { return "next call \(result) with \(seen) hit(s), expected \(hits)" }
+        try kernel.detach(from: workload)
+        let leftOver = try kernel.generatedCodeCount()
+        return leftOver == 0 ? nil : "\(leftOver) piece(s) of code left after detach"
+    }
+
+    /// Fails the test unless no moment went wrong (and the call was long enough to mean something).
+    static func expectNoneWrong(_ outcome: (call: TracedCall, wrong: [String]), sourceLocation: SourceLocation = #_sourceLocation) {
+        let failures = outcome.wrong.count
+        #expect(outcome.call.steps > 250 && failures == 0,
+                "\(failures) of \(outcome.call.steps) moments, the first: \(outcome.wrong.prefix(3).joined(separator: "; "))",
+                sourceLocation: sourceLocation)
+    }
+}
