@@ -85,6 +85,10 @@ public enum GuestABI {
         public static let detachReusingCode = "pb_detach_reusing_code"
         /// `pb_detach_reusing_code`, then the same attachment made again (for `pb_arm_irq_call`).
         public static let detachReattach = "pb_detach_reattach"
+        /// Chooses the mechanism and handler `pb_attach_from_irq` attaches.
+        public static let setAttachFromIRQ = "pb_set_attach_from_irq"
+        /// `pb_attach(target)` with what `pb_set_attach_from_irq` chose (for `pb_arm_irq_call`).
+        public static let attachFromIRQ = "pb_attach_from_irq"
         /// `struct pb_code_map`: the count of live generated-code allocations, then the regions.
         public static let codeMap = "pb_code_map"
         public static let reset = "pb_reset"

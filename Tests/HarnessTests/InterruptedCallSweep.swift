@@ -4,7 +4,8 @@ import Testing
 
 /// Raises the IRQ-call interrupt (`GuestKernel.armIRQCall`) before each instruction of a traced
 /// call, for the sweeps that check what an interrupt in the middle of a hook may do: detach the
-/// function (`DetachInFlightTests`) or call it again (`InterruptReentryTests`).
+/// function (`DetachInFlightTests`), call it again (`InterruptReentryTests`), or attach to it in
+/// the middle of an untraced call (`AttachInFlightTests`).
 struct InterruptedCallSweep {
     static let argument: Int64 = 3
 
@@ -12,6 +13,9 @@ struct InterruptedCallSweep {
     var mechanism: Mechanism
     var alongside: Mechanism? = nil
     var workload: Workload
+    /// Whether the hooks are attached before the call (false: the call starts untraced, and the
+    /// moments are its instructions).
+    var attachedBefore = true
 
     /// What the sweep knows about one traced call.
     struct TracedCall {
@@ -29,12 +33,15 @@ struct InterruptedCallSweep {
     }
 
     func tracedCall(_ environment: MeasurementEnvironment) throws -> TracedCall {
-        let expected = try environment.makeKernel().run(workload, count: 1, argument: Self.argument)
+        let untraced = try environment.makeKernel()
+        var before = untraced.machine.counters.instructions
+        let expected = try untraced.run(workload, count: 1, argument: Self.argument)
+        var steps = untraced.machine.counters.instructions - before
         let kernel = try environment.makeKernel()
         try attach(in: kernel)
-        let before = kernel.machine.counters.instructions
+        before = kernel.machine.counters.instructions
         try kernel.run(workload, count: 1, argument: Self.argument)
-        let steps = kernel.machine.counters.instructions - before
+        if attachedBefore { steps = kernel.machine.counters.instructions - before }
         try kernel.reset()
         try kernel.run(workload, count: 1, argument: Self.argument)
         return TracedCall(expected: expected, steps: steps, hits: (kernel.control.entryHits, kernel.control.exitHits))
@@ -51,7 +58,7 @@ struct InterruptedCallSweep {
         var wrong: [String] = []
         for k in 0..<call.steps {
             let kernel = try environment.makeKernel()
-            try attach(in: kernel)
+            if attachedBefore { try attach(in: kernel) }
             let (function, argument) = try irqCall(kernel)
             try kernel.armIRQCall(function, argument: argument)
             kernel.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: k)
@@ -82,9 +89,10 @@ struct InterruptedCallSweep {
     }
 
     /// Fails the test unless no moment went wrong (and the call was long enough to mean something).
-    static func expectNoneWrong(_ outcome: (call: TracedCall, wrong: [String]), sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectNoneWrong(_ outcome: (call: TracedCall, wrong: [String]), minimumSteps: UInt64 = 250,
+                                sourceLocation: SourceLocation = #_sourceLocation) {
         let failures = outcome.wrong.count
-        #expect(outcome.call.steps > 250 && failures == 0,
+        #expect(outcome.call.steps > minimumSteps && failures == 0,
                 "\(failures) of \(outcome.call.steps) moments, the first: \(outcome.wrong.prefix(3).joined(separator: "; "))",
                 sourceLocation: sourceLocation)
     }

@@ -236,6 +236,11 @@ long pb_detach_reusing_code(unsigned long target);
 /* pb_detach_reusing_code(target), then the same attachment made again: a new
  * tracer taking the function while a call through the old hook runs on. */
 long pb_detach_reattach(unsigned long target);
+/* pb_attach_from_irq(target) attaches what pb_set_attach_from_irq chose (no
+ * parameter): a tracer taking a function while a call of it is anywhere in its
+ * patch site or body. For the in-flight attach checks; in .pb_test.text. */
+long pb_set_attach_from_irq(long mechanism, long handler_kind);
+long pb_attach_from_irq(unsigned long target);
 long pb_run(unsigned long workload, long n, long arg0);
     /* Calls `workload` n times from the driver (through pb_driver_call_site)
      * with x0 = arg0 and x1..x7, stack arguments and the struct taken from

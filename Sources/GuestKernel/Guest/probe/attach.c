@@ -240,3 +240,21 @@ __attribute__((section(".pb_test.text"))) long pb_detach_reattach(unsigned long 
     long result = pb_detach_reusing_code(target);
     return result ? result : pb_attach(mechanism, kind, target, param);
 }
+
+/* What pb_attach_from_irq attaches: set by pb_set_attach_from_irq. */
+static long irq_attach_mechanism, irq_attach_kind;
+
+__attribute__((section(".pb_test.text"))) long pb_set_attach_from_irq(long mechanism, long handler_kind)
+{
+    irq_attach_mechanism = mechanism;
+    irq_attach_kind = handler_kind;
+    return 0;
+}
+
+/* pb_attach(target) with what pb_set_attach_from_irq chose: a tracer taking a
+ * function while a call of it is in the middle of its patch site or body. For
+ * the in-flight attach checks (through pb_arm_irq_call); after all other code. */
+__attribute__((section(".pb_test.text"))) long pb_attach_from_irq(unsigned long target)
+{
+    return pb_attach(irq_attach_mechanism, irq_attach_kind, target, 0);
+}
