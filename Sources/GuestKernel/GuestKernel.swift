@@ -152,6 +152,7 @@ public final class GuestKernel {
     /// Prepares a call of `function` with `arguments` (at most eight) without running it.
     public func beginCall(_ function: UInt64, _ arguments: [UInt64]) {
         precondition(arguments.count <= 8, "host calls pass at most eight register arguments")
+        console.removeAll() // an error names what this call printed, not an earlier one
         for (index, value) in arguments.enumerated() { machine[x: index] = value }
         machine.sp = taskStackTop
         machine[x: 29] = 0
@@ -352,8 +353,9 @@ public enum GuestErrorCode {
     }
 }
 
-/// The last kilobytes a guest printed through semihosting, kept so that an error can say what the
-/// guest said before it stopped (a panic prints its reason, then the registers).
+/// The last kilobytes a guest printed through semihosting during the current host call, kept so that
+/// an error can say what the guest said before it stopped (a panic prints its reason, then the
+/// registers).
 final class ConsoleTail: @unchecked Sendable {
     private static let capacity = 4096
     private var bytes: [UInt8] = []
@@ -362,6 +364,11 @@ final class ConsoleTail: @unchecked Sendable {
     func append(_ byte: UInt8) {
         if bytes.count == Self.capacity { bytes.removeFirst(Self.capacity / 2) }
         bytes.append(byte)
+    }
+
+    /// Forgets what was printed so far.
+    func removeAll() {
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
     }
 
     /// The last panic's first two lines (its reason and where it was taken), or else the last line
