@@ -15,13 +15,7 @@ import Testing
     @Test(arguments: Mechanism.allCases.filter { $0 != .none }, [Workload.nonleaf, .recursive])
     func aTracedFunctionCalledFromAnInterruptMidCall(_ mechanism: Mechanism, workload: Workload) throws {
         let sweep = InterruptedCallSweep(mechanism: mechanism, workload: workload)
-        let environment = try SteadyStateTests.environment.get()
-        // What the interrupt's own call returns on an untraced kernel.
-        let reference = try environment.makeKernel()
-        try reference.armIRQCall(try reference.address(of: workload.symbol), argument: InterruptedCallSweep.argument)
-        reference.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: 0)
-        try reference.reset()
-        let irqResult = try reference.irqCalls().lastResult
+        let irqResult = try InterruptedCallSweep.untracedIRQCallResult(workload, try SteadyStateTests.environment.get())
         InterruptedCallSweep.expectNoneWrong(try sweep.run(irqCall: { kernel in
             (try kernel.address(of: workload.symbol), InterruptedCallSweep.argument)
         }, irqResult: irqResult) { kernel, call in

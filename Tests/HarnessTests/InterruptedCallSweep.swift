@@ -77,6 +77,18 @@ struct InterruptedCallSweep {
         return (call, wrong)
     }
 
+    /// What the IRQ-call interrupt's call of `workload` (with `argument`) returns on an untraced
+    /// kernel: raised at once, during the host call that resets the control block.
+    static func untracedIRQCallResult(_ workload: Workload, _ environment: MeasurementEnvironment) throws -> Int64 {
+        let kernel = try environment.makeKernel()
+        try kernel.armIRQCall(try kernel.address(of: workload.symbol), argument: argument)
+        kernel.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: 0)
+        try kernel.reset()
+        let calls = try kernel.irqCalls()
+        try #require(calls.count == 1, "the interrupt called \(workload.symbol)")
+        return calls.lastResult
+    }
+
     /// The next call's result and hits, then whether detaching leaves no generated code.
     func nextCall(_ kernel: GuestKernel, _ call: TracedCall, hits: (entry: UInt64, exit: UInt64)) throws -> String? {
         try kernel.reset()

@@ -11,7 +11,7 @@ import Testing
 /// architecture lets the interrupted fetch get the old or the new instruction, both are tried.
 @Suite struct PatchAtomicityTests {
     static let workload = Workload.nonleaf
-    static let argument: Int64 = 3
+    static let argument = InterruptedCallSweep.argument
 
     /// The instructions an operation takes on a fresh kernel with nothing else happening.
     static func length(_ environment: MeasurementEnvironment, prepare: (GuestKernel) throws -> Void,
@@ -54,18 +54,13 @@ import Testing
     func aCallFromAnInterruptMidPatchRunsTheFunction(_ mechanism: Mechanism, oldWord: Bool) throws {
         let environment = try SteadyStateTests.environment.get()
         // The untraced result, from the same interrupt.
-        let reference = try environment.makeKernel()
-        try reference.armIRQCall(try reference.address(of: Self.workload.symbol), argument: Self.argument)
-        reference.machine.scheduleInterrupt(GuestABI.irqCallInterrupt, afterInstructions: 0)
-        try reference.reset()
-        let expected = try reference.irqCalls()
-        try #require(expected.count == 1, "the interrupt called the function")
+        let expected = try InterruptedCallSweep.untracedIRQCallResult(Self.workload, environment)
 
-        let attach = try Self.sweep(environment, expected: expected.lastResult, oldWord: oldWord, prepare: { _ in }) {
+        let attach = try Self.sweep(environment, expected: expected, oldWord: oldWord, prepare: { _ in }) {
             try $0.attach(mechanism, handler: .count, to: Self.workload)
         }
         #expect(attach.moments > 100 && attach.wrong.isEmpty, "attach: \(attach.wrong.prefix(5))")
-        let detach = try Self.sweep(environment, expected: expected.lastResult, oldWord: oldWord, prepare: {
+        let detach = try Self.sweep(environment, expected: expected, oldWord: oldWord, prepare: {
             try $0.attach(mechanism, handler: .count, to: Self.workload)
         }) { try $0.detach(from: Self.workload) }
         #expect(detach.moments > 20 && detach.wrong.isEmpty, "detach: \(detach.wrong.prefix(5))")

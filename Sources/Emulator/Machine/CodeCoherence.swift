@@ -159,18 +159,12 @@ extension Machine {
     /// Lines the guest wrote in the enforced ranges and has not yet made fetchable, lowest first.
     public var unsynchronizedCodeLines: [UInt64] { coherence.lines.keys.sorted() }
 
-    /// The step each such line still lacks, lowest line first (for an error naming what the guest
-    /// left out when it hands control back with code written and not synchronized).
-    public var unsynchronizedCodeSteps: [(line: UInt64, missing: String)] {
-        coherence.lines.sorted { $0.key < $1.key }.map { ($0.key, $0.value.missing) }
-    }
-
     /// "code it wrote (line 0x…, symbol) lacking <step> (…)" for the lowest unsynchronized line,
     /// or nil when every written line is synchronized: what a host call's end or a program's exit
     /// reports (`symbolize` names an address).
     public func unsynchronizedCodeReport(symbolize: (UInt64) -> String?) -> String? {
-        guard let (line, missing) = unsynchronizedCodeSteps.first else { return nil }
-        return "code it wrote (line 0x\(String(line, radix: 16))\(symbolize(line).map { ", \($0)" } ?? "")) lacking \(missing) "
+        guard let (line, step) = coherence.lines.min(by: { $0.key < $1.key }) else { return nil }
+        return "code it wrote (line 0x\(String(line, radix: 16))\(symbolize(line).map { ", \($0)" } ?? "")) lacking \(step.missing) "
             + "(code maintenance is required here)"
     }
 

@@ -8,7 +8,7 @@
 #include "pb/kernel.h"
 #include "pb_abi.h"
 
-#define CHUNK 64UL
+#define CHUNK PB_CODE_CHUNK_BYTES
 
 struct area {
     u64 base;

@@ -1,9 +1,12 @@
 /*
- * A host-raised IRQ that calls a function from IRQ context: the harness
- * raises it at every instruction of an attach or a detach, to check that
- * text patching never leaves a function in a state a call cannot run through
- * (an interrupt handler calling the function being patched is the case the
- * patch order must survive). Kept in .pb_late.text, off every measured path.
+ * A host-raised IRQ that calls a function from IRQ context. The harness raises
+ * it at every instruction of an attach or a detach, to check that text
+ * patching never leaves a function in a state a call cannot run through (an
+ * interrupt handler calling the function being patched is the case the patch
+ * order must survive), and at every instruction of a traced call, to check
+ * what an interrupt may do in the middle of a hook: call the function again,
+ * detach it (pb_detach_reusing_code), attach it. Kept in .pb_late.text, off
+ * every measured path.
  */
 #include "pb/code_alloc.h"
 #include "pb/irq.h"
@@ -40,19 +43,18 @@ __attribute__((section(".pb_late.text"))) long pb_arm_irq_call(unsigned long fn,
  * first-fit allocation places at an area's start on a kernel with nothing
  * else attached. */
 #define REUSED_CHUNKS 16
-#define CHUNK_BYTES 64
 
 __attribute__((section(".pb_late.text"))) long pb_detach_reusing_code(unsigned long target)
 {
-    static const u32 udf[CHUNK_BYTES / 4]; /* UDF #0 is the all-zero word */
+    static const u32 udf[PB_CODE_CHUNK_BYTES / 4]; /* UDF #0 is the all-zero word */
     static const enum pb_code_area areas[] = { PB_AREA_NEAR, PB_AREA_MODULE };
     void *taken[REUSED_CHUNKS];
     long result = pb_detach(target);
 
     for (unsigned int area = 0; area < sizeof(areas) / sizeof(areas[0]); area++) {
         unsigned int n = 0;
-        while (n < REUSED_CHUNKS && (taken[n] = pb_code_alloc(areas[area], PB_CODE_TRAMPOLINE, CHUNK_BYTES)))
-            pb_text_copy(taken[n++], udf, CHUNK_BYTES);
+        while (n < REUSED_CHUNKS && (taken[n] = pb_code_alloc(areas[area], PB_CODE_TRAMPOLINE, PB_CODE_CHUNK_BYTES)))
+            pb_text_copy(taken[n++], udf, PB_CODE_CHUNK_BYTES);
         while (n)
             pb_code_free(taken[--n]);
     }

@@ -14,6 +14,9 @@ enum pb_code_area {
     PB_AREA_MODULE,
 };
 
+/* The allocation unit: every allocation is a whole number of these bytes. */
+#define PB_CODE_CHUNK_BYTES 64UL
+
 /* PB_CODE_TRAMPOLINE, PB_CODE_VENEER, PB_CODE_XOL_SLOT (pb_abi.h) */
 typedef u64 pb_code_kind_t;
 
