@@ -21,6 +21,9 @@ let package = Package(
         .executable(name: "bench", targets: ["bench"]),
         .library(name: "A64", targets: ["A64"]),
         .library(name: "Emulator", targets: ["Emulator"]),
+        // A throughput stream behind a C interface, for running two builds in one process:
+        // `Benchmarks/ab-compare.sh`.
+        .library(name: "ThroughputProbe", type: .dynamic, targets: ["ThroughputProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,6 +64,8 @@ let package = Package(
         // Not directly in Benchmarks/: the benchmark plugin runs every executable target there as a benchmark.
         .executableTarget(name: "HostInstructions", dependencies: ["Emulator", "ThroughputStreams"],
                           path: "Benchmarks/Tools/HostInstructions"),
+        .target(name: "ThroughputProbe", dependencies: ["Emulator", "ThroughputStreams"],
+                path: "Benchmarks/Tools/ThroughputProbe"),
         .testTarget(name: "A64Tests", dependencies: ["A64", "TestSupport"], exclude: ["Fixtures"], swiftSettings: optimisedInDebug),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Reports", "TestSupport"]),
         .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "Emulator", "DebugInfo", "TestSupport"]),
