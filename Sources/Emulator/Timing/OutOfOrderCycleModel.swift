@@ -173,14 +173,15 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
                 windowRetire[(slot &+ 3) & mask] = lastRetire
             }
             position &+= microOps
-
-            if flags & PackedClassCost.isBranch != 0,
-               core.branchMispredicted(class: instruction.pointee.timingClass, pc: pc,
-                                       nextPC: instruction == last ? run.pointee.nextPC : pc &+ 4) {
-                scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
-            }
             data += 1
-            if instruction == last { break }
+            if instruction == last {
+                // Every branch ends its block, so only a run's last instruction can be one.
+                if flags & PackedClassCost.isBranch != 0,
+                   core.branchMispredicted(class: instruction.pointee.timingClass, pc: pc, nextPC: run.pointee.nextPC) {
+                    scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
+                }
+                break
+            }
             instruction += 1
             pc &+= 4
           }
