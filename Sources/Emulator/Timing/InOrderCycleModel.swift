@@ -132,12 +132,14 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 fetchReady = max(fetchReady, complete)
             }
             completed = max(completed, complete)
-            if timingClass.isBranch,
-               core.branchMispredicted(class: timingClass, pc: pc, nextPC: instruction == last ? run.nextPC : pc &+ 4) {
-                fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
-            }
             data += 1
-            if instruction == last { break }
+            if instruction == last {
+                // Every branch ends its block, so only a run's last instruction can be one.
+                if timingClass.isBranch, core.branchMispredicted(class: timingClass, pc: pc, nextPC: run.nextPC) {
+                    fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
+                }
+                break
+            }
             instruction += 1
             pc &+= 4
           }
