@@ -9,10 +9,12 @@ import Testing
 struct InterruptedCallSweep {
     static let argument: Int64 = 3
 
-    /// The path under test: `mechanism` on `workload` with the count handler, after `alongside`.
+    /// The path under test: `mechanism` on `workload` with `handler`, after `alongside` (which
+    /// always has the count handler).
     var mechanism: Mechanism
     var alongside: Mechanism? = nil
     var workload: Workload
+    var handler: HandlerKind = .count
     /// Whether the hooks are attached before the call (false: the call starts untraced, and the
     /// moments are its instructions).
     var attachedBefore = true
@@ -29,7 +31,7 @@ struct InterruptedCallSweep {
 
     func attach(in kernel: GuestKernel) throws {
         if let alongside { try kernel.attach(alongside, handler: .count, to: workload) }
-        try kernel.attach(mechanism, handler: .count, to: workload)
+        try kernel.attach(mechanism, handler: handler, to: workload)
     }
 
     func tracedCall(_ environment: MeasurementEnvironment) throws -> TracedCall {
