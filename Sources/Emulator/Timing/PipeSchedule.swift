@@ -152,12 +152,11 @@ struct PipeSchedule {
     @inline(__always)
     func reserve(_ cost: UnsafePointer<PackedClassCost>, earliest cycle: UInt64) -> UInt64 {
         let placement = cost.pointee.placement
-        if placement == PackedClassCost.noPipes { return cycle }
         let limit = self.limit
         guard cycle < limit else { return cycle }
         let words = bits + Self.wordBase(cycle &>> 6)
         let bit: UInt64 = 1 &<< (cycle & 63)
-        if placement == PackedClassCost.directOneUse {
+        if _fastPath(placement == PackedClassCost.directOneUse) {
             let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
             let a = words[r0], b = words[r1], d = words[r2]
             let busy = a & b & d
@@ -189,6 +188,8 @@ struct PipeSchedule {
                 }
             }
             return c
+        } else if placement == PackedClassCost.noPipes {
+            return cycle
         } else if placement == PackedClassCost.spannedOneUse {
             return reserveSpannedOneUse(cost, from: cycle, limit: limit)
         }
