@@ -79,6 +79,15 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         var lastRetire = self.lastRetire
         let instructionsBefore = core.counters.instructions
         let fetchLineShift = CacheModel.lineShift
+        let fetchLineMask: UInt64 = (1 &<< fetchLineShift) &- 1
+        /// Looks up instruction-cache line `line` for the next instruction to dispatch.
+        @inline(__always)
+        func fetch(line: UInt64) {
+            scalars.lastFetchLine = line
+            if core.fetchMisses(line: line) {
+                scalars.fetchReady = max(scalars.fetchReady, dispatchCycle) &+ core.missLatency
+            }
+        }
         defer {
             self.dispatchCycle = dispatchCycle
             dispatchSlotsUsed = slotsUsed
@@ -94,19 +103,14 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
           var instruction = run.pointee.instruction
           var pc = run.pointee.pc
           let last = instruction + (run.pointee.count &- 1)
+          // Fetch: a new instruction-cache line is looked up; a miss delays the front end. Within a
+          // run the line changes only where the PC crosses into the next one (tested at the bottom
+          // of the loop, before the next instruction dispatches, as here).
+          if _slowPath(pc &>> fetchLineShift != scalars.lastFetchLine) { fetch(line: pc &>> fetchLineShift) }
           while true {
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(instruction.pointee.timingClass.rawValue)
             let flags = cost.pointee.flags
-
-            // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = pc &>> fetchLineShift
-            if _slowPath(line != scalars.lastFetchLine) {
-                scalars.lastFetchLine = line
-                if core.fetchMisses(line: line) {
-                    scalars.fetchReady = max(scalars.fetchReady, dispatchCycle) &+ core.missLatency
-                }
-            }
 
             // Dispatch: in order, `width` micro-ops per cycle, into a window with room.
             let microOps = UInt64(cost.pointee.microOps)
@@ -154,7 +158,11 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
                 }
                 if flags & PackedClassCost.maintainsCaches != 0,
                    core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) {
+                    // The next instruction's line is looked up again: here, unless the test below
+                    // or the next run's does it.
                     scalars.lastFetchLine = .max
+                    let next = pc &+ 4
+                    if instruction != last && next & fetchLineMask != 0 { fetch(line: next &>> fetchLineShift) }
                 }
             }
             lastRetire = max(lastRetire, complete)
@@ -184,6 +192,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             }
             instruction += 1
             pc &+= 4
+            if _slowPath(pc & fetchLineMask == 0) { fetch(line: pc &>> fetchLineShift) }
           }
           run += 1
         } while run != runsEnd
