@@ -5,8 +5,10 @@ import Testing
 /// A cycle model times a batch of retired runs exactly as it times the same instructions handed
 /// over one by one, including where a run crosses into another instruction-cache line and where an
 /// instruction-cache invalidation in the middle of a run makes the next instruction's line be
-/// looked up again (the models look a line up at a run's start and where the PC crosses a line
-/// boundary, rather than comparing every instruction's line).
+/// looked up again, and where a serialising instruction holds the front end (the out-of-order
+/// model looks a line up, and holds dispatch for the front end, at a run's start, where the PC
+/// crosses a line boundary and after a miss or a serialising instruction, rather than on every
+/// instruction).
 @Suite struct BatchedRetirementTests {
     static let base: UInt64 = 0x4000_0028
     /// Instruction words from `base` on, with the data address each one accesses.
@@ -20,6 +22,8 @@ import Testing
         (0x9100_0463, 0),            // add x3, x3, #1   (0x40, a line start)
         (0x9100_0442, 0),            // add x2, x2, #1
         (0xD50B_7B20, 0x4010_0000),  // dc cvau, x0
+        (0xD503_3B9F, 0),            // dsb ish: serialising, the front end waits for it
+        (0xD503_3FDF, 0),            // isb
         (0xF940_0001, 0x4010_0000),  // ldr x1, [x0]
         (0x8B02_0063, 0),            // add x3, x3, x2
         (0xD50B_7520, 0x4000_0040),  // ic ivau, x0 (this line), the run's last instruction

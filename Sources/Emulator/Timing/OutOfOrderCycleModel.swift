@@ -80,12 +80,20 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         let instructionsBefore = core.counters.instructions
         let fetchLineShift = CacheModel.lineShift
         let fetchLineMask: UInt64 = (1 &<< fetchLineShift) &- 1
+        /// Holds dispatch until the front end delivers. Called wherever `fetchReady` may have moved
+        /// past the dispatch cycle (a run's start, a fetch miss, a serialising instruction), rather
+        /// than on every instruction: the dispatch cycle only grows in between.
+        @inline(__always)
+        func waitForFrontEnd() {
+            if scalars.fetchReady > dispatchCycle { dispatchCycle = scalars.fetchReady; slotsUsed = 0 }
+        }
         /// Looks up instruction-cache line `line` for the next instruction to dispatch.
         @inline(__always)
         func fetch(line: UInt64) {
             scalars.lastFetchLine = line
             if core.fetchMisses(line: line) {
                 scalars.fetchReady = max(scalars.fetchReady, dispatchCycle) &+ core.missLatency
+                waitForFrontEnd()
             }
         }
         defer {
@@ -107,6 +115,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
           // run the line changes only where the PC crosses into the next one (tested at the bottom
           // of the loop, before the next instruction dispatches, as here).
           if _slowPath(pc &>> fetchLineShift != scalars.lastFetchLine) { fetch(line: pc &>> fetchLineShift) }
+          waitForFrontEnd()
           while true {
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(instruction.pointee.timingClass.rawValue)
@@ -115,7 +124,6 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             // Dispatch: in order, `width` micro-ops per cycle, into a window with room.
             let microOps = UInt64(cost.pointee.microOps)
             let width = scalars.width
-            if scalars.fetchReady > dispatchCycle { dispatchCycle = scalars.fetchReady; slotsUsed = 0 }
             if slotsUsed > 0 && slotsUsed &+ microOps > width {
                 dispatchCycle &+= 1
                 slotsUsed = 0
@@ -155,6 +163,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
                 if flags & PackedClassCost.serialising != 0 {
                     complete = issue &+ UInt64(cost.pointee.serialisation)
                     scalars.fetchReady = max(scalars.fetchReady, complete)
+                    waitForFrontEnd()
                 }
                 if flags & PackedClassCost.maintainsCaches != 0,
                    core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) {
