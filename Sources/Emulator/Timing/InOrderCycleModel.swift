@@ -58,22 +58,28 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             core.counters.cycles = completed
         }
 
+        let fetchLineMask: UInt64 = (1 &<< fetchLineShift) &- 1
+        /// Looks up instruction-cache line `line` for the next instruction to issue.
+        @inline(__always)
+        func fetch(line: UInt64) {
+            lastFetchLine = line
+            if core.fetchMisses(line: line) { fetchReady = max(fetchReady, issueCycle) &+ missLatency }
+        }
+
         for run in batch.runs {
           var instruction = run.instruction
           var pc = run.pc
           let last = instruction + (run.count &- 1)
+          // Fetch: a new instruction-cache line is looked up; a miss delays the front end. Within a
+          // run the line changes only where the PC crosses into the next one, or is looked up again
+          // after an invalidation (tested at the bottom of the loop, before the next instruction
+          // issues, as here).
+          if pc &>> fetchLineShift != lastFetchLine { fetch(line: pc &>> fetchLineShift) }
           while true {
             let timingClass = instruction.pointee.timingClass
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(timingClass.rawValue)
             instructions &+= 1
-
-            // Fetch: a new instruction-cache line is looked up; a miss delays the front end.
-            let line = pc &>> fetchLineShift
-            if line != lastFetchLine {
-                lastFetchLine = line
-                if core.fetchMisses(line: line) { fetchReady = max(fetchReady, issueCycle) &+ missLatency }
-            }
 
             var cycle = max(issueCycle, fetchReady)
             if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
@@ -103,6 +109,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
                                              address: data.pointee)
             } else if instruction.pointee.cacheOperation != .none {
+                // The next instruction's line is looked up again (below, or at the next run's start).
                 if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) { lastFetchLine = .max }
             }
 
@@ -142,6 +149,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             }
             instruction += 1
             pc &+= 4
+            if pc & fetchLineMask == 0 || lastFetchLine == .max { fetch(line: pc &>> fetchLineShift) }
           }
         }
     }
