@@ -7,19 +7,11 @@ import PackageDescription
 /// Debuggers still unwind through these modules by their DWARF call frame information.
 let withoutFramePointer = ["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none"]
 
-/// Starts every function on a cache line, so that a hot loop's layout does not move with the size
-/// of unrelated code before it (measured: a change to the out-of-order model alone made the
-/// fast-forward suite mix 5% slower by moving the executor; with this, 8% faster than that, and
-/// the cortex-a72 streams 1-3% faster).
-let functionsOnCacheLines = ["-Xllvm", "-align-all-functions=6"]
-
 /// The emulator's hot loop must be optimised even in debug builds, or `swift run bench` is unusable.
 let optimisedInDebug: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-enforce-exclusivity=unchecked"] + withoutFramePointer
-                    + functionsOnCacheLines,
+    .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-enforce-exclusivity=unchecked"] + withoutFramePointer,
                  .when(configuration: .debug)),
-    .unsafeFlags(["-enforce-exclusivity=unchecked"] + withoutFramePointer + functionsOnCacheLines,
-                 .when(configuration: .release)),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"] + withoutFramePointer, .when(configuration: .release)),
 ]
 
 let package = Package(
