@@ -156,6 +156,8 @@ struct PipeSchedule {
         guard cycle < limit else { return cycle }
         let words = bits + Self.wordBase(cycle &>> 6)
         let bit: UInt64 = 1 &<< (cycle & 63)
+        // One-use placements first, classes without pipes after the other direct placements
+        // (measured: cortex-a72 suite mix about 2% faster than testing for no pipes first).
         if _fastPath(placement == PackedClassCost.directOneUse) {
             let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
             let a = words[r0], b = words[r1], d = words[r2]
