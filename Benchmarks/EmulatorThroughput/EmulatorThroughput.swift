@@ -26,36 +26,24 @@ let benchmarks: @Sendable () -> Void = {
     let modes: [(name: String, timing: TimingMode)] = [("functional", .functional)]
         + CPUProfile.all.map { ($0.name, TimingMode.profile($0)) }
 
-    /// A benchmark running the fixed loop `words` makes in `timing`.
-    func loop(_ name: String, _ timing: TimingMode, _ words: @escaping @Sendable () throws -> [UInt32]) {
-        let box = Box<Machine>()
-        Benchmark(name) { benchmark in
-            let machine = box.value!
-            let stop = machine.run(instructionLimit: UInt64(benchmark.scaledIterations.count))
-            guard case .instructionLimit = stop else {
-                benchmark.error("\(name) stopped early: \(stop)")
-                return
-            }
+    /// A benchmark running `NamedStream` `stream` in `mode`, named "mix loop · cortex-a72" and so on.
+    func benchmark(_ stream: String, _ mode: (name: String, timing: TimingMode)) {
+        let box = Box<NamedStream>()
+        Benchmark("\(stream.split(separator: "-").joined(separator: " ")) · \(mode.name)") { benchmark in
+            // Each benchmark iteration continues where the last stopped.
+            try box.value!.run(instructions: UInt64(benchmark.scaledIterations.count))
         } setup: {
-            // Iterations enough for any run: each benchmark iteration continues where the last stopped.
-            box.value = MixLoop.makeMachine(words: try words(), iterations: 1 << 50, timing: timing)
+            box.value = try NamedStream(name: stream, timing: mode.timing)
         }
     }
 
     for mode in modes {
-        loop("mix loop · \(mode.name)", mode.timing) { MixLoop.words }
-
-        let suite = Box<SuiteMix>()
-        Benchmark("suite mix · \(mode.name)") { benchmark in
-            try suite.value!.run(instructions: UInt64(benchmark.scaledIterations.count))
-        } setup: {
-            suite.value = try SuiteMix(timing: mode.timing)
-        }
+        benchmark("mix-loop", mode)
+        benchmark("suite-mix", mode)
     }
-
-    let outOfOrder = TimingMode.profile(.default)
-    loop("dependent adds · \(CPUProfile.default.name)", outOfOrder, AddLoops.dependent)
-    loop("independent adds · \(CPUProfile.default.name)", outOfOrder, AddLoops.independent)
+    let outOfOrder = (name: CPUProfile.default.name, timing: TimingMode.profile(.default))
+    benchmark("dependent-adds", outOfOrder)
+    benchmark("independent-adds", outOfOrder)
 }
 
 /// State a benchmark's setup creates and its iterations use (the benchmark runs them on one thread).

@@ -1,29 +1,33 @@
 import Emulator
 
-/// One of the host-throughput streams chosen by name, for the tools that run a stream outside the
-/// benchmark target (`HostInstructions` under valgrind, `ThroughputProbe` for in-process A/B runs).
+/// One of the host-throughput streams chosen by name: what the benchmark target runs, and the tools
+/// that run a stream outside it (`HostInstructions` under valgrind, `ThroughputProbe` for
+/// in-process A/B runs).
 public final class NamedStream {
     /// The streams' names, as the tools take them.
     public static let names = ["mix-loop", "suite-mix", "dependent-adds", "independent-adds"]
 
-    private let suite: SuiteMix?
-    private let machine: Machine?
+    /// What runs the stream: the suite's driver, or a machine at a fixed loop.
+    private enum Source {
+        case suite(SuiteMix)
+        case loop(Machine)
+    }
+    private let source: Source
     private let name: String
 
     /// The stream `name` in `timing`, at its first instruction.
     public init(name: String, timing: TimingMode) throws {
         self.name = name
+        func loop(_ words: [UInt32]) -> Source {
+            .loop(MixLoop.makeMachine(words: words, iterations: 1 << 50, timing: timing))
+        }
         switch name {
-        case "suite-mix":
-            suite = try SuiteMix(timing: timing)
-            machine = nil
-            return
-        case "mix-loop": machine = MixLoop.makeMachine(words: MixLoop.words, iterations: 1 << 50, timing: timing)
-        case "dependent-adds": machine = MixLoop.makeMachine(words: try AddLoops.dependent(), iterations: 1 << 50, timing: timing)
-        case "independent-adds": machine = MixLoop.makeMachine(words: try AddLoops.independent(), iterations: 1 << 50, timing: timing)
+        case "suite-mix": source = .suite(try SuiteMix(timing: timing))
+        case "mix-loop": source = loop(MixLoop.words)
+        case "dependent-adds": source = loop(try AddLoops.dependent())
+        case "independent-adds": source = loop(try AddLoops.independent())
         default: throw StreamError(text: "no stream named \(name) (known: \(Self.names.joined(separator: ", ")))")
         }
-        suite = nil
     }
 
     /// The timing mode `name` names: `functional` or a CPU profile's name.
@@ -37,10 +41,13 @@ public final class NamedStream {
 
     /// Runs exactly `instructions` more guest instructions, going on where the last run stopped.
     public func run(instructions: UInt64) throws {
-        if let suite { return try suite.run(instructions: instructions) }
-        guard let machine else { return }
-        let stop = machine.run(instructionLimit: instructions)
-        guard case .instructionLimit = stop else { throw StreamError(text: "\(name) stopped early: \(stop)") }
+        switch source {
+        case .suite(let suite):
+            try suite.run(instructions: instructions)
+        case .loop(let machine):
+            let stop = machine.run(instructionLimit: instructions)
+            guard case .instructionLimit = stop else { throw StreamError(text: "\(name) stopped early: \(stop)") }
+        }
     }
 
     /// A stream that cannot be made or run, with what went wrong.

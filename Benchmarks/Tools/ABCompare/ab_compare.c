@@ -17,10 +17,12 @@
 
 typedef void *(*open_fn)(const char *, const char *, char *, long);
 typedef int64_t (*run_fn)(void *, uint64_t);
+typedef void (*close_fn)(void *);
 
 struct side {
     const char *path;
     run_fn run;
+    close_fn close;
     void *stream;
 };
 
@@ -33,8 +35,9 @@ static int load(struct side *side, const char *stream, const char *mode) {
     }
     open_fn open_stream = (open_fn)dlsym(library, "pb_stream_open");
     side->run = (run_fn)dlsym(library, "pb_stream_run");
-    if (!open_stream || !side->run) {
-        fprintf(stderr, "ab_compare: %s is not a ThroughputProbe library (no pb_stream_open/pb_stream_run)\n", side->path);
+    side->close = (close_fn)dlsym(library, "pb_stream_close");
+    if (!open_stream || !side->run || !side->close) {
+        fprintf(stderr, "ab_compare: %s is not a ThroughputProbe library (no pb_stream_open/run/close)\n", side->path);
         return 0;
     }
     char error[512] = "";
@@ -51,7 +54,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: ab_compare A.so B.so STREAM MODE ROUNDS INSTRUCTIONS ab|ba\n");
         return 64;
     }
-    struct side sides[2] = {{argv[1], 0, 0}, {argv[2], 0, 0}};
+    struct side sides[2] = {{argv[1], 0, 0, 0}, {argv[2], 0, 0, 0}};
     int rounds = atoi(argv[5]);
     uint64_t instructions = strtoull(argv[6], 0, 10);
     if (rounds < 1 || instructions < 1) {
@@ -73,5 +76,6 @@ int main(int argc, char **argv) {
         }
         printf("%lld %lld\n", (long long)nanoseconds[0], (long long)nanoseconds[1]);
     }
+    for (int i = 0; i < 2; i++) sides[i].close(sides[i].stream);
     return 0;
 }
