@@ -201,7 +201,7 @@ int pb_ftrace_check_site(u64 func)
 {
     if ((func & 7) || !pb_ftrace_is_recorded_site(func))
         return PB_EILSEQ;
-    if (*(const volatile u64 *)(func - 8) != (u64)&pb_ftrace_nop_ops)
+    if (pb_text_read64((const void *)(func - 8)) != (u64)&pb_ftrace_nop_ops)
         return PB_EILSEQ;
     if (pb_text_read32((const void *)func) != INSN_MOV_X9_X30 || pb_text_read32((const void *)(func + 4)) != INSN_NOP)
         return PB_EILSEQ;
@@ -228,7 +228,7 @@ void pb_ftrace_unpatch_site(u64 func)
      * the BL back to a NOP. A call already past the BL, or taking it in
      * between, loads either ops, and both stay valid. The `mov x9, x30`
      * stays. */
-    if (*(const volatile u64 *)(func - 8) != (u64)&pb_ftrace_nop_ops)
+    if (pb_text_read64((const void *)(func - 8)) != (u64)&pb_ftrace_nop_ops)
         pb_text_poke64((void *)(func - 8), (u64)&pb_ftrace_nop_ops);
     pb_text_poke32((void *)(func + 4), INSN_NOP);
 }

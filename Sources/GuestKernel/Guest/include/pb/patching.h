@@ -20,4 +20,10 @@ static inline u32 pb_text_read32(const void *addr)
     return *(const volatile u32 *)addr;
 }
 
+/* Read one 8-byte literal (8-byte aligned), e.g. a CALL_OPS ops pointer. */
+static inline u64 pb_text_read64(const void *addr)
+{
+    return *(const volatile u64 *)addr;
+}
+
 #endif
