@@ -142,7 +142,8 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             data += 1
             if instruction == last {
                 // Every branch ends its block, so only a run's last instruction can be one.
-                if timingClass.isBranch, core.branchMispredicted(class: timingClass, pc: pc, nextPC: run.nextPC) {
+                let flags = cost.pointee.flags
+                if flags & PackedClassCost.usesPredictor != 0, core.branchMispredicted(flags: flags, pc: pc, nextPC: run.nextPC) {
                     fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
                 }
                 break

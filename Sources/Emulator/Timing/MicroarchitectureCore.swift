@@ -212,30 +212,27 @@ struct MicroarchitectureCore {
         return fetchReady
     }
 
-    /// Predicts the branch at `pc` (going to `nextPC`), learns it and counts a misprediction;
-    /// returns whether it was mispredicted (the caller redirects the front end).
+    /// Predicts the branch at `pc` (going to `nextPC`) as its class's predictor bits say
+    /// (`PackedClassCost.usesPredictor`), learns it and counts a misprediction; returns whether it
+    /// was mispredicted (the caller redirects the front end).
     @inline(__always)
-    mutating func branchMispredicted(class timingClass: TimingClass, pc: UInt64, nextPC: UInt64) -> Bool {
+    mutating func branchMispredicted(flags: UInt8, pc: UInt64, nextPC: UInt64) -> Bool {
+        if flags & PackedClassCost.predictsDirection != 0 {
+            let mispredicted = predictor.conditionalMispredicted(pc: pc, taken: nextPC != pc &+ 4)
+            if mispredicted { counters.branchMispredicts &+= 1 }
+            return mispredicted
+        }
         var mispredicted = false
-        switch timingClass {
-        case .branchConditional, .compareAndBranch:
-            mispredicted = predictor.conditionalMispredicted(pc: pc, taken: nextPC != pc &+ 4)
-            if mispredicted { counters.branchMispredicts &+= 1 }
-        case .call:
-            predictor.pushReturn(pc &+ 4)
-        case .callIndirect:
+        if flags & PackedClassCost.predictsTarget != 0 {
             mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
             if mispredicted { counters.branchMispredicts &+= 1 }
-            predictor.pushReturn(pc &+ 4)
-        case .branchIndirect:
-            mispredicted = predictor.indirectMispredicted(pc: pc, target: nextPC)
-            if mispredicted { counters.branchMispredicts &+= 1 }
-        case .functionReturn:
+        }
+        if flags & PackedClassCost.popsReturn != 0 {
             mispredicted = predictor.returnMispredicted(target: nextPC)
             if mispredicted { counters.returnMispredicts &+= 1 }
-        default:
-            break
         }
+        // After the target's prediction: an indirect call's own return address is not its target.
+        if flags & PackedClassCost.pushesReturn != 0 { predictor.pushReturn(pc &+ 4) }
         return mispredicted
     }
 }

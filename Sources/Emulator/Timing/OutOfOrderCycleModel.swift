@@ -193,8 +193,8 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             data += 1
             if instruction == last {
                 // Every branch ends its block, so only a run's last instruction can be one.
-                if flags & PackedClassCost.isBranch != 0,
-                   core.branchMispredicted(class: instruction.pointee.timingClass, pc: pc, nextPC: run.pointee.nextPC) {
+                if flags & PackedClassCost.usesPredictor != 0,
+                   core.branchMispredicted(flags: flags, pc: pc, nextPC: run.pointee.nextPC) {
                     scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
                 }
                 break

@@ -21,17 +21,28 @@ struct PackedClassCost {
     var serialisation: UInt16 = 0
     /// What a result of this class forwards as: 0 none, 1 integer pipeline, 2 multiply.
     var producerKind: UInt8 = 0
-    /// What the class does beyond issuing and completing: `accessesMemory`, `isLoad`, `isBranch`,
-    /// `serialising`, `maintainsCaches`.
+    /// What the class does beyond issuing and completing: `accessesMemory`, `isLoad`, `serialising`,
+    /// `maintainsCaches`, and what it asks of the branch predictor (`usesPredictor`).
     var flags: UInt8 = 0
 
     static let accessesMemory: UInt8 = 1
     static let isLoad: UInt8 = 2
-    static let isBranch: UInt8 = 4
+    /// A conditional branch: the direction predictor is asked.
+    static let predictsDirection: UInt8 = 4
     /// `serialisation` > 0.
     static let serialising: UInt8 = 8
     /// Data or instruction cache maintenance (the instruction's `cacheOperation` says which).
     static let maintainsCaches: UInt8 = 16
+    /// An indirect branch or call: the branch target buffer is asked.
+    static let predictsTarget: UInt8 = 32
+    /// A call: the return address is pushed.
+    static let pushesReturn: UInt8 = 64
+    /// A return: the predicted return address is popped.
+    static let popsReturn: UInt8 = 128
+    /// Any of the predictor's bits (an unconditional direct branch has none: it cannot mispredict).
+    /// Worked out per class once, so that the models test bits instead of switching on the class
+    /// (measured against the switch, a jump table: cortex-a72 suite mix 2.8% faster, mix loop 2.4%).
+    static let usesPredictor = predictsDirection | predictsTarget | pushesReturn | popsReturn
 
     /// When the uses fall into at most two groups of identical pipe kinds (at most three pipes
     /// each), disjoint from each other, each group one use (any pipe of its kinds free for the use's
@@ -148,7 +159,14 @@ struct PackedClassCost {
         }
         if timingClass.accessesMemory { flags |= Self.accessesMemory }
         if timingClass.isLoad { flags |= Self.isLoad }
-        if timingClass.isBranch { flags |= Self.isBranch }
+        switch timingClass {
+        case .branchConditional, .compareAndBranch: flags |= Self.predictsDirection
+        case .call: flags |= Self.pushesReturn
+        case .callIndirect: flags |= Self.predictsTarget | Self.pushesReturn
+        case .branchIndirect: flags |= Self.predictsTarget
+        case .functionReturn: flags |= Self.popsReturn
+        default: break
+        }
         if serialisation > 0 { flags |= Self.serialising }
         if timingClass == .dataCacheMaintenance || timingClass == .instructionCacheMaintenance { flags |= Self.maintainsCaches }
         placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
