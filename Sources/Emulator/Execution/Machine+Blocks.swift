@@ -474,6 +474,7 @@ extension Machine {
                     pstate.nzcv = nzcv
                     trail.next = trailNext
                     trail.count &+= blocks
+                    counters.blocksEntered &+= UInt64(blocks)
                     blocks = 0
                     let index = Self.slot(of: op, in: ops)
                     let address = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)

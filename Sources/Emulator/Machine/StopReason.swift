@@ -84,6 +84,8 @@ public struct ExecutionCounters: Sendable, Equatable {
     public var instructions: UInt64 = 0
     public var exceptions: UInt64 = 0
     public var interrupts: UInt64 = 0
+    /// Predecoded blocks the executor entered (a block the general executor runs one instruction
+    /// of, and the executor then goes on with, counts once).
     public var blocksEntered: UInt64 = 0
 
     public init() {}
