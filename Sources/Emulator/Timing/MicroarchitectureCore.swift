@@ -231,7 +231,6 @@ struct MicroarchitectureCore {
             mispredicted = predictor.returnMispredicted(target: nextPC)
             if mispredicted { counters.returnMispredicts &+= 1 }
         }
-        // After the target's prediction: an indirect call's own return address is not its target.
         if flags & PackedClassCost.pushesReturn != 0 { predictor.pushReturn(pc &+ 4) }
         return mispredicted
     }
