@@ -15,7 +15,7 @@ import Testing
     /// any. (A branch class added to `TimingClass` without bits would never mispredict.)
     @Test(arguments: CPUProfile.all.map(\.name))
     func predictorBitsFollowTheBranchKind(profileName: String) throws {
-        let profile = try #require(CPUProfile.all.first { $0.name == profileName })
+        let profile = try #require(CPUProfile.named(profileName))
         let direction = PackedClassCost.predictsDirection, target = PackedClassCost.predictsTarget
         let push = PackedClassCost.pushesReturn, pop = PackedClassCost.popsReturn
         let expected: [TimingClass: UInt8] = [
