@@ -60,7 +60,7 @@ import TestSupport
                     let schedules = SchedulePair(pipeCount: profile.pipes.count)
                     // Pipe `busyPipe` busy in cycle 64, the second word's first.
                     for buffer in [schedules.buffers.0, schedules.buffers.1] {
-                        buffer[PipeSchedule.headerWords + busyPipe * PipeSchedule.wordsPerPipe + 1] = 1
+                        buffer[PipeSchedule.headerWords + PipeSchedule.wordBase(1) + PipeSchedule.pipeOffset(busyPipe)] = 1
                     }
                     let direct = withUnsafePointer(to: &cost) { schedules.direct.reserve($0, earliest: earliest) }
                     let searched = schedules.searched.reserveBySearch(cost, earliest: earliest)
