@@ -81,8 +81,9 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         let fetchLineShift = CacheModel.lineShift
         let fetchLineMask: UInt64 = (1 &<< fetchLineShift) &- 1
         /// Holds dispatch until the front end delivers. Called wherever `fetchReady` may have moved
-        /// past the dispatch cycle (a run's start, a fetch miss, a serialising instruction), rather
-        /// than on every instruction: the dispatch cycle only grows in between.
+        /// past the dispatch cycle (a batch's start, after an exception; a fetch miss, a serialising
+        /// instruction, a mispredicted branch), rather than on every instruction or run: the dispatch
+        /// cycle only grows in between.
         @inline(__always)
         func waitForFrontEnd() {
             if scalars.fetchReady > dispatchCycle { dispatchCycle = scalars.fetchReady; slotsUsed = 0 }
@@ -107,6 +108,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             core.counters.cycles = lastRetire
         }
 
+        waitForFrontEnd()
         repeat {
           var instruction = run.pointee.instruction
           var pc = run.pointee.pc
@@ -115,7 +117,6 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
           // run the line changes only where the PC crosses into the next one (tested at the bottom
           // of the loop, before the next instruction dispatches, as here).
           if _slowPath(pc &>> fetchLineShift != scalars.lastFetchLine) { fetch(line: pc &>> fetchLineShift) }
-          waitForFrontEnd()
           while true {
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(instruction.pointee.timingClass.rawValue)
@@ -196,6 +197,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
                 if flags & PackedClassCost.usesPredictor != 0,
                    core.branchMispredicted(flags: flags, pc: pc, nextPC: run.pointee.nextPC) {
                     scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
+                    waitForFrontEnd()
                 }
                 break
             }
