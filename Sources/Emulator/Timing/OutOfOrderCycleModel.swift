@@ -124,8 +124,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
 
             // Dispatch: in order, `width` micro-ops per cycle, into a window with room.
             let microOps = UInt64(cost.pointee.microOps)
-            let width = scalars.width
-            if slotsUsed > 0 && slotsUsed &+ microOps > width {
+            if slotsUsed &+ microOps > UInt64(cost.pointee.dispatchGroupLimit) {
                 dispatchCycle &+= 1
                 slotsUsed = 0
             }
@@ -141,6 +140,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             dispatchCycle = max(dispatchCycle, latestFreed)
             slotsUsed &+= microOps
             let dispatched = dispatchCycle
+            let width = scalars.width
             while slotsUsed > width { dispatchCycle &+= 1; slotsUsed &-= width }
             schedule.forget(behind: dispatched)
 

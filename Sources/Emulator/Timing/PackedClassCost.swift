@@ -10,6 +10,11 @@ struct PackedClassCost {
     var secondResultWord: UInt64 = 1 << 6
     var writebackWord: UInt64 = 1 << 6
     var microOps: UInt8 = 1
+    /// Micro-ops a dispatch group may hold with this class's last: the profile's issue width, or
+    /// the class's micro-ops where they are more (such a class starts a group unless the current
+    /// one is empty, and spills into the next cycles). One comparison with this closes a group,
+    /// where the width alone would also need the group's emptiness tested.
+    var dispatchGroupLimit: UInt8 = 1
     var latency: UInt8 = 1
     var secondLatency: UInt8 = 1
     var writebackLatency: UInt8 = 1
@@ -102,6 +107,7 @@ struct PackedClassCost {
     init(_ cost: ClassCost, timingClass: TimingClass, profile: CPUProfile) {
         let freeRow = UInt8(profile.pipes.count) // PipeSchedule's row that is never busy
         microOps = cost.microOps
+        dispatchGroupLimit = UInt8(clamping: max(profile.issueWidth.value, Int(cost.microOps)))
         latency = cost.latency
         secondLatency = cost.secondLatency
         writebackLatency = cost.writebackLatency
