@@ -5,10 +5,11 @@ import Testing
 /// A cycle model times a batch of retired runs exactly as it times the same instructions handed
 /// over one by one, including where a run crosses into another instruction-cache line and where an
 /// instruction-cache invalidation in the middle of a run makes the next instruction's line be
-/// looked up again, and where a serialising instruction holds the front end (the out-of-order
-/// model looks a line up, and holds dispatch for the front end, at a run's start, where the PC
-/// crosses a line boundary and after a miss or a serialising instruction, rather than on every
-/// instruction).
+/// looked up again, where a serialising instruction holds the front end, and where a mispredicted
+/// branch ends a run with another after it (the out-of-order model looks a line up at a run's start
+/// and where the PC crosses a line boundary, and holds dispatch for the front end at a batch's
+/// start and after a miss, a serialising instruction or a misprediction, rather than on every
+/// instruction or run).
 @Suite struct BatchedRetirementTests {
     static let base: UInt64 = 0x4000_0028
     /// Instruction words from `base` on, with the data address each one accesses.
@@ -65,5 +66,52 @@ import Testing
         // invalidation's line is not fetched again, and nothing follows the last).
         #expect(batched.counters.instructionCacheMisses == 3, "\(batched.counters)")
         #expect(batched.counters.instructions == UInt64(timed.count))
+    }
+
+    /// Two runs in one batch, the first ending in a taken `cbz` that a cold predictor mispredicts,
+    /// the second in the same instruction-cache line (so that no fetch miss waits for it): the
+    /// second run's dispatch waits for the redirected front end as it does when it arrives in a
+    /// batch of its own.
+    @Test(arguments: CPUProfile.all.map(\.name))
+    func aMispredictionBetweenRunsIsTimedAsOneByOne(profileName: String) throws {
+        let profile = try #require(CPUProfile.named(profileName))
+        switch profile.pipeline {
+        case .inOrder: try Self.expectRunsAfterAMispredictionTimedAsOneByOne { InOrderCycleModel(profile: profile) }
+        case .outOfOrder: try Self.expectRunsAfterAMispredictionTimedAsOneByOne { OutOfOrderCycleModel(profile: profile) }
+        }
+    }
+
+    static func expectRunsAfterAMispredictionTimedAsOneByOne<Model: CycleModel>(_ makeModel: () -> Model) throws {
+        let target = base + 0x10
+        // add x2, x2, #1; cbz x9, target (taken) | add x3, x3, #1; add x2, x2, #1 (0x28 ... 0x3C)
+        let first = [0x9100_0442, 0xB400_0069].enumerated().map { index, word in
+            TimedInstruction(Decoder.decode(UInt32(word), at: base + UInt64(index) * 4))
+        }
+        let second = [0x9100_0463, 0x9100_0442].enumerated().map { index, word in
+            TimedInstruction(Decoder.decode(UInt32(word), at: target + UInt64(index) * 4))
+        }
+        let instructions = first + second
+        let data = [UInt64](repeating: 0, count: instructions.count)
+
+        var batched = makeModel()
+        instructions.withUnsafeBufferPointer { timed in
+            data.withUnsafeBufferPointer { addresses in
+                let runs = [
+                    RetiredRun(instruction: timed.baseAddress!, pc: base, count: 2, nextPC: target),
+                    RetiredRun(instruction: timed.baseAddress! + 2, pc: target, count: 2, nextPC: target + 8),
+                ]
+                runs.withUnsafeBufferPointer { runs in
+                    batched.retire(RetiredBatch(runs: runs, dataAddresses: addresses.baseAddress!))
+                }
+            }
+        }
+        var oneByOne = makeModel()
+        let pcs = [base, base + 4, target, target + 4]
+        let nextPCs = [base + 4, target, target + 4, target + 8]
+        for index in instructions.indices {
+            oneByOne.retire(instructions[index], pc: pcs[index], nextPC: nextPCs[index], dataAddress: 0)
+        }
+        #expect(batched.counters.branchMispredicts == 1, "\(batched.counters)")
+        #expect(batched.counters == oneByOne.counters)
     }
 }
