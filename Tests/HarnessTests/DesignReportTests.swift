@@ -281,7 +281,8 @@ import Testing
         let results = ResultsFixtures.run("r", scenarios: [Self.scenario("ftrace-args", entryCycles: 40)])
         for title in ["How do costs scale?", "What does fetching a typed argument cost", "What does copying ftrace_regs",
                       "Do the answers change across CPU profiles?"] {
-            let verdicts = Self.verdicts(try #require(Self.section(title, results), "\(title) is missing"))
+            let section: ReportSection = try #require(Self.section(title, results), "\(title) is missing")
+            let verdicts = Self.verdicts(section)
             #expect(verdicts.count == 1 && verdicts[0].hasPrefix("Not answered by this run"), "\(title): \(verdicts)")
         }
     }
