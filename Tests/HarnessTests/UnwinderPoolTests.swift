@@ -9,7 +9,8 @@ import Testing
 struct UnwinderPoolTests {
     @Test func anUnwinderServesOneHolderAtATimeAndIsLentAgainWhenGivenBack() throws {
         let pool = UnwinderPool(elfPath: try GuestKernel.imageURL(.harness).path)
-        var first: UnwinderLease? = try #require(pool.lend())
+        let lent: UnwinderLease = try #require(pool.lend())
+        var first: UnwinderLease? = consume lent // the only reference, so that dropping it returns the lease
         let second = try #require(pool.lend())
         let firstUnwinder = try #require(first?.unwinder)
         #expect(firstUnwinder !== second.unwinder, "two holders at once get two unwinders")
