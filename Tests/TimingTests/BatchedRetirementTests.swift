@@ -32,40 +32,14 @@ import Testing
 
     @Test(arguments: CPUProfile.all.map(\.name))
     func aBatchIsTimedAsItsInstructionsOneByOne(profileName: String) throws {
-        let profile = try #require(CPUProfile.named(profileName))
-        switch profile.pipeline {
-        case .inOrder: try Self.expectBatchTimedAsOneByOne { InOrderCycleModel(profile: profile) }
-        case .outOfOrder: try Self.expectBatchTimedAsOneByOne { OutOfOrderCycleModel(profile: profile) }
-        }
-    }
-
-    static func expectBatchTimedAsOneByOne<Model: CycleModel>(_ makeModel: () -> Model) throws {
-        let timed = program.enumerated().map { index, entry in
-            TimedInstruction(Decoder.decode(entry.word, at: base + UInt64(index) * 4))
-        }
-        let data = program.map(\.data)
-        let end = base + UInt64(timed.count) * 4
-
-        var batched = makeModel()
-        timed.withUnsafeBufferPointer { instructions in
-            data.withUnsafeBufferPointer { addresses in
-                var run = RetiredRun(instruction: instructions.baseAddress!, pc: base, count: timed.count, nextPC: end)
-                withUnsafePointer(to: &run) { run in
-                    batched.retire(RetiredBatch(runs: UnsafeBufferPointer(start: run, count: 1),
-                                                dataAddresses: addresses.baseAddress!))
-                }
-            }
-        }
-        var oneByOne = makeModel()
-        for (index, instruction) in timed.enumerated() {
-            let pc = base + UInt64(index) * 4
-            oneByOne.retire(instruction, pc: pc, nextPC: pc + 4, dataAddress: data[index])
-        }
-        #expect(batched.counters == oneByOne.counters)
+        let end = Self.base + UInt64(Self.program.count) * 4
+        let run = Run(pc: Self.base, words: Self.program.map(\.word), data: Self.program.map(\.data), nextPC: end)
+        let (batched, oneByOne) = try Self.counters(of: [run], profileName: profileName)
+        #expect(batched == oneByOne)
         // Line 0x00 at 0x28, again at 0x34 after the first invalidation, and line 0x40 (the second
         // invalidation's line is not fetched again, and nothing follows the last).
-        #expect(batched.counters.instructionCacheMisses == 3, "\(batched.counters)")
-        #expect(batched.counters.instructions == UInt64(timed.count))
+        #expect(batched.instructionCacheMisses == 3, "\(batched)")
+        #expect(batched.instructions == UInt64(Self.program.count))
     }
 
     /// Two runs in one batch, the first ending in a taken `cbz` that a cold predictor mispredicts,
@@ -74,44 +48,65 @@ import Testing
     /// batch of its own.
     @Test(arguments: CPUProfile.all.map(\.name))
     func aMispredictionBetweenRunsIsTimedAsOneByOne(profileName: String) throws {
+        let target = Self.base + 0x10
+        // add x2, x2, #1; cbz x9, target (taken) | add x3, x3, #1; add x2, x2, #1 (0x28 ... 0x3C)
+        let runs = [Run(pc: Self.base, words: [0x9100_0442, 0xB400_0069], data: [0, 0], nextPC: target),
+                    Run(pc: target, words: [0x9100_0463, 0x9100_0442], data: [0, 0], nextPC: target + 8)]
+        let (batched, oneByOne) = try Self.counters(of: runs, profileName: profileName)
+        #expect(batched.branchMispredicts == 1, "\(batched)")
+        #expect(batched == oneByOne)
+    }
+
+    /// Instruction words retired in a row from `pc`, the data address each one accesses, and where
+    /// the last went on to.
+    struct Run {
+        var pc: UInt64
+        var words: [UInt32]
+        var data: [UInt64]
+        var nextPC: UInt64
+    }
+
+    /// The counters of `profileName`'s model after `runs` handed over as one batch, and after the
+    /// same instructions handed over one by one.
+    static func counters(of runs: [Run], profileName: String) throws -> (batched: TimingCounters, oneByOne: TimingCounters) {
         let profile = try #require(CPUProfile.named(profileName))
         switch profile.pipeline {
-        case .inOrder: try Self.expectRunsAfterAMispredictionTimedAsOneByOne { InOrderCycleModel(profile: profile) }
-        case .outOfOrder: try Self.expectRunsAfterAMispredictionTimedAsOneByOne { OutOfOrderCycleModel(profile: profile) }
+        case .inOrder: return counters(of: runs) { InOrderCycleModel(profile: profile) }
+        case .outOfOrder: return counters(of: runs) { OutOfOrderCycleModel(profile: profile) }
         }
     }
 
-    static func expectRunsAfterAMispredictionTimedAsOneByOne<Model: CycleModel>(_ makeModel: () -> Model) throws {
-        let target = base + 0x10
-        // add x2, x2, #1; cbz x9, target (taken) | add x3, x3, #1; add x2, x2, #1 (0x28 ... 0x3C)
-        let first = [0x9100_0442, 0xB400_0069].enumerated().map { index, word in
-            TimedInstruction(Decoder.decode(UInt32(word), at: base + UInt64(index) * 4))
+    static func counters<Model: CycleModel>(of runs: [Run], _ makeModel: () -> Model)
+        -> (batched: TimingCounters, oneByOne: TimingCounters) {
+        let instructions = runs.flatMap { run in
+            run.words.enumerated().map { index, word in TimedInstruction(Decoder.decode(word, at: run.pc + UInt64(index) * 4)) }
         }
-        let second = [0x9100_0463, 0x9100_0442].enumerated().map { index, word in
-            TimedInstruction(Decoder.decode(UInt32(word), at: target + UInt64(index) * 4))
-        }
-        let instructions = first + second
-        let data = [UInt64](repeating: 0, count: instructions.count)
+        let data = runs.flatMap(\.data)
 
         var batched = makeModel()
         instructions.withUnsafeBufferPointer { timed in
             data.withUnsafeBufferPointer { addresses in
-                let runs = [
-                    RetiredRun(instruction: timed.baseAddress!, pc: base, count: 2, nextPC: target),
-                    RetiredRun(instruction: timed.baseAddress! + 2, pc: target, count: 2, nextPC: target + 8),
-                ]
-                runs.withUnsafeBufferPointer { runs in
-                    batched.retire(RetiredBatch(runs: runs, dataAddresses: addresses.baseAddress!))
+                var first = 0
+                let retired = runs.map { run in
+                    defer { first += run.words.count }
+                    return RetiredRun(instruction: timed.baseAddress! + first, pc: run.pc, count: run.words.count,
+                                      nextPC: run.nextPC)
+                }
+                retired.withUnsafeBufferPointer { retired in
+                    batched.retire(RetiredBatch(runs: retired, dataAddresses: addresses.baseAddress!))
                 }
             }
         }
         var oneByOne = makeModel()
-        let pcs = [base, base + 4, target, target + 4]
-        let nextPCs = [base + 4, target, target + 4, target + 8]
-        for index in instructions.indices {
-            oneByOne.retire(instructions[index], pc: pcs[index], nextPC: nextPCs[index], dataAddress: 0)
+        var index = 0
+        for run in runs {
+            for offset in run.words.indices {
+                let pc = run.pc + UInt64(offset) * 4
+                let nextPC = offset == run.words.count - 1 ? run.nextPC : pc + 4
+                oneByOne.retire(instructions[index], pc: pc, nextPC: nextPC, dataAddress: data[index])
+                index += 1
+            }
         }
-        #expect(batched.counters.branchMispredicts == 1, "\(batched.counters)")
-        #expect(batched.counters == oneByOne.counters)
+        return (batched.counters, oneByOne.counters)
     }
 }
