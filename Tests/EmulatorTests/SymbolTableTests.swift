@@ -68,20 +68,26 @@ struct SymbolTableTests {
         #expect(table.describe(0x4008_0304) == "after+0x4")
     }
 
-    @Test("the next boundary bounds the addresses that are named as the one before it")
-    func nextBoundary() {
+    @Test("the boundaries around an address bound the addresses that are named as it is")
+    func boundaries() {
         let table = Self.table
         #expect(table.nextBoundary(after: 0x4008_0000) == 0x4008_0020, "f, not .Ltmp1")
         #expect(table.nextBoundary(after: 0x4008_0024) == 0x4008_0030, "inner")
         #expect(table.nextBoundary(after: 0x4008_0030) == 0x4008_0040, "the end of f and inner")
         #expect(table.nextBoundary(after: 0x4008_0204) == 0x4008_1000, "the end of the code")
         #expect(table.nextBoundary(after: 0x4008_1000) == nil)
+        #expect(table.boundary(atOrBelow: 0x4008_0034) == 0x4008_0030, "inner")
+        #expect(table.boundary(atOrBelow: 0x4008_0030) == 0x4008_0030, "inner's start is its own")
+        #expect(table.boundary(atOrBelow: 0x4008_0044) == 0x4008_0040, "the end of f and inner")
+        #expect(table.boundary(atOrBelow: 0x4008_0014) == 0x4008_0000, "_start, not .Ltmp1")
+        #expect(table.boundary(atOrBelow: 0x4007_FFFC) == 0, "below every symbol")
         let sweep = stride(from: UInt64(0x4007_FFF0), through: 0x4008_1010, by: 4)
         for address in sweep {
-            let boundary = table.nextBoundary(after: address) ?? .max
+            let lower = table.boundary(atOrBelow: address), upper = table.nextBoundary(after: address) ?? .max
             let name = table.symbol(containing: address)?.name
-            #expect(boundary > address)
-            let changed = stride(from: address, to: min(boundary, 0x4008_1014), by: 4).first { table.symbol(containing: $0)?.name != name }
+            #expect(lower <= address && upper > address)
+            let changed = stride(from: max(lower, 0x4007_FFF0), to: min(upper, 0x4008_1014), by: 4)
+                .first { table.symbol(containing: $0)?.name != name }
             #expect(changed == nil, "0x\(String(address, radix: 16))")
         }
     }

@@ -2,10 +2,11 @@ import A64
 
 extension Machine {
     /// Executes predecoded blocks from slot `start` of `page`, at most `budget` instructions
-    /// (`budget` ≥ 1). With `chain` it goes on from block to block while nothing needs the run
+    /// (`budget` ≥ 1). It goes on from block to block within `chain` while nothing needs the run
     /// loop: it returns after a block that ends in an instruction the general executor handled
     /// (exceptions, system instructions, device or code writes), before a PC hook, a misaligned
-    /// or unmapped PC, or when the budget is spent. Without `chain` it runs one block.
+    /// or unmapped PC or a block `chain` leaves out, or when the budget is spent; a chained block
+    /// runs no further than `chain` allows. (A budget of 1 runs one instruction.)
     ///
     /// On return `pc` is the next instruction, `counters.instructions` counts every instruction
     /// that completed and (for a model that does not time each instruction) the model has been told.
@@ -14,7 +15,7 @@ extension Machine {
     /// fast paths do not cover, runs in `executeGeneric`. Instruction counts and NZCV are kept in
     /// locals and handed over before anything outside this loop can look at them (the general
     /// executor, a control-flow observer, the caller).
-    func executeBlocks<Model: CycleModel>(page startPage: CodePage, from start: Int, budget: UInt64, chain: Bool,
+    func executeBlocks<Model: CycleModel, Chain: BlockChainBounds>(page startPage: CodePage, from start: Int, budget: UInt64, chain: Chain,
                                           model: inout Model) {
         let x = registers
         let readTLB = memory.readTLB
@@ -31,6 +32,8 @@ extension Machine {
         var pageBase = startPage.base
         var index = start
         var remaining = budget
+        /// What the current block may run: `remaining`, or less where the chain's range ends.
+        var blockBudget = min(budget, chain.instructions(from: startPage.base &+ UInt64(truncatingIfNeeded: start &<< 2)))
         var nzcv = pstate.nzcv
         /// Retired instructions and entered blocks not yet added to `counters` (and the model).
         var pending = 0
@@ -55,7 +58,7 @@ extension Machine {
         while true {
             var length = Int(lengths[index])
             if length == 0 { length = page._withUnsafeGuaranteedRef { $0.blockLength(at: index) } }
-            if UInt64(length) > remaining { length = Int(remaining) }
+            if UInt64(length) > blockBudget { length = Int(blockBudget) }
             blocks &+= 1
             trailStarts[trailNext] = pageBase &+ UInt64(truncatingIfNeeded: index &<< 2)
             trailLengths[trailNext] = length
@@ -537,7 +540,8 @@ extension Machine {
             remaining &-= UInt64(executed)
             // The next block, if nothing needs the run loop first. (The run loop reports a hook
             // before the first block it runs, so only later blocks need checking here.)
-            guard chain, remaining > 0, nextPC & 3 == 0 else { pc = nextPC; return }
+            guard remaining > 0, nextPC & 3 == 0, chain.contains(nextPC) else { pc = nextPC; return }
+            blockBudget = min(remaining, chain.instructions(from: nextPC))
             if nextPC &- pageBase >= PhysicalMemory.pageSize {
                 guard let next = cache.unmanagedPage(containing: nextPC, memory: memory) else { pc = nextPC; return }
                 page = next

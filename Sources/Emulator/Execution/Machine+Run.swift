@@ -86,31 +86,32 @@ extension Machine {
                 if stopsAfterExceptionBeforeFetch { return .instructionLimit }
                 continue
             }
-            // Instructions until the limit, the next scheduled interrupt or (attributing) the next
-            // symbol's start, whichever comes first. A block cut short goes on sequentially, which
-            // the cycle models time as if it had not been cut.
+            // Instructions until the limit or the next scheduled interrupt, whichever comes first.
+            // (Attributing, `executeBlocks` also ends each block at the next symbol's start.) A block
+            // cut short goes on sequentially, which the cycle models time as if it had not been cut.
             var budget = endCount - counters.instructions
             if let scheduled = scheduledInterrupt {
                 let untilInterrupt = scheduled.instructionCount &- counters.instructions
                 if budget > untilInterrupt { budget = untilInterrupt }
             }
-            if budget > charge.instructions { budget = charge.instructions }
 
-            // Blocks chain into each other unless stepping, or attributing each block to its symbol.
+            // Blocks chain into each other unless stepping; attributing, only within the symbol.
             if stepping {
                 let exceptionsBefore = counters.exceptions
                 _ = page.blockLength(at: index) // decodes the slot
                 let operation = page.instructions[index].operation
                 steppedLoadExclusive = operation == .loadExclusive || operation == .loadExclusivePair
-                executeBlocks(page: page, from: index, budget: 1, chain: false, model: &model)
+                executeBlocks(page: page, from: index, budget: 1, chain: AnywhereInCode(), model: &model)
                 // A stepped instruction that completes moves the state machine to active-pending;
                 // exception entry and ERET set PSTATE.SS themselves.
                 if counters.exceptions == exceptionsBefore && operation != .exceptionReturn {
                     pstate.singleStep = false
                     steppedInstruction = true
                 }
+            } else if attribution == nil {
+                executeBlocks(page: page, from: index, budget: budget, chain: AnywhereInCode(), model: &model)
             } else {
-                executeBlocks(page: page, from: index, budget: budget, chain: attribution == nil, model: &model)
+                executeBlocks(page: page, from: index, budget: budget, chain: charge.range, model: &model)
             }
             attribution?.record(charge, delta: model.counters - countersBefore)
         }

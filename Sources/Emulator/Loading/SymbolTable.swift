@@ -101,6 +101,14 @@ public struct SymbolTable: Sendable {
         return index < boundaries.count ? boundaries[index] : nil
     }
 
+    /// The highest address at or below `address` from which `symbol(containing:)` gives
+    /// `address`'s answer (0 if no boundary lies at or below it): with `nextBoundary(after:)`, the
+    /// stretch of addresses that answer alike.
+    public func boundary(atOrBelow address: UInt64) -> UInt64 {
+        let index = Self.count(atOrBelow: address, in: boundaries)
+        return index > 0 ? boundaries[index - 1] : 0
+    }
+
     /// How many of the ascending `values` are at most `value` (a binary search).
     private static func count<Values: RandomAccessCollection<UInt64>>(atOrBelow value: UInt64, in values: Values) -> Int
     where Values.Index == Int {

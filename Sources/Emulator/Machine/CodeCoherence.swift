@@ -229,7 +229,7 @@ extension Machine {
     func runOldWord<Model: CycleModel>(_ old: UInt32, insteadOf new: UInt32, at pc: UInt64, page: CodePage, index: Int,
                                       model: inout Model) {
         memory.writeUInt32(old, at: pc)
-        executeBlocks(page: page, from: index, budget: 1, chain: false, model: &model)
+        executeBlocks(page: page, from: index, budget: 1, chain: AnywhereInCode(), model: &model)
         memory.writeUInt32(new, at: pc)
     }
 }

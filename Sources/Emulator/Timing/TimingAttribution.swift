@@ -1,7 +1,8 @@
 /// Counts per symbol: every executed block's counter deltas charged to the symbol containing the
 /// block's first instruction. A block never spans a branch, and while attribution is on the run
-/// loop ends it before the next symbol or region boundary (`Charge.instructions`), so code that
+/// loop ends it before the next symbol or region boundary (`Charge.range`), so code that
 /// falls through from one symbol into the next is charged to each for its own instructions.
+/// Blocks chain only within that range, so each of the run loop's calls is one symbol's alone.
 public final class TimingAttribution {
     /// The counts one symbol spent.
     public struct Entry: Sendable, Equatable {
@@ -9,16 +10,17 @@ public final class TimingAttribution {
         public let counters: TimingCounters
     }
 
-    /// Where a block starting at an address is charged, and how far it may run.
+    /// Where a block starting at an address is charged, and where it and the blocks chained after
+    /// it may run.
     struct Charge {
         /// The symbol's index in `totals`.
         var index: Int
-        /// Instructions from the block's start to the next address that may be charged to another
-        /// symbol or region (at least 1); `.max` when nothing is attributed.
-        var instructions: UInt64
+        /// The addresses around the block's start that are charged alike: from the nearest address
+        /// at or below it that may be charged to another symbol or region, up to the next.
+        var range: ChainRange
 
-        /// What the run loop uses without attribution: no limit on the block.
-        static let unattributed = Charge(index: 0, instructions: .max)
+        /// What the run loop uses without attribution: no limit on the blocks.
+        static let unattributed = Charge(index: 0, range: .everywhere)
     }
 
     /// The name blocks outside every symbol are charged to.
@@ -73,12 +75,10 @@ public final class TimingAttribution {
             totals.append(TimingCounters())
         }
         // The name can change only at a symbol boundary or a region's bound.
-        let regionBounds = regions.flatMap { [$0.range.lowerBound, $0.range.upperBound] }.filter { $0 > address }
-        guard let boundary = (regionBounds + [symbols.nextBoundary(after: address)].compactMap { $0 }).min() else {
-            return Charge(index: index, instructions: .max)
-        }
-        let bytes = boundary - address
-        return Charge(index: index, instructions: (bytes >> 2) + (bytes & 3 == 0 ? 0 : 1))
+        let regionBounds = regions.flatMap { [$0.range.lowerBound, $0.range.upperBound] }
+        let lower = (regionBounds.filter { $0 <= address } + [symbols.boundary(atOrBelow: address)]).max() ?? 0
+        let upper = (regionBounds.filter { $0 > address } + [symbols.nextBoundary(after: address)].compactMap { $0 }).min()
+        return Charge(index: index, range: ChainRange(lower: lower, upper: upper ?? .max))
     }
 
     /// Every symbol charged so far, most cycles first.
