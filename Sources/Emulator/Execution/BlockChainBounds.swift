@@ -1,5 +1,6 @@
 /// Where `executeBlocks` may chain: it goes on into a block only where `contains` says so, and
-/// runs at most `instructions(from:)` of it, leaving the rest to the run loop.
+/// runs at most `instructions(from:)` of any block, the first one too, leaving the rest to the
+/// run loop.
 ///
 /// A protocol so that `executeBlocks` is specialised for each kind: chaining anywhere then costs
 /// nothing over not asking.

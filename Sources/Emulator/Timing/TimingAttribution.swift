@@ -1,8 +1,8 @@
 /// Counts per symbol: every executed block's counter deltas charged to the symbol containing the
-/// block's first instruction. A block never spans a branch, and while attribution is on the run
-/// loop ends it before the next symbol or region boundary (`Charge.range`), so code that
-/// falls through from one symbol into the next is charged to each for its own instructions.
-/// Blocks chain only within that range, so each of the run loop's calls is one symbol's alone.
+/// block's first instruction. A block never spans a branch, and while attribution is on it ends
+/// before the next symbol or region boundary (`Charge.range`), so code that falls through from
+/// one symbol into the next is charged to each for its own instructions. Blocks chain only within
+/// that range, so everything one call of `executeBlocks` runs is one symbol's.
 public final class TimingAttribution {
     /// The counts one symbol spent.
     public struct Entry: Sendable, Equatable {
