@@ -48,18 +48,12 @@ read -r fastB medianB <<< "$(awk '{ print $2 }' "$samples" | summarise time)"
 read -r ratio low high <<< "$(awk '{ print $2 / $1 }' "$samples" | summarise ratio)"
 faster=$(awk '$2 < $1 { n++ } END { print n + 0 }' "$samples")
 total=$(wc -l < "$samples")
-# Where each cycle model's retire loop starts within a 64-byte line. Code placed before it moves
-# it: the same cortex-a72 retire loop ran the suite mix about 5% slower at +0x00 than at +0x10,
-# +0x20 or +0x30 (Benchmarks/PERFORMANCE.md, "The retire loop's place in a cache line"), so a
-# ratio of that size with offsets that differ may be the layout rather than the change.
+# Where each build's retire loops start within a 64-byte line (Benchmarks/retire-offsets.sh): a
+# ratio of about 5% with offsets that differ may be the layout rather than the change.
 layout() {
-    command -v nm >/dev/null || return 0
-    local name address line=""
-    for name in OutOfOrder InOrder; do
-        address=$(nm "$1" 2>/dev/null | awk -v model="$name" '$3 ~ ("^[$]s8Emulator[0-9]+" model "CycleModelV6retireyyAA12RetiredBatchVF$") { print $1 }')
-        [ -n "$address" ] && line+=$(printf '  %s retire +0x%02x' "$name" $(( 0x${address: -2} % 64 )))
-    done
-    [ -n "$line" ] && printf ' %s' "$line"
+    local offsets
+    offsets=$("$root/Benchmarks/retire-offsets.sh" "$1" 2>/dev/null || true)
+    [ -n "$offsets" ] && printf ' %s' "${offsets#"$1"}"
 }
 printf 'A  fastest %7.1fM  median %7.1fM  (%s)%s\n' "$fastA" "$medianA" "$a" "$(layout "$a")"
 printf 'B  fastest %7.1fM  median %7.1fM  (%s)%s\n' "$fastB" "$medianB" "$b" "$(layout "$b")"
