@@ -14,11 +14,12 @@
 #       ROUNDS      default 300 (about 20 s on the suite mix at 30M instructions/s)
 #
 # Prints each build's fastest and median slice, where its cycle models' retire loops start within
-# a 64-byte line, and the median B/A time ratio with its interquartile range (below 1: B is faster). Both builds find the guest image in the build
-# folder they were compiled in, so keep it until the comparison is done.
+# a 64-byte line, and the median B/A time ratio with its interquartile range (below 1: B is
+# faster). Both builds find the guest image in the build folder they were compiled in, so keep it
+# until the comparison is done.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[ $# -ge 2 ] || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+[ $# -ge 2 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
 a="$1"; b="$2"; stream="${3:-suite-mix}"; mode="${4:-cortex-a72}"; rounds="${5:-300}"
 for library in "$a" "$b"; do
     [ -f "$library" ] || { echo "ab-compare: $library is not a file" >&2; exit 64; }
