@@ -96,6 +96,27 @@ import Testing
         #expect(ResultsComparison(baseline: baseline, current: slow, policy: ComparisonPolicy(includeHost: false)).exitStatus == 0)
     }
 
+    @Test("host throughput from another processor model, or from a baseline that does not name its model, is not judged")
+    func hostThroughputIsJudgedOnlyOnTheSameProcessorModel() throws {
+        let slowerModel = "AMD EPYC (AuthenticAMD family 25 model 17 stepping 1)"
+        for processor in [slowerModel, nil] {
+            // The same host name, as virtual machines on different hardware often have.
+            let current = ResultsFixtures.run("other", scenarios: baseline.scenarios, throughput: [0.5e8, 0.51e8],
+                                              processor: processor)
+            let comparison = ResultsComparison(baseline: baseline, current: current)
+            #expect(comparison.exitStatus == 0)
+            let host = try #require(comparison.changes.first { $0.key.contains("functional") })
+            #expect(host.verdict == .skipped && host.note == ResultsComparison.differentHostNote)
+            let note = try #require(comparison.notes.first { $0.hasPrefix("Host throughput is not judged") })
+            #expect(note.contains("family 25 model 1 stepping 1"))
+            #expect(note.contains(processor ?? "processor model not recorded"))
+        }
+        // Two runs that both predate the record compare as before.
+        let old = ResultsFixtures.run("old", scenarios: baseline.scenarios, processor: nil)
+        let oldSlow = ResultsFixtures.run("old-slow", scenarios: baseline.scenarios, throughput: [0.5e8, 0.51e8], processor: nil)
+        #expect(ResultsComparison(baseline: old, current: oldSlow).exitStatus == 2)
+    }
+
     @Test func fewerCorrectWalksIsARegression() {
         var current = baseline
         current.scenarios[0].walks[0].correct = 3

@@ -20,12 +20,13 @@ enum ResultsFixtures {
     }
 
     static func run(_ identifier: String, scenarios: [ScenarioResult], throughput: [Double] = [1e8, 1.02e8, 0.99e8],
-                    host: String = "ci-host", cpus: [String] = ["cortex-a72"]) -> RunResults {
+                    host: String = "ci-host", processor: String? = "AMD EPYC (AuthenticAMD family 25 model 1 stepping 1)",
+                    cpus: [String] = ["cortex-a72"]) -> RunResults {
         RunResults(
             run: RunInfo(identifier: identifier, startedAt: "2026-11-21T00:00:00Z", commit: "abc1234", suite: "quick",
                          cpuProfiles: cpus, jobs: 2, wallSeconds: 3),
             environment: EnvironmentInfo(hostName: host, hostOS: "Linux", hostProcessorCount: 2, swiftVersion: "6.3",
-                                         guestImageSHA256: "00", libdw: "available"),
+                                         guestImageSHA256: "00", libdw: "available", hostProcessor: processor),
             scenarios: scenarios, scaling: [], host: HostPerformance(instructionsPerSecond: ["functional": throughput]))
     }
 }

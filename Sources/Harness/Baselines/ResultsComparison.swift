@@ -67,8 +67,8 @@ public struct ResultsComparison: Sendable {
     public init(baseline: RunResults, current: RunResults, policy: ComparisonPolicy = ComparisonPolicy()) {
         baselineRun = baseline.run.identifier
         currentRun = current.run.identifier
-        let sameHost = baseline.environment.hostName == current.environment.hostName
-            && baseline.environment.hostProcessorCount == current.environment.hostProcessorCount
+        let hostDifference = Self.hostDifference(baseline: baseline.environment, current: current.environment)
+        let sameHost = hostDifference == nil
         var notes: [String] = []
         if baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256 {
             notes.append("The guest image differs (baseline \(baseline.environment.guestImageSHA256.prefix(16))…, this run "
@@ -108,10 +108,31 @@ public struct ResultsComparison: Sendable {
                 break
             }
         }
+        if let hostDifference, changes.contains(where: { $0.note == Self.differentHostNote }) {
+            notes.append("Host throughput is not judged: \(hostDifference).")
+        }
         let guestDiffers = baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256
         if let note = Self.notePredictorMoves(&changes, old: old, new: new, guestDiffers: guestDiffers) { notes.append(note) }
         self.changes = changes
         self.notes = notes
+    }
+
+    /// The note on a host figure not judged because the runs' hosts differ.
+    static let differentHostNote = "different host: not comparable"
+
+    /// How the hosts of two runs differ (name, processor count or processor model), or nil when
+    /// they are the same as far as both record. A run that does not record its processor model
+    /// (written before it was recorded) matches only another that does not.
+    static func hostDifference(baseline: EnvironmentInfo, current: EnvironmentInfo) -> String? {
+        func host(_ environment: EnvironmentInfo) -> String {
+            "\(environment.hostName), \(environment.hostProcessorCount) processors, "
+                + (environment.hostProcessor ?? "processor model not recorded")
+        }
+        guard baseline.hostName == current.hostName, baseline.hostProcessorCount == current.hostProcessorCount,
+              baseline.hostProcessor == current.hostProcessor else {
+            return "the baseline ran on \(host(baseline)), this run on \(host(current))"
+        }
+        return nil
     }
 
     /// The counters besides instructions that a window's cycles can move with on the same code path.
@@ -179,7 +200,7 @@ public struct ResultsComparison: Sendable {
             }
             guard sameHost else {
                 change.verdict = .skipped
-                change.note = "different host: not comparable"
+                change.note = differentHostNote
                 return change
             }
             // Judged only when the sample sets separate by more than the tolerance: noise never flips a verdict.

@@ -118,15 +118,19 @@ public struct EnvironmentInfo: Codable, Sendable, Equatable {
     public var guestImageSHA256: String
     /// Whether libdw could be loaded for the independent unwinder ("available" or the reason it is not).
     public var libdw: String
+    /// The host's processor model (`RunContext.hostProcessor`); nil where it is not known and in
+    /// results written before it was recorded (added within schema 1).
+    public var hostProcessor: String?
 
     public init(hostName: String, hostOS: String, hostProcessorCount: Int, swiftVersion: String,
-                guestImageSHA256: String, libdw: String) {
+                guestImageSHA256: String, libdw: String, hostProcessor: String? = nil) {
         self.hostName = hostName
         self.hostOS = hostOS
         self.hostProcessorCount = hostProcessorCount
         self.swiftVersion = swiftVersion
         self.guestImageSHA256 = guestImageSHA256
         self.libdw = libdw
+        self.hostProcessor = hostProcessor
     }
 }
 

@@ -84,6 +84,48 @@ public enum RunContext {
         let info = ProcessInfo.processInfo
         return EnvironmentInfo(hostName: info.hostName, hostOS: info.operatingSystemVersionString,
                                hostProcessorCount: info.activeProcessorCount, swiftVersion: compilerVersion,
-                               guestImageSHA256: guestDigest, libdw: libdwProblem.map { "unavailable: \($0)" } ?? "available")
+                               guestImageSHA256: guestDigest, libdw: libdwProblem.map { "unavailable: \($0)" } ?? "available",
+                               hostProcessor: hostProcessor)
+    }
+
+    /// The host's processor model, as `/proc/cpuinfo` names it, or nil where it is not known.
+    ///
+    /// Virtual machines often share one host name ("vm") whatever hardware they land on, and the
+    /// emulator's speed differs by more than twice between processor models, so host throughput is
+    /// only comparable between runs on the same model.
+    public static var hostProcessor: String? {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+        return hostProcessor(cpuinfo: text)
+        #else
+        return nil
+        #endif
+    }
+
+    /// The processor model of a `/proc/cpuinfo` text's first processor: on x86 its model name with
+    /// vendor, family, model and stepping (`AMD EPYC (AuthenticAMD family 25 model 1 stepping 1)`),
+    /// on Arm its implementer, part, variant and revision; nil when the text names neither.
+    static func hostProcessor(cpuinfo: String) -> String? {
+        var fields: [String: String] = [:]
+        for line in cpuinfo.split(separator: "\n", omittingEmptySubsequences: false) {
+            // The first processor's block ends at the first blank line.
+            if line.allSatisfy(\.isWhitespace) { if fields.isEmpty { continue } else { break } }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if fields[key] == nil { fields[key] = value }
+        }
+        if let vendor = fields["vendor_id"], let family = fields["cpu family"], let model = fields["model"] {
+            let identity = "\(vendor) family \(family) model \(model)" + (fields["stepping"].map { " stepping \($0)" } ?? "")
+            guard let name = fields["model name"], !name.isEmpty else { return identity }
+            return "\(name) (\(identity))"
+        }
+        if let implementer = fields["CPU implementer"], let part = fields["CPU part"] {
+            var identity = "Arm implementer \(implementer) part \(part)"
+            if let variant = fields["CPU variant"] { identity += " variant \(variant)" }
+            if let revision = fields["CPU revision"] { identity += " revision \(revision)" }
+            return identity
+        }
+        return nil
     }
 }

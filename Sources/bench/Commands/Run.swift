@@ -137,7 +137,11 @@ struct Run: ParsableCommand {
             "\(mode) \(String(format: "%.1f", Double(runs.instructions) / 1e6))M at "
                 + "\(String(format: "%.0f", runs.instructionsPerSecond / 1e6))M/s"
         }
-        if !runSpeeds.isEmpty { print("guest instructions run: " + runSpeeds.joined(separator: ", ")) }
+        if !runSpeeds.isEmpty {
+            // Host speeds mean little without the processor they were measured on.
+            let processor = results.environment.hostProcessor.map { " on \($0)" } ?? ""
+            print("guest instructions run\(processor): " + runSpeeds.joined(separator: ", "))
+        }
         print("results: \(folder.path)/\(RunFiles.resultsJSON)")
         print("report:  \(folder.path)/\(RunFiles.html)")
         if !results.failures.isEmpty {
