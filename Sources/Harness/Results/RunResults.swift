@@ -138,7 +138,8 @@ public struct EnvironmentInfo: Codable, Sendable, Equatable {
 public struct HostPerformance: Codable, Sendable, Equatable {
     /// Guest instructions per second in each timing mode, one sample per measurement repetition.
     public var instructionsPerSecond: [String: [Double]]
-    /// Peak resident memory of the run, in bytes.
+    /// Peak resident memory of the process once the suite had run, before its files were
+    /// rendered (which can take about as much again on a large suite), in bytes.
     public var peakResidentBytes: UInt64
     /// The suite's own runs of the emulator, per timing mode (absent in results written before
     /// they were recorded, or with `--no-host-throughput`). Recorded, not compared: one figure per

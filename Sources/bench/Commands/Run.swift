@@ -127,7 +127,8 @@ struct Run: ParsableCommand {
         let unavailable = results.unavailableFetchCosts
         let fetchCosts = counted(results.fetchCosts.count, "fetch cost") + (unavailable.isEmpty ? "" : " (\(unavailable.count) more unavailable)")
         print("\(counted(results.scenarios.count, "scenario")), \(counted(results.scaling.count, "curve")), \(fetchCosts) in "
-              + "\(String(format: "%.1f", wallSeconds)) s (peak memory \(results.host.peakResidentBytes / 1_048_576) MB)")
+              + "\(String(format: "%.1f", wallSeconds)) s (peak memory \(RunContext.peakResidentBytes / 1_048_576) MB, "
+              + "\(results.host.peakResidentBytes / 1_048_576) MB before writing the files)")
         if !unavailable.isEmpty {
             // Not measurable on this host, as libdw's walks are not: reported, and not a failure of the run.
             print("\(unavailable.count) fetch cost(s) unavailable, not measured:")
