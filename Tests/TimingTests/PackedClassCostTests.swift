@@ -29,4 +29,29 @@ import Testing
             #expect((bits != 0) == (timingClass.isBranch && timingClass != .branch), "\(timingClass)")
         }
     }
+
+    /// The in-order model reads an instruction's writeback span from its class's row by the
+    /// instruction's result shape. Each span must be the one the definition gives: the earliest
+    /// result write is the earliest of the primary latency (result or not), the second result's and
+    /// the written base's where they exist; the latest bound the latest of the same.
+    @Test(arguments: CPUProfile.all.map(\.name))
+    func writebackSpansFollowTheResultsWritten(profileName: String) throws {
+        let profile = try #require(CPUProfile.named(profileName))
+        for timingClass in TimingClass.allCases {
+            let cost = PackedClassCost(profile.cost(of: timingClass), timingClass: timingClass, profile: profile)
+            for shape in UInt8(0)..<8 {
+                var instruction = TimedInstruction(Decoder.decode(0xD503_201F, at: 0)) // NOP
+                instruction.resultShape = shape
+                var first = UInt64(cost.latency), last = UInt64(cost.latency)
+                if instruction.hasSecondResult {
+                    first = min(first, UInt64(cost.secondLatency)); last = max(last, UInt64(cost.secondLatency))
+                }
+                if instruction.hasWrittenBase {
+                    first = min(first, UInt64(cost.writebackLatency)); last = max(last, UInt64(cost.writebackLatency))
+                }
+                let span = withUnsafePointer(to: instruction) { cost.writebackSpan(of: $0) }
+                #expect(span.first == first && span.last == last, "\(profileName) \(timingClass) shape \(shape)")
+            }
+        }
+    }
 }

@@ -40,12 +40,13 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
         var data = batch.dataAddresses
         let costs = core.costs
         let width = self.width
+        let writesBackInOrder = self.writesBackInOrder
         let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
         var issueCycle = self.issueCycle, slotsLeft = self.slotsLeft
         var lastWriteBack = self.lastWriteBack, completed = self.completed
         var fetchReady = core.fetchReady
         var lastFetchLine = core.lastFetchLine
-        var instructions = core.counters.instructions
+        let instructionsBefore = core.counters.instructions
         let fetchLineShift = CacheModel.lineShift
         defer {
             self.issueCycle = issueCycle
@@ -54,7 +55,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             self.completed = completed
             core.fetchReady = fetchReady
             core.lastFetchLine = lastFetchLine
-            core.counters.instructions = instructions
+            core.counters.instructions = instructionsBefore &+ UInt64(data - batch.dataAddresses)
             core.counters.cycles = completed
         }
 
@@ -76,10 +77,9 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
           // issues, as here).
           if pc &>> fetchLineShift != lastFetchLine { fetch(line: pc &>> fetchLineShift) }
           while true {
-            let timingClass = instruction.pointee.timingClass
             // The class cost is read where needed, through a pointer (not copied into registers up front).
-            let cost = costs + Int(timingClass.rawValue)
-            instructions &+= 1
+            let cost = costs + Int(instruction.pointee.timingClass.rawValue)
+            let flags = cost.pointee.flags
 
             var cycle = max(issueCycle, fetchReady)
             if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
@@ -90,25 +90,25 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 cycle = issueCycle
             }
             cycle = UInt64(bitPattern: max(Int64(bitPattern: cycle), core.operandsReadySigned(instruction)))
-            if cost.pointee.serialisation > 0 { cycle = max(cycle, completed) }
-            let useCount = Int(cost.pointee.useCount)
+            if _slowPath(flags & PackedClassCost.serialising != 0) { cycle = max(cycle, completed) }
+            // Pipes: each use takes the pipe of its kinds that frees up first. Most classes have
+            // one use; the others go through `placeUses`.
+            let useCount = cost.pointee.useCount
             var use0 = 0, use1 = 0
-            var index = 0
-            while index < useCount {
-                let (pipe, free) = earliestPipe(cost.pointee.pipeMask(index), excluding: index == 1 ? use0 : -1)
-                if index == 0 { use0 = pipe } else if index == 1 { use1 = pipe }
+            if _fastPath(useCount == 1) {
+                let (pipe, free) = earliestPipe(cost.pointee.pipes.0, excluding: -1)
+                use0 = pipe
                 cycle = max(cycle, free)
-                index &+= 1
+            } else if useCount > 1 {
+                (use0, use1, cycle) = earliestPipes(cost, from: cycle)
             }
-            if writesBackInOrder {
-                let first = core.writebackSpan(instruction.pointee, cost: cost.pointee).first
-                if lastWriteBack > cycle &+ first { cycle = lastWriteBack &- first }
-            }
+            let span = cost.pointee.writebackSpan(of: instruction)
+            if writesBackInOrder, lastWriteBack > cycle &+ span.first { cycle = lastWriteBack &- span.first }
             var extra: UInt64 = 0
-            if timingClass.accessesMemory {
-                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: timingClass.isLoad,
+            if flags & PackedClassCost.accessesMemory != 0 {
+                extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: flags & PackedClassCost.isLoad != 0,
                                              address: data.pointee)
-            } else if instruction.pointee.cacheOperation != .none {
+            } else if _slowPath(flags & PackedClassCost.maintainsCaches != 0), instruction.pointee.cacheOperation != .none {
                 // The next instruction's line is looked up again (below, or at the next run's start).
                 if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) { lastFetchLine = .max }
             }
@@ -122,19 +122,17 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 issueCycle &+= extraCycles
                 slotsLeft = extraCycles &* width &- over
             }
-            index = 0
-            while index < useCount {
-                let pipe = index == 0 ? use0 : index == 1 ? use1 : earliestPipe(cost.pointee.pipeMask(index), excluding: -1).pipe
-                pipeFreeAt[pipe] = cycle &+ UInt64(cost.pointee.busy(index))
-                index &+= 1
+            if _fastPath(useCount == 1) {
+                pipeFreeAt[use0] = cycle &+ UInt64(cost.pointee.busyCycles.0)
+            } else if useCount > 1 {
+                occupyPipes(cost, use0, use1, at: cycle)
             }
 
             core.writeResults(instruction, issue: cycle, cost: cost, extra: extra)
             // The issuing instruction's full latency, results or not, bounds the next one's writeback.
-            let span = core.writebackSpan(instruction.pointee, cost: cost.pointee)
-            lastWriteBack = max(lastWriteBack, cycle &+ max(UInt64(cost.pointee.latency), span.last) &+ extra)
+            lastWriteBack = max(lastWriteBack, cycle &+ span.last &+ extra)
             var complete = cycle &+ UInt64(cost.pointee.latency) &+ extra
-            if cost.pointee.serialisation > 0 {
+            if _slowPath(flags & PackedClassCost.serialising != 0) {
                 complete = cycle &+ UInt64(cost.pointee.serialisation)
                 fetchReady = max(fetchReady, complete)
             }
@@ -142,7 +140,6 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             data += 1
             if instruction == last {
                 // Every branch ends its block, so only a run's last instruction can be one.
-                let flags = cost.pointee.flags
                 if flags & PackedClassCost.usesPredictor != 0, core.branchMispredicted(flags: flags, pc: pc, nextPC: run.nextPC) {
                     fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
                 }
@@ -152,6 +149,32 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             pc &+= 4
             if pc & fetchLineMask == 0 || lastFetchLine == .max { fetch(line: pc &>> fetchLineShift) }
           }
+        }
+    }
+
+    /// The pipes of a class of several uses and the first cycle from `cycle` they are all free in:
+    /// each use takes the pipe of its kinds that frees up first, the second use another pipe than
+    /// the first where its kinds offer one. (A third or fourth use's pipe is chosen again when the
+    /// pipes are occupied, in `occupyPipes`.)
+    @inline(never)
+    private func earliestPipes(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64) -> (Int, Int, UInt64) {
+        var use0 = 0, use1 = 0, cycle = cycle
+        for index in 0..<Int(cost.pointee.useCount) {
+            let (pipe, free) = earliestPipe(cost.pointee.pipeMask(index), excluding: index == 1 ? use0 : -1)
+            if index == 0 { use0 = pipe } else if index == 1 { use1 = pipe }
+            cycle = max(cycle, free)
+        }
+        return (use0, use1, cycle)
+    }
+
+    /// Marks the pipes of a class of several uses busy from `cycle`: the first two uses in the
+    /// pipes `earliestPipes` chose, any further use in the pipe of its kinds that frees up first
+    /// by then.
+    @inline(never)
+    private func occupyPipes(_ cost: UnsafePointer<PackedClassCost>, _ use0: Int, _ use1: Int, at cycle: UInt64) {
+        for index in 0..<Int(cost.pointee.useCount) {
+            let pipe = index == 0 ? use0 : index == 1 ? use1 : earliestPipe(cost.pointee.pipeMask(index), excluding: -1).pipe
+            pipeFreeAt[pipe] = cycle &+ UInt64(cost.pointee.busy(index))
         }
     }
 

@@ -143,23 +143,6 @@ struct MicroarchitectureCore {
         }
     }
 
-    /// The latest and earliest cycles (relative to issue) at which `instruction`'s results are written.
-    @inline(__always)
-    func writebackSpan(_ instruction: TimedInstruction, cost: PackedClassCost) -> (first: UInt64, last: UInt64) {
-        var first = UInt64(cost.latency)
-        var last: UInt64 = 0
-        if instruction.hasResult || instruction.writesFlags {
-            first = min(first, UInt64(cost.latency)); last = max(last, UInt64(cost.latency))
-        }
-        if instruction.hasSecondResult {
-            first = min(first, UInt64(cost.secondLatency)); last = max(last, UInt64(cost.secondLatency))
-        }
-        if instruction.hasWrittenBase {
-            first = min(first, UInt64(cost.writebackLatency)); last = max(last, UInt64(cost.writebackLatency))
-        }
-        return (first, last)
-    }
-
     /// Looks up instruction-cache line `line` for fetch; counts and reports a miss (the caller
     /// delays its front end).
     @inline(__always)

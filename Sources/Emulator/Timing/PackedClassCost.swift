@@ -74,8 +74,15 @@ struct PackedClassCost {
     /// placed directly with some use busy for several cycles, `spannedOneUse` (one use: a store
     /// pair, a divide) or `directSpanned` (anything else); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
+    /// For an in-order core that writes results in program order: the cycles after issue of the
+    /// earliest result write (`writebackFirst`) and of the latest result write or the class's latency,
+    /// whichever is later (`writebackLast`), in byte `shape` for an instruction whose
+    /// `TimedInstruction.resultShape >> 1 & 3` is `shape` (bit 0 a second result, bit 1 a written
+    /// base). The primary latency counts whether the instruction has a result or not.
+    var writebackFirst: UInt32 = 0x0101_0101
+    var writebackLast: UInt32 = 0x0101_0101
     /// Pads the stride to 128 bytes, so that a class's row is found by a shift rather than a multiply.
-    private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    private var padding: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     static let noPipes: UInt8 = 0
     static let directOneUse: UInt8 = 1
@@ -83,6 +90,13 @@ struct PackedClassCost {
     static let directSpanned: UInt8 = 3
     static let searched: UInt8 = 4
     static let spannedOneUse: UInt8 = 5
+
+    /// `writebackFirst` and `writebackLast` for `instruction`.
+    @inline(__always)
+    func writebackSpan(of instruction: UnsafePointer<TimedInstruction>) -> (first: UInt64, last: UInt64) {
+        let shift = UInt32(instruction.pointee.resultShape & 6) &<< 2
+        return (UInt64((writebackFirst &>> shift) & 0xFF), UInt64((writebackLast &>> shift) & 0xFF))
+    }
 
     @inline(__always)
     func pipeMask(_ index: Int) -> UInt16 {
@@ -185,6 +199,14 @@ struct PackedClassCost {
             producerKind = 2
         } else if timingClass.isIntegerExecute && timingClass != .extract && timingClass != .rotateImmediate {
             producerKind = 1
+        }
+        writebackFirst = 0
+        writebackLast = 0
+        for shape in 0..<4 {
+            let second = shape & 1 != 0 ? secondLatency : latency
+            let written = shape & 2 != 0 ? writebackLatency : latency
+            writebackFirst |= UInt32(min(latency, second, written)) << (8 * shape)
+            writebackLast |= UInt32(max(latency, second, written)) << (8 * shape)
         }
         resultWord = UInt64(latency) << 6 | UInt64(producerKind) << 3
         secondResultWord = UInt64(secondLatency) << 6 | UInt64(producerKind) << 3

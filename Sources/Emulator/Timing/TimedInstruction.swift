@@ -31,8 +31,13 @@ public struct TimedInstruction: Sendable, Equatable {
     public var accessBytes: UInt8
     /// The cache maintenance the data/instruction cache models must apply.
     public var cacheOperation: CacheEffect
-    /// Whether any result, second result or written base exists (for in-order writeback spans).
-    public var hasResult: Bool, hasSecondResult: Bool, hasWrittenBase: Bool
+    /// Which results exist, as bits: `1` a primary result, `2` a second result, `4` a written-back
+    /// base. Bits 1–2 select the class's in-order writeback span (`PackedClassCost.writebackFirst`).
+    public var resultShape: UInt8
+    /// Whether a primary result, a second result or a written-back base exists.
+    public var hasResult: Bool { resultShape & 1 != 0 }
+    public var hasSecondResult: Bool { resultShape & 2 != 0 }
+    public var hasWrittenBase: Bool { resultShape & 4 != 0 }
     /// The operand roles of the sources, as bits `1 << OperandRole.rawValue` (a model skips its
     /// forwarding table when none of them has a forwarding path).
     public var sourceRoles: UInt16
@@ -71,9 +76,10 @@ public struct TimedInstruction: Sendable, Equatable {
         (source3, row3) = source(3)
         sourceRoles = roles
         readsThirdSource = use.sourceCount > 2
-        hasResult = use.result != RegisterUse.none
-        hasSecondResult = use.secondResult != RegisterUse.none
-        hasWrittenBase = use.writtenBase != RegisterUse.none
+        let hasResult = use.result != RegisterUse.none
+        let hasSecondResult = use.secondResult != RegisterUse.none
+        let hasWrittenBase = use.writtenBase != RegisterUse.none
+        resultShape = (hasResult ? 1 : 0) | (hasSecondResult ? 2 : 0) | (hasWrittenBase ? 4 : 0)
         result = hasResult ? use.result : Self.noResult
         secondResult = hasSecondResult ? use.secondResult : Self.noResult
         writtenBase = hasWrittenBase ? use.writtenBase : Self.noResult
