@@ -10,10 +10,9 @@ import A64
 /// delay load results.
 public struct InOrderCycleModel: CoreTimedCycleModel {
     var core: MicroarchitectureCore
+    /// The cycle each pipe is free from, in the core's model area after the loop's constants
+    /// (`retire` reaches both from the scoreboard).
     private let pipeFreeAt: UnsafeMutablePointer<UInt64>
-    private let pipeCount: Int
-    private let width: UInt64
-    private let writesBackInOrder: Bool
     /// The cycle instructions are issuing in.
     private var issueCycle: UInt64 = 0
     /// Micro-op slots left in `issueCycle`.
@@ -25,23 +24,25 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
 
     /// A cold pipeline for `profile`.
     public init(profile: CPUProfile) {
-        core = MicroarchitectureCore(profile: profile)
-        pipeCount = profile.pipes.count
-        pipeFreeAt = core.storage.words(pipeCount)
-        width = UInt64(profile.issueWidth.value)
+        core = MicroarchitectureCore(profile: profile, modelWords: LoopConstants.words + profile.pipes.count)
+        pipeFreeAt = core.modelArea + LoopConstants.words
+        let width = UInt64(profile.issueWidth.value)
         slotsLeft = width
-        writesBackInOrder = profile.inOrderWriteback.value
+        _ = LoopConstants(at: core.modelArea, width: width, writesBackInOrder: profile.inOrderWriteback.value,
+                          missLatency: core.missLatency, mispredictPenalty: core.mispredictPenalty,
+                          forwardingRoles: core.forwardingRoles, forwardingRows: core.forwardingRows)
     }
 
     public var profile: CPUProfile { core.profile }
 
-    /// Retires a run of instructions in order, with the pipeline's scalar state in locals.
+    /// Retires a run of instructions in order, with the pipeline's scalar state in locals and its
+    /// constants and pipes reached from the scoreboard.
     public mutating func retire(_ batch: RetiredBatch) {
         var data = batch.dataAddresses
         let costs = core.costs
-        let width = self.width
-        let writesBackInOrder = self.writesBackInOrder
-        let missLatency = core.missLatency, mispredictPenalty = core.mispredictPenalty
+        let scoreboard = core.scoreboard
+        let constants = LoopConstants(at: scoreboard + MicroarchitectureCore.scoreboardWords)
+        let pipes = scoreboard + MicroarchitectureCore.scoreboardWords + LoopConstants.words
         var issueCycle = self.issueCycle, slotsLeft = self.slotsLeft
         var lastWriteBack = self.lastWriteBack, completed = self.completed
         var fetchReady = core.fetchReady
@@ -64,7 +65,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
         @inline(__always)
         func fetch(line: UInt64) {
             lastFetchLine = line
-            if core.fetchMisses(line: line) { fetchReady = max(fetchReady, issueCycle) &+ missLatency }
+            if core.fetchMisses(line: line) { fetchReady = max(fetchReady, issueCycle) &+ constants.missLatency }
         }
 
         for run in batch.runs {
@@ -81,6 +82,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             let cost = costs + Int(instruction.pointee.timingClass.rawValue)
             let flags = cost.pointee.flags
 
+            let width = constants.width
             var cycle = max(issueCycle, fetchReady)
             if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
             let microOps = UInt64(cost.pointee.microOps)
@@ -89,21 +91,25 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 slotsLeft = width
                 cycle = issueCycle
             }
-            cycle = UInt64(bitPattern: max(Int64(bitPattern: cycle), core.operandsReadySigned(instruction)))
+            cycle = UInt64(bitPattern: max(Int64(bitPattern: cycle), MicroarchitectureCore.operandsReadySigned(
+                instruction, scoreboard: scoreboard, forwardingRows: constants.forwardingRows,
+                forwardingRoles: constants.forwardingRoles)))
             if _slowPath(flags & PackedClassCost.serialising != 0) { cycle = max(cycle, completed) }
             // Pipes: each use takes the pipe of its kinds that frees up first. Most classes have
             // one use; the others go through `placeUses`.
             let useCount = cost.pointee.useCount
-            var use0 = 0, use1 = 0
+            /// The first use's pipe, and for classes of several uses the second's in bits 8 and up
+            /// (one register where most classes need one pipe).
+            var chosen = 0
             if _fastPath(useCount == 1) {
-                let (pipe, free) = earliestPipe(cost.pointee.pipes.0, excluding: -1)
-                use0 = pipe
+                let (pipe, free) = Self.earliestPipe(cost.pointee.pipes.0, in: pipes)
+                chosen = pipe
                 cycle = max(cycle, free)
             } else if useCount > 1 {
-                (use0, use1, cycle) = earliestPipes(cost, from: cycle)
+                (chosen, cycle) = earliestPipes(cost, from: cycle)
             }
             let span = cost.pointee.writebackSpan(of: instruction)
-            if writesBackInOrder, lastWriteBack > cycle &+ span.first { cycle = lastWriteBack &- span.first }
+            if constants.writesBackInOrder, lastWriteBack > cycle &+ span.first { cycle = lastWriteBack &- span.first }
             var extra: UInt64 = 0
             if flags & PackedClassCost.accessesMemory != 0 {
                 extra = core.accessDataCache(bytes: instruction.pointee.accessBytes, isLoad: flags & PackedClassCost.isLoad != 0,
@@ -113,22 +119,23 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) { lastFetchLine = .max }
             }
 
-            if cycle > issueCycle { issueCycle = cycle; slotsLeft = width }
+            if cycle > issueCycle { issueCycle = cycle; slotsLeft = constants.width }
             if microOps <= slotsLeft {
                 slotsLeft &-= microOps
             } else {
+                let width = constants.width
                 let over = microOps &- slotsLeft
                 let extraCycles = (over &+ width &- 1) / width
                 issueCycle &+= extraCycles
                 slotsLeft = extraCycles &* width &- over
             }
             if _fastPath(useCount == 1) {
-                pipeFreeAt[use0] = cycle &+ UInt64(cost.pointee.busyCycles.0)
+                pipes[chosen] = cycle &+ UInt64(cost.pointee.busyCycles.0)
             } else if useCount > 1 {
-                occupyPipes(cost, use0, use1, at: cycle)
+                occupyPipes(cost, chosen, at: cycle)
             }
 
-            core.writeResults(instruction, issue: cycle, cost: cost, extra: extra)
+            MicroarchitectureCore.writeResults(instruction, issue: cycle, cost: cost, extra: extra, scoreboard: scoreboard)
             // The issuing instruction's full latency, results or not, bounds the next one's writeback.
             lastWriteBack = max(lastWriteBack, cycle &+ span.last &+ extra)
             var complete = cycle &+ UInt64(cost.pointee.latency) &+ extra
@@ -141,7 +148,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             if instruction == last {
                 // Every branch ends its block, so only a run's last instruction can be one.
                 if flags & PackedClassCost.usesPredictor != 0, core.branchMispredicted(flags: flags, pc: pc, nextPC: run.nextPC) {
-                    fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ mispredictPenalty)
+                    fetchReady = max(fetchReady, cycle &+ UInt64(cost.pointee.latency) &+ constants.mispredictPenalty)
                 }
                 break
             }
@@ -157,30 +164,49 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
     /// the first where its kinds offer one. (A third or fourth use's pipe is chosen again when the
     /// pipes are occupied, in `occupyPipes`.)
     @inline(never)
-    private func earliestPipes(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64) -> (Int, Int, UInt64) {
+    private func earliestPipes(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64) -> (chosen: Int, cycle: UInt64) {
         var use0 = 0, use1 = 0, cycle = cycle
         for index in 0..<Int(cost.pointee.useCount) {
-            let (pipe, free) = earliestPipe(cost.pointee.pipeMask(index), excluding: index == 1 ? use0 : -1)
+            let (pipe, free) = Self.earliestPipe(cost.pointee.pipeMask(index), excluding: index == 1 ? use0 : -1, in: pipeFreeAt)
             if index == 0 { use0 = pipe } else if index == 1 { use1 = pipe }
             cycle = max(cycle, free)
         }
-        return (use0, use1, cycle)
+        return (use0 | use1 << 8, cycle)
     }
 
     /// Marks the pipes of a class of several uses busy from `cycle`: the first two uses in the
     /// pipes `earliestPipes` chose, any further use in the pipe of its kinds that frees up first
     /// by then.
     @inline(never)
-    private func occupyPipes(_ cost: UnsafePointer<PackedClassCost>, _ use0: Int, _ use1: Int, at cycle: UInt64) {
+    private func occupyPipes(_ cost: UnsafePointer<PackedClassCost>, _ chosen: Int, at cycle: UInt64) {
+        let use0 = chosen & 0xFF, use1 = chosen >> 8
         for index in 0..<Int(cost.pointee.useCount) {
-            let pipe = index == 0 ? use0 : index == 1 ? use1 : earliestPipe(cost.pointee.pipeMask(index), excluding: -1).pipe
+            let pipe = index == 0 ? use0 : index == 1 ? use1
+                : Self.earliestPipe(cost.pointee.pipeMask(index), excluding: -1, in: pipeFreeAt).pipe
             pipeFreeAt[pipe] = cycle &+ UInt64(cost.pointee.busy(index))
         }
     }
 
-    /// The pipe of `mask` (other than `excluded`) that frees up first, and when.
+    /// `earliestPipe(mask, excluding: -1, in: pipeFreeAt)` for one use: the lowest-numbered of the
+    /// pipes that free up first is the first candidate unless a later one frees up strictly earlier.
     @inline(__always)
-    private func earliestPipe(_ mask: UInt16, excluding excluded: Int) -> (pipe: Int, free: UInt64) {
+    private static func earliestPipe(_ mask: UInt16, in pipeFreeAt: UnsafeMutablePointer<UInt64>) -> (pipe: Int, free: UInt64) {
+        guard _fastPath(mask != 0) else { return (0, 0) }
+        var best = mask.trailingZeroBitCount
+        var bestFree = pipeFreeAt[best]
+        var candidates = mask & (mask &- 1)
+        while candidates != 0 {
+            let pipe = candidates.trailingZeroBitCount
+            candidates &= candidates &- 1
+            if pipeFreeAt[pipe] < bestFree { bestFree = pipeFreeAt[pipe]; best = pipe }
+        }
+        return (best, bestFree)
+    }
+
+    /// The pipe of `mask` (other than `excluded`) that frees up first in `pipeFreeAt`, and when.
+    @inline(__always)
+    private static func earliestPipe(_ mask: UInt16, excluding excluded: Int,
+                                     in pipeFreeAt: UnsafeMutablePointer<UInt64>) -> (pipe: Int, free: UInt64) {
         var best = -1
         var bestFree = UInt64.max
         var candidates = mask
@@ -191,6 +217,38 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             if pipeFreeAt[pipe] < bestFree { bestFree = pipeFreeAt[pipe]; best = pipe }
         }
         return (max(best, 0), best < 0 ? 0 : bestFree)
+    }
+
+    /// The loop's constants, kept in words of the core's model area before the pipes, so that the
+    /// loop reloads them where used from the scoreboard's register instead of holding them in
+    /// registers of their own and spilling them.
+    private struct LoopConstants {
+        static let words = 6
+        let base: UnsafeMutablePointer<UInt64>
+
+        init(at base: UnsafeMutablePointer<UInt64>) {
+            self.base = base
+        }
+
+        init(at base: UnsafeMutablePointer<UInt64>, width: UInt64, writesBackInOrder: Bool, missLatency: UInt64,
+             mispredictPenalty: UInt64, forwardingRoles: UInt16, forwardingRows: UnsafeMutablePointer<UInt64>) {
+            self.base = base
+            base[0] = width
+            base[1] = writesBackInOrder ? 1 : 0
+            base[2] = missLatency
+            base[3] = mispredictPenalty
+            base[4] = UInt64(forwardingRoles)
+            base[5] = UInt64(UInt(bitPattern: forwardingRows))
+        }
+
+        var width: UInt64 { base[0] }
+        var writesBackInOrder: Bool { base[1] != 0 }
+        var missLatency: UInt64 { base[2] }
+        var mispredictPenalty: UInt64 { base[3] }
+        var forwardingRoles: UInt16 { UInt16(truncatingIfNeeded: base[4]) }
+        var forwardingRows: UnsafeMutablePointer<UInt64> {
+            UnsafeMutablePointer(bitPattern: UInt(truncatingIfNeeded: base[5])).unsafelyUnwrapped
+        }
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {
