@@ -96,7 +96,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                 forwardingRoles: constants.forwardingRoles)))
             if _slowPath(flags & PackedClassCost.serialising != 0) { cycle = max(cycle, completed) }
             // Pipes: each use takes the pipe of its kinds that frees up first. Most classes have
-            // one use; the others go through `placeUses`.
+            // one use; the others go through `earliestPipes` here and `occupyPipes` below.
             let useCount = cost.pointee.useCount
             /// The first use's pipe, and for classes of several uses the second's in bits 8 and up
             /// (one register where most classes need one pipe).
