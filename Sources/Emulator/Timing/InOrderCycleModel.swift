@@ -61,10 +61,14 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
         }
 
         let fetchLineMask: UInt64 = (1 &<< fetchLineShift) &- 1
+        /// The PC bits that must be zero for the next instruction's line to be looked up: the
+        /// line's offset bits, or none (every PC) once an invalidation made the last line unknown.
+        var lookupMask = fetchLineMask
         /// Looks up instruction-cache line `line` for the next instruction to issue.
         @inline(__always)
         func fetch(line: UInt64) {
             lastFetchLine = line
+            lookupMask = fetchLineMask
             if core.fetchMisses(line: line) { fetchReady = max(fetchReady, issueCycle) &+ constants.missLatency }
         }
 
@@ -116,7 +120,10 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
                                              address: data.pointee)
             } else if _slowPath(flags & PackedClassCost.maintainsCaches != 0), instruction.pointee.cacheOperation != .none {
                 // The next instruction's line is looked up again (below, or at the next run's start).
-                if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) { lastFetchLine = .max }
+                if core.applyCacheMaintenance(instruction.pointee.cacheOperation, address: data.pointee) {
+                    lastFetchLine = .max
+                    lookupMask = 0
+                }
             }
 
             if cycle > issueCycle { issueCycle = cycle; slotsLeft = constants.width }
@@ -154,7 +161,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             }
             instruction += 1
             pc &+= 4
-            if pc & fetchLineMask == 0 || lastFetchLine == .max { fetch(line: pc &>> fetchLineShift) }
+            if pc & lookupMask == 0 { fetch(line: pc &>> fetchLineShift) }
           }
         }
     }
