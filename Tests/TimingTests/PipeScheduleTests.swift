@@ -41,7 +41,7 @@ import TestSupport
     @Test func everyDirectPlacementOccurs() {
         let placements = Set(CPUProfile.all.filter { $0.pipeline == .outOfOrder }.flatMap { Self.costs(of: $0).map(\.placement) })
         for placement in [PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned,
-                          PackedClassCost.spannedOneUse] {
+                          PackedClassCost.spannedOneUse, PackedClassCost.directThreeGroups] {
             #expect(placements.contains(placement), "no out-of-order profile has a class placed as \(placement)")
         }
     }

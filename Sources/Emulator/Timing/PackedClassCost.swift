@@ -69,10 +69,15 @@ struct PackedClassCost {
     var directSpan1: UInt8 = 1
     /// Whether the direct placement has one group only (the second's rows are the free row).
     var directSingleGroup = false
+    /// A third group's rows and "needs all" mask, for `directThreeGroups` (a store with writeback
+    /// on Neoverse N1: its address, data and base-update uses are three pipe kinds).
+    var directRows2: (UInt16, UInt16, UInt16) = (0, 0, 0)
+    var directNeedsAll2: UInt64 = 0
     /// How `PipeSchedule` places the class: `noPipes`; placed directly with every use busy for one
-    /// cycle, `directOneUse` (one use: any free pipe of one group) or `direct` (anything else);
-    /// placed directly with some use busy for several cycles, `spannedOneUse` (one use: a store
-    /// pair, a divide) or `directSpanned` (anything else); or `searched`.
+    /// cycle, `directOneUse` (one use: any free pipe of one group), `direct` (anything else of up
+    /// to two groups) or `directThreeGroups` (three groups, out of line); placed directly with some
+    /// use busy for several cycles, `spannedOneUse` (one use: a store pair, a divide) or
+    /// `directSpanned` (anything else); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
     /// For an in-order core that writes results in program order: the cycles after issue of the
     /// earliest result write (`writebackFirst`) and of the latest result write or the class's latency,
@@ -82,7 +87,7 @@ struct PackedClassCost {
     var writebackFirst: UInt32 = 0x0101_0101
     var writebackLast: UInt32 = 0x0101_0101
     /// Pads the stride to 128 bytes, so that a class's row is found by a shift rather than a multiply.
-    private var padding: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var padding: UInt64 = 0
 
     static let noPipes: UInt8 = 0
     static let directOneUse: UInt8 = 1
@@ -90,6 +95,7 @@ struct PackedClassCost {
     static let directSpanned: UInt8 = 3
     static let searched: UInt8 = 4
     static let spannedOneUse: UInt8 = 5
+    static let directThreeGroups: UInt8 = 6
 
     /// `writebackFirst` and `writebackLast` for `instruction`.
     @inline(__always)
@@ -144,6 +150,7 @@ struct PackedClassCost {
         default: break
         }
         // Group the uses by pipe kinds for direct placement (see `isDirect`).
+        var threeGroups = false
         if !cost.uses.isEmpty, cost.uses.count <= 4,
            cost.uses.allSatisfy({ (1...64).contains($0.cycles) && $0.pipes != 0 }) {
             var groups: [(mask: UInt16, count: Int, span: UInt8)] = []
@@ -160,7 +167,8 @@ struct PackedClassCost {
             for a in groups.indices {
                 for b in groups.indices where a < b && groups[a].mask & groups[b].mask != 0 { disjoint = false }
             }
-            let expressible = groups.count <= 2 && uniformSpans
+            // Three groups only where every use is busy for one cycle.
+            let expressible = (groups.count <= 2 || (groups.count == 3 && groups.allSatisfy { $0.span == 1 })) && uniformSpans
                 && groups.allSatisfy { ($0.count == 1 || $0.count == $0.mask.nonzeroBitCount) && $0.mask.nonzeroBitCount <= 3 }
             if disjoint && expressible {
                 func rows(_ mask: UInt16) -> [UInt16] {
@@ -177,6 +185,12 @@ struct PackedClassCost {
                 directSpan0 = groups[0].span
                 directSpan1 = groups.count > 1 ? groups[1].span : 1
                 directSingleGroup = groups.count == 1
+                if groups.count == 3 {
+                    threeGroups = true
+                    let third = rows(groups[2].mask)
+                    directRows2 = (third[0], third[1], third[2])
+                    directNeedsAll2 = groups[2].count > 1 ? ~0 : 0
+                }
                 isDirect = true
             }
         }
@@ -193,6 +207,7 @@ struct PackedClassCost {
         if serialisation > 0 { flags |= Self.serialising }
         if timingClass == .dataCacheMaintenance || timingClass == .instructionCacheMaintenance { flags |= Self.maintainsCaches }
         placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
+            : threeGroups ? Self.directThreeGroups
             : directSpan0 > 1 || directSpan1 > 1 ? (cost.uses.count == 1 ? Self.spannedOneUse : Self.directSpanned)
             : cost.uses.count == 1 ? Self.directOneUse : Self.direct
         if timingClass.isMultiply {
