@@ -70,7 +70,8 @@ public struct ResultsComparison: Sendable {
         let hostDifference = Self.hostDifference(baseline: baseline.environment, current: current.environment)
         let sameHost = hostDifference == nil
         var notes: [String] = []
-        if baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256 {
+        let guestDiffers = baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256
+        if guestDiffers {
             notes.append("The guest image differs (baseline \(baseline.environment.guestImageSHA256.prefix(16))…, this run "
                          + "\(current.environment.guestImageSHA256.prefix(16))…): a change may come from the guest itself.")
         }
@@ -111,7 +112,6 @@ public struct ResultsComparison: Sendable {
         if let hostDifference, changes.contains(where: { $0.note == Self.differentHostNote }) {
             notes.append("Host throughput is not judged: \(hostDifference).")
         }
-        let guestDiffers = baseline.environment.guestImageSHA256 != current.environment.guestImageSHA256
         if let note = Self.notePredictorMoves(&changes, old: old, new: new, guestDiffers: guestDiffers) { notes.append(note) }
         self.changes = changes
         self.notes = notes
@@ -125,8 +125,7 @@ public struct ResultsComparison: Sendable {
     /// (written before it was recorded) matches only another that does not.
     static func hostDifference(baseline: EnvironmentInfo, current: EnvironmentInfo) -> String? {
         func host(_ environment: EnvironmentInfo) -> String {
-            "\(environment.hostName), \(environment.hostProcessorCount) processors, "
-                + (environment.hostProcessor ?? "processor model not recorded")
+            "\(environment.hostName), \(environment.hostProcessorCount) processors, \(environment.hostProcessorDescription)"
         }
         guard baseline.hostName == current.hostName, baseline.hostProcessorCount == current.hostProcessorCount,
               baseline.hostProcessor == current.hostProcessor else {

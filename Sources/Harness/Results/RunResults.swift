@@ -132,6 +132,9 @@ public struct EnvironmentInfo: Codable, Sendable, Equatable {
         self.libdw = libdw
         self.hostProcessor = hostProcessor
     }
+
+    /// `hostProcessor`, or that the run did not record one: how reports and comparisons name it.
+    public var hostProcessorDescription: String { hostProcessor ?? "processor model not recorded" }
 }
 
 /// Host-side throughput: noisy, judged statistically by `bench compare`.

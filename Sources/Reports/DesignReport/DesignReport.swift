@@ -123,8 +123,7 @@ public enum DesignReport {
                 ["guest image SHA-256", String(results.environment.guestImageSHA256.prefix(16)) + "…"],
                 ["libdw reference unwinder", results.environment.libdw],
                 ["wall time", String(format: "%.1f s on %d workers", results.run.wallSeconds, results.run.jobs)],
-                ["host", "\(results.environment.hostName), "
-                    + (results.environment.hostProcessor ?? "processor model not recorded")],
+                ["host", "\(results.environment.hostName), \(results.environment.hostProcessorDescription)"],
             ])),
         ]
         if index.cpus.count > 1 {
