@@ -10,9 +10,9 @@ import A64
 /// delay load results.
 public struct InOrderCycleModel: CoreTimedCycleModel {
     var core: MicroarchitectureCore
-    /// The cycle each pipe is free from, in the core's model area after the loop's constants
-    /// (`retire` reaches both from the scoreboard).
-    private let pipeFreeAt: UnsafeMutablePointer<UInt64>
+    /// The cycle each pipe is free from (`LoopConstants.pipes`, which the loop reaches from its
+    /// scoreboard register instead).
+    private var pipeFreeAt: UnsafeMutablePointer<UInt64> { LoopConstants(at: core.modelArea).pipes }
     /// The cycle instructions are issuing in.
     private var issueCycle: UInt64 = 0
     /// Micro-op slots left in `issueCycle`.
@@ -24,8 +24,8 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
 
     /// A cold pipeline for `profile`.
     public init(profile: CPUProfile) {
+        // The loop's constants, then the cycle each pipe is free from (`LoopConstants.pipes`).
         core = MicroarchitectureCore(profile: profile, modelWords: LoopConstants.words + profile.pipes.count)
-        pipeFreeAt = core.modelArea + LoopConstants.words
         let width = UInt64(profile.issueWidth.value)
         slotsLeft = width
         _ = LoopConstants(at: core.modelArea, width: width, writesBackInOrder: profile.inOrderWriteback.value,
@@ -42,7 +42,7 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
         let costs = core.costs
         let scoreboard = core.scoreboard
         let constants = LoopConstants(at: scoreboard + MicroarchitectureCore.scoreboardWords)
-        let pipes = scoreboard + MicroarchitectureCore.scoreboardWords + LoopConstants.words
+        let pipes = constants.pipes
         var issueCycle = self.issueCycle, slotsLeft = self.slotsLeft
         var lastWriteBack = self.lastWriteBack, completed = self.completed
         var fetchReady = core.fetchReady
@@ -226,9 +226,9 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
         return (max(best, 0), best < 0 ? 0 : bestFree)
     }
 
-    /// The loop's constants, kept in words of the core's model area before the pipes, so that the
-    /// loop reloads them where used from the scoreboard's register instead of holding them in
-    /// registers of their own and spilling them.
+    /// The loop's constants, kept in words of the core's model area before the pipes' free
+    /// cycles, so that the loop reloads them where used from the scoreboard's register instead
+    /// of holding them in registers of their own and spilling them.
     private struct LoopConstants {
         static let words = 6
         let base: UnsafeMutablePointer<UInt64>
@@ -248,6 +248,8 @@ public struct InOrderCycleModel: CoreTimedCycleModel {
             base[5] = UInt64(UInt(bitPattern: forwardingRows))
         }
 
+        /// The cycle each pipe is free from, one word per pipe after the constants.
+        var pipes: UnsafeMutablePointer<UInt64> { base + Self.words }
         var width: UInt64 { base[0] }
         var writesBackInOrder: Bool { base[1] != 0 }
         var missLatency: UInt64 { base[2] }
