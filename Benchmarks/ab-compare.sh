@@ -49,8 +49,9 @@ read -r fastB medianB <<< "$(awk '{ print $2 }' "$samples" | summarise time)"
 read -r ratio low high <<< "$(awk '{ print $2 / $1 }' "$samples" | summarise ratio)"
 faster=$(awk '$2 < $1 { n++ } END { print n + 0 }' "$samples")
 total=$(wc -l < "$samples")
-# Where each build's retire loops start within a 64-byte line (Benchmarks/retire-offsets.sh): a
-# ratio of about 5% with offsets that differ may be the layout rather than the change.
+# Where each build's retire loops start within a 64-byte line and its fast-forward dispatch lies
+# (Benchmarks/retire-offsets.sh): a ratio of about 5% with retire offsets that differ, or a third
+# in fast-forward where one dispatch crosses a line, may be the layout rather than the change.
 layout() {
     local offsets
     offsets=$("$root/Benchmarks/retire-offsets.sh" "$1" 2>/dev/null || true)
