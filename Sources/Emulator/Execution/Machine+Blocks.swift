@@ -602,8 +602,8 @@ extension Machine {
         batched = 0
     }
 
-    /// What a page's slot addresses are offset by from its instructions' (see `address(of:bias:)`):
-    /// its base less its first slot's host address divided by 4.
+    /// What a page's slot addresses are offset by from its instructions' (see
+    /// `address(of:in:base:bias:timed:)`): its base less its first slot's host address divided by 4.
     @inline(__always)
     static func addressBias(of ops: UnsafeMutablePointer<MicroOp>, base: UInt64) -> UInt64 {
         base &- UInt64(UInt(bitPattern: ops) &>> 2)

@@ -173,22 +173,12 @@ struct PipeSchedule {
             let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
             let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
             let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1
-            let busy = ((a | b | d) & all0) | ((a & b & d) & ~all0) | ((e | f | g) & all1) | ((e & f & g) & ~all1)
+            let busy = Self.unsuitable(a, b, d, all: all0) | Self.unsuitable(e, f, g, all: all1)
             guard let (c, bit) = Self.firstFree(in: busy, from: cycle, bit: bit) else {
                 return reserveLater(cost, from: (cycle | 63) &+ 1, limit: limit)
             }
-            if all0 != 0 {
-                words[Int(rows.0)] |= bit; words[Int(rows.1)] |= bit; words[Int(rows.2)] |= bit
-            } else {
-                Self.markFirstFree(words, rows.0, rows.1, rows.2, a, b, d, bit)
-            }
-            if !cost.pointee.directSingleGroup {
-                if all1 != 0 {
-                    words[Int(rows.3)] |= bit; words[Int(rows.4)] |= bit; words[Int(rows.5)] |= bit
-                } else {
-                    Self.markFirstFree(words, rows.3, rows.4, rows.5, e, f, g, bit)
-                }
-            }
+            Self.mark(words, rows.0, rows.1, rows.2, a, b, d, all: all0, bit)
+            if !cost.pointee.directSingleGroup { Self.mark(words, rows.3, rows.4, rows.5, e, f, g, all: all1, bit) }
             return c
         } else if placement == PackedClassCost.noPipes {
             return cycle
@@ -208,36 +198,21 @@ struct PipeSchedule {
     private func reserveThreeGroups(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
         let rows = cost.pointee.directRows, third = cost.pointee.directRows2
         let all0 = cost.pointee.directNeedsAll0, all1 = cost.pointee.directNeedsAll1, all2 = cost.pointee.directNeedsAll2
-        /// Cycles of a word in which a group is unsuitable: any of its pipes busy for a group
-        /// that needs them all, else all of them busy.
-        @inline(__always)
-        func unsuitable(_ a: UInt64, _ b: UInt64, _ d: UInt64, all: UInt64) -> UInt64 {
-            ((a | b | d) & all) | ((a & b & d) & ~all)
-        }
-        /// Marks `bit` in a group's rows: all of them, or the first whose word has it clear.
-        @inline(__always)
-        func mark(_ words: UnsafeMutablePointer<UInt64>, _ r0: UInt16, _ r1: UInt16, _ r2: UInt16,
-                  _ a: UInt64, _ b: UInt64, _ d: UInt64, all: UInt64, _ bit: UInt64) {
-            if all != 0 {
-                words[Int(r0)] |= bit; words[Int(r1)] |= bit; words[Int(r2)] |= bit
-            } else {
-                Self.markFirstFree(words, r0, r1, r2, a, b, d, bit)
-            }
-        }
         var c = cycle
         while c < limit {
             let words = bits + Self.wordBase(c &>> 6)
             let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
             let e = words[Int(rows.3)], f = words[Int(rows.4)], g = words[Int(rows.5)]
             let h = words[Int(third.0)], i = words[Int(third.1)], j = words[Int(third.2)]
-            let busy = unsuitable(a, b, d, all: all0) | unsuitable(e, f, g, all: all1) | unsuitable(h, i, j, all: all2)
+            let busy = Self.unsuitable(a, b, d, all: all0) | Self.unsuitable(e, f, g, all: all1)
+                | Self.unsuitable(h, i, j, all: all2)
             let later = ~busy &>> (c & 63)
             if later != 0 {
                 c &+= UInt64(later.trailingZeroBitCount)
                 let bit: UInt64 = 1 &<< (c & 63)
-                mark(words, rows.0, rows.1, rows.2, a, b, d, all: all0, bit)
-                mark(words, rows.3, rows.4, rows.5, e, f, g, all: all1, bit)
-                mark(words, third.0, third.1, third.2, h, i, j, all: all2, bit)
+                Self.mark(words, rows.0, rows.1, rows.2, a, b, d, all: all0, bit)
+                Self.mark(words, rows.3, rows.4, rows.5, e, f, g, all: all1, bit)
+                Self.mark(words, third.0, third.1, third.2, h, i, j, all: all2, bit)
                 return c
             }
             c = (c | 63) &+ 1
@@ -264,6 +239,26 @@ struct PipeSchedule {
         guard later != 0 else { return nil }
         let free = cycle &+ UInt64(later.trailingZeroBitCount)
         return (free, 1 &<< (free & 63))
+    }
+
+    /// The cycles of a word in which a group of rows whose words are `a`, `b` and `d` cannot take a
+    /// use: where any of them is busy for a group that needs all its pipes (`all` is all ones),
+    /// else where all of them are.
+    @inline(__always)
+    private static func unsuitable(_ a: UInt64, _ b: UInt64, _ d: UInt64, all: UInt64) -> UInt64 {
+        ((a | b | d) & all) | ((a & b & d) & ~all)
+    }
+
+    /// Marks `bit` in a group's rows: all three for a group that needs all its pipes (`all` not
+    /// zero), else the first whose word has it clear (`markFirstFree`).
+    @inline(__always)
+    private static func mark(_ words: UnsafeMutablePointer<UInt64>, _ r0: UInt16, _ r1: UInt16, _ r2: UInt16,
+                             _ a: UInt64, _ b: UInt64, _ d: UInt64, all: UInt64, _ bit: UInt64) {
+        if all != 0 {
+            words[Int(r0)] |= bit; words[Int(r1)] |= bit; words[Int(r2)] |= bit
+        } else {
+            markFirstFree(words, r0, r1, r2, a, b, d, bit)
+        }
     }
 
     /// Marks `bit` in the first of three rows whose word (`a`, `b`, `d`, as loaded) has it clear.
@@ -392,11 +387,11 @@ struct PipeSchedule {
                 return Self.smear(low, hasNext ? nextWords[Int(row)] : 0, span: span)
             }
             let a = busy(rows.0, span0), b = busy(rows.1, span0), d = busy(rows.2, span0)
-            var unsuitable = ((a | b | d) & all0) | ((a & b & d) & ~all0)
+            var unsuitable = Self.unsuitable(a, b, d, all: all0)
             var e: UInt64 = 0, f: UInt64 = 0, g: UInt64 = 0
             if !single {
                 e = busy(rows.3, span1); f = busy(rows.4, span1); g = busy(rows.5, span1)
-                unsuitable |= ((e | f | g) & all1) | ((e & f & g) & ~all1)
+                unsuitable |= Self.unsuitable(e, f, g, all: all1)
             }
             let later = ~unsuitable &>> (c & 63)
             if later == 0 {
