@@ -108,15 +108,13 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             core.counters.cycles = lastRetire
         }
 
-        waitForFrontEnd()
-        repeat {
+        /// Retires the instructions of `run`, with the window's room tested per instruction where
+        /// `checksWindow` (else the caller has found that the window cannot hold any of them back).
+        @inline(__always)
+        func retireRun(_ run: UnsafePointer<RetiredRun>, checksWindow: Bool) {
           var instruction = run.pointee.instruction
           var pc = run.pointee.pc
           let last = instruction + (run.pointee.count &- 1)
-          // Fetch: a new instruction-cache line is looked up; a miss delays the front end. Within a
-          // run the line changes only where the PC crosses into the next one (tested at the bottom
-          // of the loop, before the next instruction dispatches, as here).
-          if _slowPath(pc &>> fetchLineShift != scalars.lastFetchLine) { fetch(line: pc &>> fetchLineShift) }
           while true {
             // The class cost is read where needed, through a pointer (not copied into registers up front).
             let cost = costs + Int(instruction.pointee.timingClass.rawValue)
@@ -131,13 +129,15 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             // The window must have room for this instruction's micro-ops: the entry holding the
             // micro-op `window` positions before its last must have retired. (Before the window first
             // fills, that position lies in the ring's far end, still zero.)
-            let latestFreed = windowRetire[Int(truncatingIfNeeded: (position &+ microOps &- scalars.windowPlusOne)
-                                                 & UInt64(Self.windowCapacity - 1))]
-            // Selects rather than a branch: whether the window is what holds dispatch back changes
-            // with the simulated pipeline, so the host predicts it badly (measured as a branch: mix
-            // loop about 3% slower on cortex-a72 and neoverse-n1).
-            slotsUsed = latestFreed > dispatchCycle ? 0 : slotsUsed
-            dispatchCycle = max(dispatchCycle, latestFreed)
+            if checksWindow {
+                let latestFreed = windowRetire[Int(truncatingIfNeeded: (position &+ microOps &- scalars.windowPlusOne)
+                                                     & UInt64(Self.windowCapacity - 1))]
+                // Selects rather than a branch: whether the window is what holds dispatch back changes
+                // with the simulated pipeline, so the host predicts it badly (measured as a branch: mix
+                // loop about 3% slower on cortex-a72 and neoverse-n1).
+                slotsUsed = latestFreed > dispatchCycle ? 0 : slotsUsed
+                dispatchCycle = max(dispatchCycle, latestFreed)
+            }
             slotsUsed &+= microOps
             let dispatched = dispatchCycle
             let width = scalars.width
@@ -204,6 +204,28 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             instruction += 1
             pc &+= 4
             if _slowPath(pc & fetchLineMask == 0) { fetch(line: pc &>> fetchLineShift) }
+          }
+        }
+
+        waitForFrontEnd()
+        repeat {
+          // Fetch: a new instruction-cache line is looked up; a miss delays the front end. Within a
+          // run the line changes only where the PC crosses into the next one (tested at the bottom
+          // of `retireRun`'s loop, before the next instruction dispatches, as here).
+          let pc = run.pointee.pc
+          if _slowPath(pc &>> fetchLineShift != scalars.lastFetchLine) { fetch(line: pc &>> fetchLineShift) }
+          // The window holds an instruction back only until the entry `window` micro-ops before its
+          // last has retired. Retire cycles grow with position and the dispatch cycle only grows,
+          // so if the entry that far before the run's last possible micro-op (four per instruction)
+          // has retired by now, and was written before the run (the run is no longer than the
+          // window), no instruction of the run waits for the window and it is not tested.
+          let reach = UInt64(truncatingIfNeeded: run.pointee.count) &<< 2
+          if _fastPath(reach < scalars.windowPlusOne
+                       && windowRetire[Int(truncatingIfNeeded: (position &+ reach &- scalars.windowPlusOne)
+                                           & UInt64(Self.windowCapacity - 1))] <= dispatchCycle) {
+              retireRun(run, checksWindow: false)
+          } else {
+              retireRun(run, checksWindow: true)
           }
           run += 1
         } while run != runsEnd
