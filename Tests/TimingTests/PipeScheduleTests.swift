@@ -40,7 +40,7 @@ import TestSupport
     /// schedule), so the test below checks each.
     @Test func everyDirectPlacementOccurs() {
         let placements = Set(CPUProfile.all.filter { $0.pipeline == .outOfOrder }.flatMap { Self.costs(of: $0).map(\.placement) })
-        for placement in [PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned,
+        for placement in [PackedClassCost.directOneUseTwoRows, PackedClassCost.directOneUse, PackedClassCost.direct, PackedClassCost.directSpanned,
                           PackedClassCost.spannedOneUse, PackedClassCost.directThreeGroups] {
             #expect(placements.contains(placement), "no out-of-order profile has a class placed as \(placement)")
         }

@@ -74,8 +74,10 @@ struct PackedClassCost {
     var directRows2: (UInt16, UInt16, UInt16) = (0, 0, 0)
     var directNeedsAll2: UInt64 = 0
     /// How `PipeSchedule` places the class: `noPipes`; placed directly with every use busy for one
-    /// cycle, `directOneUse` (one use: any free pipe of one group), `direct` (anything else of up
-    /// to two groups) or `directThreeGroups` (three groups, out of line); placed directly with some
+    /// cycle, `directOneUseTwoRows` (one use: any free pipe of a group of one or two, whose third
+    /// row repeats the second) or `directOneUse` (one use: any free pipe of a group of three),
+    /// `direct` (anything else of up to two groups) or `directThreeGroups` (three groups, out of
+    /// line); placed directly with some
     /// use busy for several cycles, `spannedOneUse` (one use: a store pair, a divide) or
     /// `directSpanned` (anything else); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
@@ -90,12 +92,14 @@ struct PackedClassCost {
     private var padding: UInt64 = 0
 
     static let noPipes: UInt8 = 0
-    static let directOneUse: UInt8 = 1
+    /// `directOneUse` and `directOneUseTwoRows` differ in bit 0 only, so that one test finds both.
+    static let directOneUse: UInt8 = 9
     static let direct: UInt8 = 2
     static let directSpanned: UInt8 = 3
     static let searched: UInt8 = 4
     static let spannedOneUse: UInt8 = 5
     static let directThreeGroups: UInt8 = 6
+    static let directOneUseTwoRows: UInt8 = 8
 
     /// `writebackFirst` and `writebackLast` for `instruction`.
     @inline(__always)
@@ -209,7 +213,8 @@ struct PackedClassCost {
         placement = cost.uses.isEmpty ? Self.noPipes : !isDirect ? Self.searched
             : threeGroups ? Self.directThreeGroups
             : directSpan0 > 1 || directSpan1 > 1 ? (cost.uses.count == 1 ? Self.spannedOneUse : Self.directSpanned)
-            : cost.uses.count == 1 ? Self.directOneUse : Self.direct
+            : cost.uses.count == 1 ? (directRows.2 == directRows.1 ? Self.directOneUseTwoRows : Self.directOneUse)
+            : Self.direct
         if timingClass.isMultiply {
             producerKind = 2
         } else if timingClass.isIntegerExecute && timingClass != .extract && timingClass != .rotateImmediate {

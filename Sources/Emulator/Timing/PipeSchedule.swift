@@ -158,16 +158,24 @@ struct PipeSchedule {
         let bit: UInt64 = 1 &<< (cycle & 63)
         // One-use placements first, classes without pipes after the other direct placements
         // (measured: cortex-a72 suite mix about 2% faster than testing for no pipes first).
-        if _fastPath(placement == PackedClassCost.directOneUse) {
-            let r0 = Int(cost.pointee.directRows.0), r1 = Int(cost.pointee.directRows.1), r2 = Int(cost.pointee.directRows.2)
-            let a = words[r0], b = words[r1], d = words[r2]
-            let busy = a & b & d
-            guard let (c, bit) = Self.firstFree(in: busy, from: cycle, bit: bit) else {
-                return reserveOneUseLater(cost, from: (cycle | 63) &+ 1, limit: limit)
+        if _fastPath(placement | 1 == PackedClassCost.directOneUse) {
+            // The group's first two rows (for a group of one or two pipes, all of it) are tried
+            // inline; a third pipe is looked at out of line, only where neither is free. Three
+            // rows loaded inline for every one-use class cost cortex-a72 4.4 host instructions
+            // per guest instruction (mix loop), and the inline search of the third row more again.
+            let r0 = cost.pointee.directRows.0, r1 = cost.pointee.directRows.1
+            let a = words[Int(r0)], b = words[Int(r1)]
+            let busy = a & b
+            if _fastPath(busy & bit == 0) {
+                Self.markFirstFree(words, r0, r1, a, b, bit)
+                return cycle
             }
-            Self.markFirstFree(words, cost.pointee.directRows.0, cost.pointee.directRows.1, cost.pointee.directRows.2,
-                               a, b, d, bit)
-            return c
+            if placement == PackedClassCost.directOneUse { return reserveOneUseThreeRows(cost, from: cycle, limit: limit) }
+            let later = ~busy &>> (cycle & 63)
+            guard later != 0 else { return reserveOneUseLater(cost, from: (cycle | 63) &+ 1, limit: limit) }
+            let free = cycle &+ UInt64(later.trailingZeroBitCount)
+            Self.markFirstFree(words, r0, r1, a, b, 1 &<< (free & 63))
+            return free
         } else if placement == PackedClassCost.direct {
             let rows = cost.pointee.directRows
             let a = words[Int(rows.0)], b = words[Int(rows.1)], d = words[Int(rows.2)]
@@ -277,7 +285,32 @@ struct PipeSchedule {
         words[Int(r0)] = freeA ? a | bit : a
     }
 
-    /// `reserve` from `cycle` on (below `limit`) for a `directOneUse` class: 64 cycles at a time,
+    /// `reserve` for a `directOneUse` class (a group of three pipes) whose first two pipes are not
+    /// both free at `cycle`, out of line.
+    @inline(never)
+    private func reserveOneUseThreeRows(_ cost: UnsafePointer<PackedClassCost>, from cycle: UInt64, limit: UInt64) -> UInt64 {
+        let words = bits + Self.wordBase(cycle &>> 6)
+        let r0 = cost.pointee.directRows.0, r1 = cost.pointee.directRows.1, r2 = cost.pointee.directRows.2
+        let a = words[Int(r0)], b = words[Int(r1)], d = words[Int(r2)]
+        guard let (c, bit) = Self.firstFree(in: a & b & d, from: cycle, bit: 1 &<< (cycle & 63)) else {
+            return reserveOneUseLater(cost, from: (cycle | 63) &+ 1, limit: limit)
+        }
+        Self.markFirstFree(words, r0, r1, r2, a, b, d, bit)
+        return c
+    }
+
+    /// Marks `bit` in the first of two rows whose word (`a`, `b`, as loaded) has it clear, as the
+    /// three-row form does (both stored; where the rows are one pipe's, the first store is the one
+    /// kept).
+    @inline(__always)
+    private static func markFirstFree(_ words: UnsafeMutablePointer<UInt64>, _ r0: UInt16, _ r1: UInt16,
+                                      _ a: UInt64, _ b: UInt64, _ bit: UInt64) {
+        let freeA = a & bit == 0
+        words[Int(r1)] = freeA ? b : b | bit
+        words[Int(r0)] = freeA ? a | bit : a
+    }
+
+    /// `reserve` from `cycle` on (below `limit`) for a `directOneUse` or `directOneUseTwoRows` class: 64 cycles at a time,
     /// as `reserveLater` would, without its cases for spans, groups that need all their pipes and
     /// second groups. It scans each word itself rather than through `firstFree`, whose test of the
     /// first cycle only pays where that cycle is usually free (measured through `firstFree`:
