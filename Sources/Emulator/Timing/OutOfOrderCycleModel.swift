@@ -108,6 +108,12 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             core.counters.cycles = lastRetire
         }
 
+        /// The retire cycle in the window's ring at the position `window` micro-ops before position
+        /// `position + ahead`: the entry that must have retired before the micro-op there may dispatch.
+        @inline(__always)
+        func windowEntry(before ahead: UInt64) -> UInt64 {
+            windowRetire[Int(truncatingIfNeeded: (position &+ ahead &- scalars.windowPlusOne) & UInt64(Self.windowCapacity - 1))]
+        }
         /// Retires the instructions of `run`, with the window's room tested per instruction where
         /// `checksWindow` (else the caller has found that the window cannot hold any of them back).
         @inline(__always)
@@ -130,8 +136,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             // micro-op `window` positions before its last must have retired. (Before the window first
             // fills, that position lies in the ring's far end, still zero.)
             if checksWindow {
-                let latestFreed = windowRetire[Int(truncatingIfNeeded: (position &+ microOps &- scalars.windowPlusOne)
-                                                     & UInt64(Self.windowCapacity - 1))]
+                let latestFreed = windowEntry(before: microOps)
                 // Selects rather than a branch: whether the window is what holds dispatch back changes
                 // with the simulated pipeline, so the host predicts it badly (measured as a branch: mix
                 // loop about 3% slower on cortex-a72 and neoverse-n1).
@@ -220,9 +225,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
           // has retired by now, and was written before the run (the run is no longer than the
           // window), no instruction of the run waits for the window and it is not tested.
           let reach = UInt64(truncatingIfNeeded: run.pointee.count) &<< 2
-          if _fastPath(reach < scalars.windowPlusOne
-                       && windowRetire[Int(truncatingIfNeeded: (position &+ reach &- scalars.windowPlusOne)
-                                           & UInt64(Self.windowCapacity - 1))] <= dispatchCycle) {
+          if _fastPath(reach < scalars.windowPlusOne && windowEntry(before: reach) <= dispatchCycle) {
               retireRun(run, checksWindow: false)
           } else {
               retireRun(run, checksWindow: true)

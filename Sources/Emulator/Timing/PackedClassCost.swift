@@ -77,9 +77,8 @@ struct PackedClassCost {
     /// cycle, `directOneUseTwoRows` (one use: any free pipe of a group of one or two, whose third
     /// row repeats the second) or `directOneUse` (one use: any free pipe of a group of three),
     /// `direct` (anything else of up to two groups) or `directThreeGroups` (three groups, out of
-    /// line); placed directly with some
-    /// use busy for several cycles, `spannedOneUse` (one use: a store pair, a divide) or
-    /// `directSpanned` (anything else); or `searched`.
+    /// line); placed directly with some use busy for several cycles, `spannedOneUse` (one use: a
+    /// store pair, a divide) or `directSpanned` (anything else); or `searched`.
     var placement: UInt8 = PackedClassCost.noPipes
     /// For an in-order core that writes results in program order: the cycles after issue of the
     /// earliest result write (`writebackFirst`) and of the latest result write or the class's latency,
