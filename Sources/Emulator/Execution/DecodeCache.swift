@@ -42,9 +42,11 @@ final class CodePage {
         decoded.initialize(repeating: false, count: Self.slotCount)
         hooked = .allocate(capacity: Self.slotCount)
         hooked.initialize(repeating: false, count: Self.slotCount)
+        TimingDigestGeneration.advance()
     }
 
     deinit {
+        TimingDigestGeneration.advance()
         instructions.deallocate()
         ops.deallocate()
         timing.deallocate()
@@ -62,12 +64,14 @@ final class CodePage {
         instructions[index] = instruction
         ops[index] = MicroOp.translate(instruction)
         timing[index] = TimedInstruction(instruction)
+        TimingDigestGeneration.advance()
         decoded[index] = true
     }
 
     /// Takes `template`'s decoded slots whose word this page still holds (a page of a machine copied
     /// from the template's: decoding is a pure function of the word and its address).
     func seed(from template: CodePage) {
+        defer { TimingDigestGeneration.advance() }
         for index in 0..<Self.slotCount where template.decoded[index] {
             let word = bytes.load(fromByteOffset: index * 4, as: UInt32.self)
             guard word == template.bytes.load(fromByteOffset: index * 4, as: UInt32.self) else { continue }
@@ -104,6 +108,7 @@ final class CodePage {
         let first = offset / 4
         let last = min(Self.slotCount - 1, (offset + count - 1) / 4)
         if first <= last {
+            TimingDigestGeneration.advance()
             for index in first...last {
                 decoded[index] = false
                 instructions[index] = .undefined(0)

@@ -44,6 +44,13 @@ struct CacheModel {
         return accessSet(line)
     }
 
+    /// Whether `line` is its set's most recently accessed line: an access to it would hit and
+    /// change nothing.
+    @inline(__always)
+    func isMostRecent(_ line: UInt64) -> Bool {
+        recentTags[Int(truncatingIfNeeded: line & setMask)] == line &+ 1
+    }
+
     /// `accessLine` for a line that is not its set's most recent.
     @inline(never)
     private mutating func accessSet(_ line: UInt64) -> Bool {

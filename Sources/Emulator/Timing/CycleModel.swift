@@ -57,7 +57,8 @@ extension CycleModel {
 /// has the timing digest `instruction + i`, and each goes on to the next, except the last, which
 /// went to `nextPC` (a branch's outcome).
 public struct RetiredRun {
-    /// The first instruction's digest (its decoded slot's).
+    /// The first instruction's digest (its decoded slot's). Digests at an address change only with
+    /// `TimingDigestGeneration` moving on.
     public var instruction: UnsafePointer<TimedInstruction>
     /// The first instruction's address.
     public var pc: UInt64

@@ -38,8 +38,16 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
     /// Retire cycle of the youngest instruction.
     private var lastRetire: UInt64 = 0
 
+    /// Remembers how runs were timed and replays them (`RunTimingMemo`); off, every run is timed
+    /// instruction by instruction (the same cycles, for tests to compare).
+    private let remembersRuns: Bool
+    private let memo: RunTimingMemo
+    /// Runs retired from the memo so far (not a timing counter: it says how the cycles were worked
+    /// out, not what they are).
+    public private(set) var runsReplayed: UInt64 = 0
+
     /// A cold pipeline for `profile`.
-    public init(profile: CPUProfile) {
+    public init(profile: CPUProfile, remembersRuns: Bool = true) {
         // The window's ring, then the pipe schedule, after the scoreboard in one buffer.
         core = MicroarchitectureCore(profile: profile,
                                      modelWords: Self.scheduleOffset + PipeSchedule.words(pipeCount: profile.pipes.count))
@@ -47,6 +55,8 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         precondition(LoopScalars.words + PipeSchedule.headerWords <= Self.scheduleOffset - Self.windowCapacity)
         // Sets up the schedule's header in the buffer; `retire` reaches it from the scoreboard.
         _ = PipeSchedule(pipeCount: profile.pipes.count, bits: core.modelArea + Self.scheduleOffset)
+        self.remembersRuns = remembersRuns
+        memo = RunTimingMemo(costs: core.costs, storage: core.storage)
         width = UInt64(profile.issueWidth.value)
         window = UInt64(profile.reorderWindow.value)
         // The ring holds the window and the four positions an instruction writes (see `retire`)
@@ -116,8 +126,9 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         }
         /// Retires the instructions of `run`, with the window's room tested per instruction where
         /// `checksWindow` (else the caller has found that the window cannot hold any of them back).
+        /// Returns the last instruction's issue cycle.
         @inline(__always)
-        func retireRun(_ run: UnsafePointer<RetiredRun>, checksWindow: Bool) {
+        func retireRun(_ run: UnsafePointer<RetiredRun>, checksWindow: Bool) -> UInt64 {
           var instruction = run.pointee.instruction
           var pc = run.pointee.pc
           let last = instruction + (run.pointee.count &- 1)
@@ -204,7 +215,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
                     scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
                     waitForFrontEnd()
                 }
-                break
+                return issue
             }
             instruction += 1
             pc &+= 4
@@ -226,9 +237,30 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
           // window), no instruction of the run waits for the window and it is not tested.
           let reach = UInt64(truncatingIfNeeded: run.pointee.count) &<< 2
           if _fastPath(reach < scalars.windowPlusOne && windowEntry(before: reach) <= dispatchCycle) {
-              retireRun(run, checksWindow: false)
+              var found = RunTimingMemo.Lookup()
+              var state = RunTimingMemo.LoopState(dispatchCycle: dispatchCycle, slotsUsed: slotsUsed,
+                                                  position: position, lastRetire: lastRetire)
+              if remembersRuns && RunTimingMemo.remembers(length: run.pointee.count) {
+                  found = retireRemembered(run, data: data, state: &state, scalars: scalars, schedule: schedule)
+                  if found.replayed {
+                      dispatchCycle = state.dispatchCycle; slotsUsed = state.slotsUsed
+                      position = state.position; lastRetire = state.lastRetire
+                      data += run.pointee.count
+                      run += 1
+                      continue
+                  }
+              }
+              let readyBefore = scalars.fetchReady
+              let lastIssue = retireRun(run, checksWindow: false)
+              if found.entry != nil {
+                  memo.record(found, start: state,
+                              end: RunTimingMemo.LoopState(dispatchCycle: dispatchCycle, slotsUsed: slotsUsed,
+                                                           position: position, lastRetire: lastRetire),
+                              lastIssue: lastIssue, redirected: scalars.fetchReady != readyBefore,
+                              structures: memoStructures(schedule))
+              }
           } else {
-              retireRun(run, checksWindow: true)
+              _ = retireRun(run, checksWindow: true)
           }
           run += 1
         } while run != runsEnd
@@ -269,6 +301,37 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         var forwardingRows: UnsafeMutablePointer<UInt64> {
             UnsafeMutablePointer(bitPattern: UInt(truncatingIfNeeded: base[5])).unsafelyUnwrapped
         }
+    }
+
+    /// Where the memo finds the model's structures.
+    @inline(__always)
+    private func memoStructures(_ schedule: PipeSchedule) -> RunTimingMemo.Structures {
+        RunTimingMemo.Structures(scoreboard: core.scoreboard, schedule: schedule,
+                                 windowRetire: core.scoreboard + MicroarchitectureCore.scoreboardWords,
+                                 windowMask: Self.windowCapacity - 1)
+    }
+
+    /// Retires `run` from memory if the memo has it in this state (`RunTimingMemo.retire`), then
+    /// predicts its branch as timing it would have; else returns what to record, if anything.
+    @inline(never)
+    private mutating func retireRemembered(_ run: UnsafePointer<RetiredRun>, data: UnsafePointer<UInt64>,
+                                           state: inout RunTimingMemo.LoopState, scalars: LoopScalars,
+                                           schedule: PipeSchedule) -> RunTimingMemo.Lookup {
+        let found = memo.retire(run, data: data, state: &state, structures: memoStructures(schedule),
+                                dataCache: core.dataCache, instructionCache: core.instructionCache)
+        guard found.replayed else { return found }
+        runsReplayed &+= 1
+        let count = run.pointee.count
+        let lastPC = run.pointee.pc &+ UInt64(count &- 1) &* 4
+        scalars.lastFetchLine = lastPC &>> CacheModel.lineShift
+        let cost = core.costs + Int(run.pointee.instruction[count &- 1].timingClass.rawValue)
+        let flags = cost.pointee.flags
+        if flags & PackedClassCost.usesPredictor != 0,
+           core.branchMispredicted(flags: flags, pc: lastPC, nextPC: run.pointee.nextPC) {
+            scalars.fetchReady = max(scalars.fetchReady, found.lastIssue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
+            if scalars.fetchReady > state.dispatchCycle { state.dispatchCycle = scalars.fetchReady; state.slotsUsed = 0 }
+        }
+        return found
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {

@@ -100,6 +100,27 @@ struct PipeSchedule {
         limit = (newBase &<< 6) &+ Self.horizon
     }
 
+    /// The cycle from which nothing is reserved (`reserve` returns at it).
+    var horizonEnd: UInt64 { limit }
+
+    /// `pipe`'s busy bits for the 64 cycles from `cycle` (cycle `cycle` in bit 0), which must lie
+    /// before `horizonEnd` (a run's memory of timing, `RunTimingMemo`, reads them as its key).
+    @inline(__always)
+    func window(_ pipe: Int, from cycle: UInt64) -> UInt64 {
+        let low = bits[Self.pipeOffset(pipe) &+ Self.wordBase(cycle &>> 6)]
+        let high = bits[Self.pipeOffset(pipe) &+ Self.wordBase((cycle &>> 6) &+ 1)]
+        let shift = cycle & 63
+        return (low &>> shift) | ((high &<< 1) &<< (63 &- shift))
+    }
+
+    /// Marks `pipe` busy in the cycles of `mask`, a window as `window(_:from:)` reads it.
+    @inline(__always)
+    func markWindow(_ pipe: Int, from cycle: UInt64, _ mask: UInt64) {
+        let shift = cycle & 63
+        bits[Self.pipeOffset(pipe) &+ Self.wordBase(cycle &>> 6)] |= mask &<< shift
+        bits[Self.pipeOffset(pipe) &+ Self.wordBase((cycle &>> 6) &+ 1)] |= (mask &>> 1) &>> (63 &- shift)
+    }
+
     /// The occupancy word holding `cycle` for `pipe`.
     @inline(__always)
     private func word(_ pipe: Int, _ cycle: UInt64) -> UInt64 {

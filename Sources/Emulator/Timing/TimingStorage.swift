@@ -8,6 +8,8 @@ final class TimingStorage {
     private var byteBuffers: [UnsafeMutablePointer<UInt8>] = []
     private var costTables: [UnsafeMutablePointer<PackedClassCost>] = []
     private var alignedBuffers: [UnsafeMutableRawPointer] = []
+    /// Tables of separately allocated records (`RunTimingMemo`'s), each freed with its records.
+    private var recordTables: [(slots: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>, count: Int)] = []
 
     /// Takes ownership of an initialised cost table.
     func adopt(_ table: UnsafeMutablePointer<PackedClassCost>) {
@@ -40,7 +42,20 @@ final class TimingStorage {
         return buffer
     }
 
+    /// A table of `count` empty record slots; whatever records are in it when this storage goes
+    /// away are freed with it (a record replaced earlier is freed by whoever replaces it).
+    func recordTable(_ count: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?> {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+        recordTables.append((slots, count))
+        return slots
+    }
+
     deinit {
+        for table in recordTables {
+            for index in 0..<table.count { table.slots[index]?.deallocate() }
+            table.slots.deallocate()
+        }
         for buffer in alignedBuffers { buffer.deallocate() }
         for buffer in words { buffer.deallocate() }
         for buffer in byteBuffers { buffer.deallocate() }
