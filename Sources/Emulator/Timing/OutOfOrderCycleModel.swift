@@ -210,9 +210,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
             data += 1
             if instruction == last {
                 // Every branch ends its block, so only a run's last instruction can be one.
-                if flags & PackedClassCost.usesPredictor != 0,
-                   core.branchMispredicted(flags: flags, pc: pc, nextPC: run.pointee.nextPC) {
-                    scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
+                if redirectsFrontEnd(cost, flags: flags, pc: pc, nextPC: run.pointee.nextPC, issue: issue, scalars: scalars) {
                     waitForFrontEnd()
                 }
                 return issue
@@ -325,13 +323,27 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         let lastPC = run.pointee.pc &+ UInt64(count &- 1) &* 4
         scalars.lastFetchLine = lastPC &>> CacheModel.lineShift
         let cost = core.costs + Int(run.pointee.instruction[count &- 1].timingClass.rawValue)
-        let flags = cost.pointee.flags
-        if flags & PackedClassCost.usesPredictor != 0,
-           core.branchMispredicted(flags: flags, pc: lastPC, nextPC: run.pointee.nextPC) {
-            scalars.fetchReady = max(scalars.fetchReady, found.lastIssue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
-            if scalars.fetchReady > state.dispatchCycle { state.dispatchCycle = scalars.fetchReady; state.slotsUsed = 0 }
+        if redirectsFrontEnd(cost, flags: cost.pointee.flags, pc: lastPC, nextPC: run.pointee.nextPC, issue: found.lastIssue,
+                             scalars: scalars),
+           scalars.fetchReady > state.dispatchCycle {
+            state.dispatchCycle = scalars.fetchReady
+            state.slotsUsed = 0
         }
         return found
+    }
+
+    /// Predicts a run's last instruction, of class `cost` (`flags` its flags), at `pc`, which went on
+    /// to `nextPC`, if it is a branch; where mispredicted, the front end delivers nothing before
+    /// the branch resolves (`issue` plus its latency) and the penalty has passed. Returns whether
+    /// it was, so that the caller holds dispatch for the front end.
+    @inline(__always)
+    private mutating func redirectsFrontEnd(_ cost: UnsafePointer<PackedClassCost>, flags: UInt8, pc: UInt64, nextPC: UInt64,
+                                            issue: UInt64, scalars: LoopScalars) -> Bool {
+        guard flags & PackedClassCost.usesPredictor != 0, core.branchMispredicted(flags: flags, pc: pc, nextPC: nextPC) else {
+            return false
+        }
+        scalars.fetchReady = max(scalars.fetchReady, issue &+ UInt64(cost.pointee.latency) &+ core.mispredictPenalty)
+        return true
     }
 
     public mutating func exceptionTaken(from pc: UInt64, to vector: UInt64) {

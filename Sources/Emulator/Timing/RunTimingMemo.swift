@@ -9,8 +9,9 @@ import Darwin
 /// state it has been in before, relative to where it starts, is retired by applying what it did
 /// then instead of instruction by instruction (FastSim's memoization: Schnarr and Larus, 1998).
 ///
-/// A run's timing is a function of its instructions (their digests, compared word for word, so a
-/// patched slot is a different run) and of the model's state relative to `base`, the cycle after
+/// A run's timing is a function of its instructions (their digests: a record keeps a copy and
+/// compares it with `memcmp` whenever `TimingDigestGeneration` has moved, so a patched slot makes
+/// a new record) and of the model's state relative to `base`, the cycle after
 /// its first dispatch cycle: the micro-ops already in the dispatch group, the last retire cycle,
 /// the scoreboard entries of the registers it reads before writing, and the busy bits of the pipes
 /// its classes can use in the 64 cycles from `base`. Entries and the last retire cycle at or before
@@ -143,10 +144,9 @@ struct RunTimingMemo {
         var listOffset: Int { Header.words &+ digestWords }
         var statesOffset: Int { listOffset &+ listWords }
         var words: Int { statesOffset &+ RunTimingMemo.statesPerRecord &* stateWords }
-        /// `Header.layout`: the offsets and sizes a lookup needs, worked out once.
-        var layout: UInt64 {
-            UInt64(listOffset) | UInt64(statesOffset) &<< 16 | UInt64(stateWords) &<< 32 | UInt64(keyWords) &<< 48
-        }
+        /// `Header.layout`: the offsets and sizes a lookup needs, worked out once (the list offset in
+        /// bits 0-15, the states' offset in 16-31, a state's words in 32-47).
+        var layout: UInt64 { UInt64(listOffset) | UInt64(statesOffset) &<< 16 | UInt64(stateWords) &<< 32 }
     }
 
     /// Whether the record's digests are the run's.
