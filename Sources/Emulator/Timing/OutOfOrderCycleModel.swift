@@ -56,7 +56,7 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         // Sets up the schedule's header in the buffer; `retire` reaches it from the scoreboard.
         _ = PipeSchedule(pipeCount: profile.pipes.count, bits: core.modelArea + Self.scheduleOffset)
         self.remembersRuns = remembersRuns
-        memo = RunTimingMemo(costs: core.costs, storage: core.storage)
+        memo = RunTimingMemo(costs: core.costs, storage: core.storage, reorderWindow: profile.reorderWindow.value)
         width = UInt64(profile.issueWidth.value)
         window = UInt64(profile.reorderWindow.value)
         // The ring holds the window and the four positions an instruction writes (see `retire`)
@@ -222,6 +222,9 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
         }
 
         waitForFrontEnd()
+        /// Runs still to time directly of a chain the memo has looked up (`RunTimingMemo`); at 0,
+        /// the next run starts a lookup.
+        var chainRunsLeft = 0
         repeat {
           // Fetch: a new instruction-cache line is looked up; a miss delays the front end. Within a
           // run the line changes only where the PC crosses into the next one (tested at the bottom
@@ -234,31 +237,38 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
           // has retired by now, and was written before the run (the run is no longer than the
           // window), no instruction of the run waits for the window and it is not tested.
           let reach = UInt64(truncatingIfNeeded: run.pointee.count) &<< 2
-          if _fastPath(reach < scalars.windowPlusOne && windowEntry(before: reach) <= dispatchCycle) {
-              var found = RunTimingMemo.Lookup()
+          let windowClear = reach < scalars.windowPlusOne && windowEntry(before: reach) <= dispatchCycle
+          // A chain is looked up only where the window holds back none of its first run: where the
+          // window is full (a loop bound by latencies or pipes) its test would fail, and this one
+          // costs no call.
+          if remembersRuns && chainRunsLeft == 0 && windowClear && RunTimingMemo.mayStartChain(runLength: run.pointee.count) {
               var state = RunTimingMemo.LoopState(dispatchCycle: dispatchCycle, slotsUsed: slotsUsed,
                                                   position: position, lastRetire: lastRetire)
-              if remembersRuns && RunTimingMemo.remembers(length: run.pointee.count) {
-                  found = retireRemembered(run, data: data, state: &state, scalars: scalars, schedule: schedule)
-                  if found.replayed {
-                      dispatchCycle = state.dispatchCycle; slotsUsed = state.slotsUsed
-                      position = state.position; lastRetire = state.lastRetire
-                      data += run.pointee.count
-                      run += 1
-                      continue
-                  }
+              let found = retireRemembered(run, runsEnd: runsEnd, data: data, state: &state, scalars: scalars,
+                                           schedule: schedule)
+              if found.instructions != 0 {
+                  dispatchCycle = state.dispatchCycle; slotsUsed = state.slotsUsed
+                  position = state.position; lastRetire = state.lastRetire
+                  data += found.instructions
+                  run += found.runs
+                  continue
               }
-              let readyBefore = scalars.fetchReady
-              let lastIssue = retireRun(run, checksWindow: false)
-              if found.entry != nil {
-                  memo.record(found, start: state,
-                              end: RunTimingMemo.LoopState(dispatchCycle: dispatchCycle, slotsUsed: slotsUsed,
-                                                           position: position, lastRetire: lastRetire),
-                              lastIssue: lastIssue, redirected: scalars.fetchReady != readyBefore,
-                              structures: memoStructures(schedule))
-              }
+              chainRunsLeft = found.runs
+          }
+          let lastIssue: UInt64
+          if _fastPath(windowClear) {
+              lastIssue = retireRun(run, checksWindow: false)
           } else {
-              _ = retireRun(run, checksWindow: true)
+              lastIssue = retireRun(run, checksWindow: true)
+          }
+          if chainRunsLeft != 0 {
+              chainRunsLeft &-= 1
+              if chainRunsLeft == 0 {
+                  memo.finishRecording(end: RunTimingMemo.LoopState(dispatchCycle: dispatchCycle, slotsUsed: slotsUsed,
+                                                                    position: position, lastRetire: lastRetire),
+                                       lastIssue: lastIssue, fetchReady: scalars.fetchReady,
+                                       structures: memoStructures(schedule))
+              }
           }
           run += 1
         } while run != runsEnd
@@ -306,30 +316,47 @@ public struct OutOfOrderCycleModel: CoreTimedCycleModel {
     private func memoStructures(_ schedule: PipeSchedule) -> RunTimingMemo.Structures {
         RunTimingMemo.Structures(scoreboard: core.scoreboard, schedule: schedule,
                                  windowRetire: core.scoreboard + MicroarchitectureCore.scoreboardWords,
-                                 windowMask: Self.windowCapacity - 1)
+                                 windowMask: Self.windowCapacity - 1, windowPlusOne: window &+ 1)
     }
 
-    /// Retires `run` from memory if the memo has it in this state (`RunTimingMemo.retire`), then
-    /// predicts its branch as timing it would have; else returns what to record, if anything.
+    /// Retires the chain of runs from `run` from memory if the memo has it in this state and its
+    /// inner branches would be predicted as they were (`RunTimingMemo`), training the predictor on
+    /// them and predicting its last branch as timing would; returns the runs and instructions
+    /// retired. Otherwise returns no instructions and the runs to time directly before the next
+    /// lookup, having begun recording them where the memo can remember them from this state.
     @inline(never)
-    private mutating func retireRemembered(_ run: UnsafePointer<RetiredRun>, data: UnsafePointer<UInt64>,
-                                           state: inout RunTimingMemo.LoopState, scalars: LoopScalars,
-                                           schedule: PipeSchedule) -> RunTimingMemo.Lookup {
-        let found = memo.retire(run, data: data, state: &state, structures: memoStructures(schedule),
-                                dataCache: core.dataCache, instructionCache: core.instructionCache)
-        guard found.replayed else { return found }
-        runsReplayed &+= 1
-        let count = run.pointee.count
-        let lastPC = run.pointee.pc &+ UInt64(count &- 1) &* 4
+    private mutating func retireRemembered(_ run: UnsafePointer<RetiredRun>, runsEnd: UnsafePointer<RetiredRun>,
+                                           data: UnsafePointer<UInt64>, state: inout RunTimingMemo.LoopState,
+                                           scalars: LoopScalars, schedule: PipeSchedule) -> (runs: Int, instructions: Int) {
+        let structures = memoStructures(schedule)
+        let found = memo.find(run, runsEnd: runsEnd, data: data, state: state, structures: structures,
+                              dataCache: core.dataCache, instructionCache: core.instructionCache)
+        if !found.found {
+            if found.entry != nil { memo.beginRecording(found, start: state, fetchReady: scalars.fetchReady) }
+            return (found.runs, 0)
+        }
+        let inner = memo.innerBranches(found)
+        guard core.predictor.predictsCorrectly(inner.branches, count: inner.count, overlay: memo.predictorOverlay) else {
+            return (found.runs, 0)
+        }
+        for branch in 0..<inner.count {
+            let words = inner.branches + branch &* BranchPredictor.branchWords
+            _ = core.branchMispredicted(flags: UInt8(truncatingIfNeeded: words[2]), pc: words[0], nextPC: words[1])
+        }
+        let replayed = memo.replay(found, state: &state, structures: structures)
+        runsReplayed &+= UInt64(found.runs)
+        let last = run + (found.runs &- 1)
+        let count = last.pointee.count
+        let lastPC = last.pointee.pc &+ UInt64(count &- 1) &* 4
         scalars.lastFetchLine = lastPC &>> CacheModel.lineShift
-        let cost = core.costs + Int(run.pointee.instruction[count &- 1].timingClass.rawValue)
-        if redirectsFrontEnd(cost, flags: cost.pointee.flags, pc: lastPC, nextPC: run.pointee.nextPC, issue: found.lastIssue,
-                             scalars: scalars),
+        let cost = core.costs + Int(last.pointee.instruction[count &- 1].timingClass.rawValue)
+        if redirectsFrontEnd(cost, flags: cost.pointee.flags, pc: lastPC, nextPC: last.pointee.nextPC,
+                             issue: replayed.lastIssue, scalars: scalars),
            scalars.fetchReady > state.dispatchCycle {
             state.dispatchCycle = scalars.fetchReady
             state.slotsUsed = 0
         }
-        return found
+        return (found.runs, replayed.instructions)
     }
 
     /// Predicts a run's last instruction, of class `cost` (`flags` its flags), at `pc`, which went on
