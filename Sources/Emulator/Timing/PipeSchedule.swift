@@ -107,8 +107,7 @@ struct PipeSchedule {
     /// before `horizonEnd` (a run's memory of timing, `RunTimingMemo`, reads them as its key).
     @inline(__always)
     func window(_ pipe: Int, from cycle: UInt64) -> UInt64 {
-        let low = bits[Self.pipeOffset(pipe) &+ Self.wordBase(cycle &>> 6)]
-        let high = bits[Self.pipeOffset(pipe) &+ Self.wordBase((cycle &>> 6) &+ 1)]
+        let low = word(pipe, cycle), high = word(pipe, cycle &+ 64)
         let shift = cycle & 63
         return (low &>> shift) | ((high &<< 1) &<< (63 &- shift))
     }
@@ -117,14 +116,20 @@ struct PipeSchedule {
     @inline(__always)
     func markWindow(_ pipe: Int, from cycle: UInt64, _ mask: UInt64) {
         let shift = cycle & 63
-        bits[Self.pipeOffset(pipe) &+ Self.wordBase(cycle &>> 6)] |= mask &<< shift
-        bits[Self.pipeOffset(pipe) &+ Self.wordBase((cycle &>> 6) &+ 1)] |= (mask &>> 1) &>> (63 &- shift)
+        wordAddress(pipe, cycle).pointee |= mask &<< shift
+        wordAddress(pipe, cycle &+ 64).pointee |= (mask &>> 1) &>> (63 &- shift)
+    }
+
+    /// Where the occupancy word holding `cycle` for `pipe` is.
+    @inline(__always)
+    private func wordAddress(_ pipe: Int, _ cycle: UInt64) -> UnsafeMutablePointer<UInt64> {
+        bits + (Self.pipeOffset(pipe) &+ Self.wordBase(cycle &>> 6))
     }
 
     /// The occupancy word holding `cycle` for `pipe`.
     @inline(__always)
     private func word(_ pipe: Int, _ cycle: UInt64) -> UInt64 {
-        bits[Self.pipeOffset(pipe) &+ Self.wordBase(cycle &>> 6)]
+        wordAddress(pipe, cycle).pointee
     }
 
     /// The bits of cycles `cycle ..< cycle + count` within `cycle`'s word (`count` ≤ 64 − cycle % 64).
@@ -154,8 +159,7 @@ struct PipeSchedule {
         let end = min(cycle &+ UInt64(span), limit)
         while c < end {
             let count = min(end &- c, 64 &- (c & 63))
-            bits[Self.pipeOffset(pipe) &+ Self.wordBase(c &>> 6)]
-                |= Self.span(from: c, count: count)
+            wordAddress(pipe, c).pointee |= Self.span(from: c, count: count)
             c &+= count
         }
     }

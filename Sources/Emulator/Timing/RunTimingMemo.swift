@@ -355,8 +355,8 @@ struct RunTimingMemo {
 
     /// Looks up the chain from `run` in the model's present state. Where remembered, returns the
     /// state to replay (`Lookup.found`: the caller checks the inner branches, then `replay`s);
-    /// where it can be remembered from this state, a new state for `record` to complete once the
-    /// caller has timed the chain; otherwise how many runs to time before the next lookup.
+    /// where it can be remembered from this state, a new state to complete once the caller has
+    /// timed the chain (`beginRecording`, `finishRecording`); otherwise how many runs to time before the next lookup.
     /// `state.dispatchCycle` is the cycle its first instruction would dispatch in, after the front
     /// end has delivered it.
     @inline(__always)
@@ -563,11 +563,11 @@ struct RunTimingMemo {
         return (output[3] &+ base, instructions)
     }
 
-    /// Completes the state `find` prepared, after the chain was timed directly from `start` to
-    /// `end`; drops it where the chain did not keep to what can be remembered (see the type).
-    func record(_ found: Lookup, start: LoopState, end: LoopState, lastIssue: UInt64, redirected: Bool,
-                structures: Structures) {
-        guard let record = found.record, let entry = found.entry else { return }
+    /// Completes the state `entry` of `record` that `find` prepared, after the chain was timed
+    /// directly from `start` to `end`; drops it where the chain did not keep to what can be
+    /// remembered (see the type).
+    private func record(_ record: UnsafeMutablePointer<UInt64>, entry: UnsafeMutablePointer<UInt64>, start: LoopState,
+                        end: LoopState, lastIssue: UInt64, redirected: Bool, structures: Structures) {
         let shape = Shape(record)
         let base = start.dispatchCycle &+ 1
         guard !redirected, end.lastRetire &- base < 64 else { return }
@@ -625,15 +625,14 @@ struct RunTimingMemo {
     /// instruction issuing at `lastIssue`, the front end ready at `fetchReady`), if one is pending.
     func finishRecording(end: LoopState, lastIssue: UInt64, fetchReady: UInt64, structures: Structures) {
         let pending = scratch + Self.pendingWords
-        guard let record = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: pending[Pending.record])) else {
+        guard let record = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: pending[Pending.record])),
+              let entry = UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: pending[Pending.entry])) else {
             return
         }
         pending[Pending.record] = 0
-        let found = Lookup(runs: 0, record: record,
-                           entry: UnsafeMutablePointer(bitPattern: UInt(truncatingIfNeeded: pending[Pending.entry])))
         let start = LoopState(dispatchCycle: pending[Pending.dispatchCycle], slotsUsed: pending[Pending.slotsUsed],
                               position: pending[Pending.position], lastRetire: pending[Pending.lastRetire])
-        self.record(found, start: start, end: end, lastIssue: lastIssue,
+        self.record(record, entry: entry, start: start, end: end, lastIssue: lastIssue,
                     redirected: fetchReady != pending[Pending.fetchReady], structures: structures)
     }
 }
